@@ -1,0 +1,95 @@
+"""The one registry of settings: each has a default, a cap and a one-line doc.
+
+Values come, in increasing priority, from the defaults below, `SANDBOX_<NAME>` environment
+variables, CLI flags, and the `test_config` passed to `create_app`. A value outside its
+bounds is refused at start-up with the setting's name, so a typo never runs silently.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+class SettingError(ValueError):
+    """A setting has a value of the wrong type or outside its bounds."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One tunable: name, type, default, bounds and the one-line doc shown in docs and CLI."""
+
+    name: str
+    type: type
+    default: Any
+    doc: str
+    minimum: Any = None
+    cap: Any = None
+
+    @property
+    def env(self) -> str:
+        """The environment variable that mirrors this setting."""
+        return "SANDBOX_" + self.name.upper()
+
+    def coerce(self, raw: Any) -> Any:
+        """Convert a raw (often string) value to this setting's type and check its bounds."""
+        try:
+            if self.type is bool and isinstance(raw, str):
+                low = raw.strip().lower()
+                if low not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                    raise ValueError(raw)
+                value = low in {"1", "true", "yes", "on"}
+            elif raw is None and self.default is None:
+                value = None
+            else:
+                value = self.type(raw)
+        except (TypeError, ValueError):
+            raise SettingError(
+                f"setting {self.name} ({self.env}) must be {self.type.__name__}, got {raw!r}"
+            ) from None
+        if self.minimum is not None and value is not None and value < self.minimum:
+            raise SettingError(f"setting {self.name} must be at least {self.minimum}, got {value}")
+        if self.cap is not None and value is not None and value > self.cap:
+            raise SettingError(f"setting {self.name} must be at most {self.cap}, got {value}")
+        return value
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def _setting(name: str, type_: type, default: Any, doc: str, minimum: Any = None, cap: Any = None) -> None:
+    SETTINGS[name] = Setting(name, type_, default, doc, minimum, cap)
+
+
+# --- core ---------------------------------------------------------------------------
+_setting("db", str, "var/sandbox.db", "Path of the SQLite file holding all sandbox state.")
+_setting("seed", int, 20250701, "Seed for every derived identity, credential and fault decision.", 0, 2**63 - 1)
+_setting("admin_token", str, "", "Bearer token for the admin API; generated and printed at start when empty.")
+_setting("host", str, "127.0.0.1", "Interface `serve` binds to (loopback unless told otherwise).")
+_setting("port", int, 8000, "TCP port `serve` listens on.", 1, 65535)
+_setting("workers", int, 2, "Number of gunicorn gevent worker processes for `serve`.", 1, 64)
+_setting("worker_connections", int, 12000, "Simultaneous connections per gevent worker.", 10, 100000)
+_setting("max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000)
+# --- portal -------------------------------------------------------------------------
+_setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from the auth handshake.", 1, 86400)
+_setting("page_size_max", int, 500, "Largest page size the REST dossier listing returns.", 1, 5000)
+
+
+def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Compute every setting's value from defaults, environment and explicit overrides."""
+    environ = os.environ if environ is None else environ
+    overrides = overrides or {}
+    unknown = set(overrides) - set(SETTINGS)
+    if unknown:
+        raise SettingError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    values = {}
+    for name, setting in SETTINGS.items():
+        if name in overrides and overrides[name] is not None:
+            raw = overrides[name]
+        elif setting.env in environ:
+            raw = environ[setting.env]
+        else:
+            raw = setting.default
+        values[name] = setting.coerce(raw)
+    return values

@@ -1,0 +1,34 @@
+"""SQLite access through sqlite-utils: one file, WAL mode, one connection per worker greenlet.
+
+Each feature owns its tables and declares them in a `create_tables(db)` function listed in
+`SCHEMA_MODULES`; `init_schema` runs them all, idempotently, at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+# Modules that own tables; each exposes create_tables(db). Order matters only for readability.
+SCHEMA_MODULES: list[str] = []
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open the sandbox database with the pragmas every connection needs."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return sqlite_utils.Database(conn)
+
+
+def init_schema(db: sqlite_utils.Database) -> None:
+    """Create every feature's tables and indexes if they do not exist yet."""
+    for name in SCHEMA_MODULES:
+        importlib.import_module(name).create_tables(db)
