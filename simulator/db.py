@@ -32,3 +32,21 @@ def init_schema(db: sqlite_utils.Database) -> None:
     """Create every feature's tables and indexes if they do not exist yet."""
     for name in SCHEMA_MODULES:
         importlib.import_module(name).create_tables(db)
+
+
+class transaction:  # noqa: N801 - used as a context manager, reads like a statement
+    """`with transaction(db):` runs the block in one IMMEDIATE transaction (all or nothing)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.conn = db.conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+        return False
