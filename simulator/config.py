@@ -45,9 +45,7 @@ class Setting:
             else:
                 value = self.type(raw)
         except (TypeError, ValueError):
-            raise SettingError(
-                f"setting {self.name} ({self.env}) must be {self.type.__name__}, got {raw!r}"
-            ) from None
+            raise SettingError(f"setting {self.name} ({self.env}) must be {self.type.__name__}, got {raw!r}") from None
         if self.minimum is not None and value is not None and value < self.minimum:
             raise SettingError(f"setting {self.name} must be at least {self.minimum}, got {value}")
         if self.cap is not None and value is not None and value > self.cap:
@@ -70,7 +68,9 @@ _setting("host", str, "127.0.0.1", "Interface `serve` binds to (loopback unless 
 _setting("port", int, 8000, "TCP port `serve` listens on.", 1, 65535)
 _setting("workers", int, 2, "Number of gunicorn gevent worker processes for `serve`.", 1, 64)
 _setting("worker_connections", int, 12000, "Simultaneous connections per gevent worker.", 10, 100000)
-_setting("max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000)
+_setting(
+    "max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000
+)
 # --- portal -------------------------------------------------------------------------
 _setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from the auth handshake.", 1, 86400)
 _setting("page_size_max", int, 500, "Largest page size the REST dossier listing returns.", 1, 5000)

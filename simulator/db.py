@@ -7,6 +7,7 @@ Each feature owns its tables and declares them in a `create_tables(db)` function
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -26,6 +27,22 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA foreign_keys=ON")
     return sqlite_utils.Database(conn)
+
+
+_connections: dict[tuple[int, str], sqlite_utils.Database] = {}
+
+
+def database(path: str | Path) -> sqlite_utils.Database:
+    """This process's shared connection to the sandbox file (opened lazily, after any fork).
+
+    Under gevent every greenlet of a worker shares it: SQLite calls never yield, so a
+    transaction cannot interleave with another greenlet's statements.
+    """
+    key = (os.getpid(), str(path))
+    db = _connections.get(key)
+    if db is None:
+        db = _connections[key] = connect(path)
+    return db
 
 
 def init_schema(db: sqlite_utils.Database) -> None:

@@ -35,8 +35,7 @@ def _load() -> dict:
 def all_provinces() -> tuple[Province, ...]:
     """Every current province, in code order."""
     return tuple(
-        Province(p["code"], p["name"], p["kind"], p["full_name"], tuple(p["old_codes"]))
-        for p in _load()["provinces"]
+        Province(p["code"], p["name"], p["kind"], p["full_name"], tuple(p["old_codes"])) for p in _load()["provinces"]
     )
 
 

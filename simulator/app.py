@@ -1,0 +1,118 @@
+"""The application factory: settings, database, blueprints, OpenAPI and uniform errors."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import Flask, jsonify, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from simulator import __version__, config, db
+
+# Features that own tables (each has create_tables(db)).
+db.SCHEMA_MODULES[:] = ["simulator.portal.store"]
+
+log = logging.getLogger("simulator")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the sandbox app; `test_config` may hold settings (by name) and Flask config keys."""
+    test_config = dict(test_config or {})
+    overrides = {k: test_config.pop(k) for k in list(test_config) if k in config.SETTINGS}
+    sandbox = config.resolve(overrides)
+    if not sandbox["admin_token"]:
+        sandbox["admin_token"] = secrets.token_urlsafe(24)
+        log.warning("No admin token configured; generated one for this process: %s", sandbox["admin_token"])
+
+    app = Flask(__name__)
+    app.config.update(
+        SANDBOX=sandbox,
+        MAX_CONTENT_LENGTH=sandbox["max_body_bytes"],
+        JSON_AS_ASCII=False,
+        API_TITLE="National portal sandbox",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        # Served by the sandbox itself: the docs work with no internet.
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "Imitates Vietnam's National Public Service Portal (DVCQG) and the ministry "
+                "systems provincial one-stop software connects to. See the README for the walk-through."
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer", "description": "Portal session or admin token"}
+                }
+            },
+        },
+    )
+    app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    database = db.database(sandbox["db"])
+    db.init_schema(database)
+
+    api = Api(app)
+    _register_features(app, api)
+    _register_errors(app)
+    _register_infra_routes(app)
+    return app
+
+
+def _register_features(app: Flask, api: Api) -> None:
+    from simulator.api import rest
+    from simulator.portal import routes as portal_routes
+    from simulator.portal import schemas as portal_schemas
+
+    portal_schemas.register_components(api.spec)
+    api.register_blueprint(portal_routes.blp)
+    api.register_blueprint(rest.blp)
+
+
+def _register_infra_routes(app: Flask) -> None:
+    import swagger_ui_bundle
+
+    @app.get("/docs/assets/<path:filename>")
+    def swagger_assets(filename: str):
+        """Swagger UI's static files, bundled so the docs need no CDN."""
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness: version and database path."""
+        return jsonify({"status": "ok", "version": __version__, "database": app.config["SANDBOX"]["db"]})
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def on_http_error(err: HTTPException):
+        """Every HTTP error as JSON; under the portal's prefix, in the portal's own shape."""
+        if request.path.startswith("/dvcqg/"):
+            message = {413: "Thân yêu cầu vượt quá giới hạn kích thước (body too large)"}.get(err.code, err.description)
+            body = {"error_code": "-1", "message": message}
+        else:
+            body = {"code": err.code, "status": err.name, "message": err.description}
+            extra = getattr(err, "data", None)
+            if isinstance(extra, dict) and extra.get("messages"):
+                from simulator.portal.schemas import flatten_errors
+
+                body["errors"] = extra["messages"]
+                body["message"] = "invalid request: " + "; ".join(flatten_errors(extra["messages"]))
+        response = jsonify(body)
+        response.status_code = err.code or 500
+        return response
+
+    @app.errorhandler(Exception)
+    def on_unexpected(err: Exception):
+        """A bug answers a generic 500 in JSON; the traceback goes to the log, never to the client."""
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if request.path.startswith("/dvcqg/"):
+            return jsonify({"error_code": "-99", "message": "Lỗi hệ thống (internal error)"}), 500
+        return jsonify({"code": 500, "status": "Internal Server Error", "message": "internal error"}), 500

@@ -1,0 +1,30 @@
+"""Gunicorn configuration for `python -m simulator serve`: gevent workers, settings from the environment."""
+
+import os
+
+from simulator import config as _config
+
+_settings = _config.resolve()
+
+bind = f"{_settings['host']}:{_settings['port']}"
+workers = _settings["workers"]
+worker_class = "gevent"
+worker_connections = _settings["worker_connections"]
+# Injected hangs and delays are long by design; gevent workers keep their heartbeat while
+# requests sleep, so this only catches a worker whose loop is really stuck.
+timeout = 120
+graceful_timeout = 5
+keepalive = 75
+backlog = 4096
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("SANDBOX_LOG_LEVEL", "warning")
+proc_name = "portal-sandbox"
+
+
+def on_starting(server):
+    """Create the database schema once, in the master, before any worker starts."""
+    from simulator import db
+    from simulator.app import create_app  # noqa: F401 - registers the schema modules
+
+    db.init_schema(db.connect(_settings["db"]))

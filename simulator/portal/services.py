@@ -1,0 +1,188 @@
+"""The services behind the portal's single integration endpoint, one handler per `service` name.
+
+Every handler receives the validated body and the caller's province and returns the portal's
+reply: `error_code` "00" and a message containing "thành công" on success, a non-zero code and
+a message naming the problem otherwise (see ERROR_CODES).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+from marshmallow import ValidationError
+
+from simulator.portal import store
+from simulator.portal.schemas import Dossier, ProgressEntry, flatten_errors
+
+# The portal's service error codes, one source for handlers, docs and tests.
+ERROR_CODES = {
+    "00": "Thành công (success)",
+    "-1": "Dữ liệu không hợp lệ (invalid input: the message names the field)",
+    "-2": "Session thiếu, không hợp lệ hoặc hết hạn (missing, invalid or expired session)",
+    "-3": 'Hồ sơ đã tồn tại (dossier already exists: retry with isUpdating "True")',
+    "-4": "Không tìm thấy (not found, or belongs to another province)",
+    "-5": "Chuyển trạng thái không hợp lệ (impossible status transition)",
+    "-6": "Không có quyền với đơn vị này (madonvi or agency not of the calling province)",
+    "-7": "Service không được hỗ trợ (unknown service)",
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated province client making a service call."""
+
+    province: str
+    madonvi: str
+
+
+Handler = Callable[[sqlite_utils.Database, Caller, dict], dict]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(name: str) -> Callable[[Handler], Handler]:
+    """Register a handler for a `service` name."""
+
+    def register(fn: Handler) -> Handler:
+        HANDLERS[name] = fn
+        return fn
+
+    return register
+
+
+def reply(error_code: str, message: str, result: list | None = None) -> dict:
+    """A service reply in the portal's shape."""
+    body = {"error_code": error_code, "message": message}
+    if result is not None:
+        body["result"] = result
+    return body
+
+
+def _validate_entries(schema: type, entries: list, label: str) -> list[tuple[int, dict | None, str]]:
+    """Validate each entry on its own: (index, loaded entry or None, error message)."""
+    out = []
+    for index, raw in enumerate(entries):
+        try:
+            out.append((index, schema().load(raw), ""))
+        except ValidationError as err:
+            code = raw.get("MaHoSo", "") if isinstance(raw, dict) else ""
+            where = f"{label}[{index}]" + (f" ({code})" if code else "")
+            out.append((index, None, f"{where}: " + "; ".join(flatten_errors(err.messages))))
+    return out
+
+
+def _batch_reply(outcomes: list[store.Outcome], verb: str) -> dict:
+    failures = [o for o in outcomes if o.error_code != "00"]
+    result = [o.as_dict() for o in outcomes]
+    if not failures:
+        return reply("00", f"{verb} thành công {len(outcomes)} hồ sơ", result)
+    ok = len(outcomes) - len(failures)
+    details = " | ".join(o.message for o in failures)
+    # Never say "thành công" here: some connectors count any reply containing it as success.
+    return reply(failures[0].error_code, f"{verb} có lỗi ({ok}/{len(outcomes)} hồ sơ đã ghi nhận): {details}", result)
+
+
+@handles("DongBoHoSoMC")
+def sync_dossiers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Create or update each dossier of `data`; each entry succeeds or fails on its own."""
+    updating = str(body.get("isUpdating", "False")).lower() == "true"
+    outcomes = []
+    for index, dossier, error in _validate_entries(Dossier, body["data"], "data"):
+        code = body["data"][index].get("MaHoSo", "") if isinstance(body["data"][index], dict) else ""
+        if dossier is None:
+            outcomes.append(store.Outcome(str(code), "-1", error))
+            continue
+        try:
+            message = store.save_dossier(db, dossier, caller.province, updating)
+            outcomes.append(store.Outcome(dossier["MaHoSo"], "00", message))
+        except store.StoreError as err:
+            outcomes.append(store.Outcome(dossier["MaHoSo"], err.code, f"data[{index}]: {err.message}"))
+    return _batch_reply(outcomes, "Đồng bộ hồ sơ")
+
+
+@handles("CapNhatTienDoHoSoMC")
+def report_progress(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Append progress entries in order; an impossible transition is refused for that entry only."""
+    outcomes = []
+    for index, entry, error in _validate_entries(ProgressEntry, body["data"], "data"):
+        raw = body["data"][index]
+        code = raw.get("MaHoSo", "") if isinstance(raw, dict) else ""
+        if entry is None:
+            outcomes.append(store.Outcome(str(code), "-1", error))
+            continue
+        try:
+            message = store.add_progress(db, entry, caller.province)
+            outcomes.append(store.Outcome(entry["MaHoSo"], "00", message))
+        except store.StoreError as err:
+            outcomes.append(store.Outcome(entry["MaHoSo"], err.code, f"data[{index}]: {err.message}"))
+    return _batch_reply(outcomes, "Cập nhật tiến độ")
+
+
+def dossier_with_history(db: sqlite_utils.Database, dossier: dict) -> dict:
+    """A stored dossier plus its progress history under `QuaTrinhXuLy`."""
+    return {**dossier, "QuaTrinhXuLy": store.progress_of(db, dossier["MaHoSo"])}
+
+
+@handles("TraCuuHoSo")
+def look_up_dossier(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """The dossier with its history, or `result: []` when unknown or another province's."""
+    dossier = store.get_dossier(db, body["mahoso"].strip(), caller.province)
+    if dossier is None:
+        return reply("00", "Tra cứu thành công: không tìm thấy hồ sơ", [])
+    return reply("00", "Tra cứu thành công", [dossier_with_history(db, dossier)])
+
+
+@handles("TraCuuTechID")
+def look_up_tech_id(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """The caller's dossiers whose applicant TechID (MaDoiTuong) is `techid`."""
+    rows = db.execute(
+        "SELECT data FROM dossiers WHERE province = ? AND json_extract(data, '$.MaDoiTuong') = ? LIMIT 100",
+        [caller.province, body["techid"]],
+    ).fetchall()
+    return reply("00", "Tra cứu thành công", [json.loads(r[0]) for r in rows])
+
+
+@handles("LayDanhSachTTHC")
+def list_procedures(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """The procedure catalogue as the national procedure database lists it."""
+    from simulator import catalogue
+
+    field = body.get("malinhvuc", "")
+    items = [
+        catalogue.to_danhsach_tthc(p)
+        for p in catalogue.procedures()
+        if not field or catalogue.to_danhsach_tthc(p).get("MALINHVUC") == field
+    ]
+    return reply("00", f"Lấy danh sách thủ tục thành công ({len(items)})", items)
+
+
+@handles("LayThuTuc")
+def get_procedure(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """One procedure in upper-case fields, `result: []` when the code is unknown."""
+    from simulator import catalogue
+
+    proc = catalogue.procedure(body["maTTHC"].strip())
+    if proc is None:
+        return reply("00", "Lấy thủ tục thành công: không tìm thấy mã thủ tục", [])
+    return reply("00", "Lấy thủ tục thành công", [catalogue.to_laythutuc(proc)])
+
+
+@handles("LayDanhMucCoQuan")
+def list_agencies(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Agencies, all or of one province (`matinh`)."""
+    from simulator import catalogue
+
+    province = (body.get("matinh") or "").strip() or None
+    items = [catalogue.to_coquan(a) for a in catalogue.agencies(province)]
+    return reply("00", f"Lấy danh mục cơ quan thành công ({len(items)})", items)
+
+
+@handles("LayDanhMucLinhVuc")
+def list_fields(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Fields of activity (lĩnh vực)."""
+    from simulator import catalogue
+
+    items = [catalogue.to_linhvuc(f) for f in catalogue.fields()]
+    return reply("00", f"Lấy danh mục lĩnh vực thành công ({len(items)})", items)

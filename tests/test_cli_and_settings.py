@@ -1,0 +1,77 @@
+"""The command line and the settings registry."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simulator import config
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def all_commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if hasattr(command, "commands"):
+            yield from all_commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in all_commands(main)], ids=" ".join)
+def test_every_command_has_help_with_an_example(path):
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_credentials_json_lists_34_province_clients():
+    rows = json.loads(CliRunner().invoke(main, ["credentials", "--format", "json"]).output)
+    assert len(rows) == 34
+    assert {
+        "province_code",
+        "province_name",
+        "username",
+        "password",
+        "madonvi",
+        "gateway_key",
+        "gateway_secret",
+    } <= set(rows[0])
+    assert len({r["username"] for r in rows}) == 34
+
+
+def test_credentials_table_lists_every_province():
+    output = CliRunner().invoke(main, ["credentials"]).output
+    assert "dvc_h79" in output and "000.00.00.H96" in output
+
+
+def test_every_setting_has_a_doc_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for setting in config.SETTINGS.values():
+        assert setting.doc.strip(), setting.name
+        assert setting.env in readme, f"{setting.env} is not documented in README.md"
+
+
+def test_settings_used_in_code_are_registered():
+    import re
+
+    used = set()
+    for path in (ROOT / "simulator").rglob("*.py"):
+        used |= set(re.findall(r'settings\(\)\["(\w+)"\]', path.read_text(encoding="utf-8")))
+    assert used <= set(config.SETTINGS), used - set(config.SETTINGS)
+
+
+def test_setting_above_its_cap_is_refused_naming_it():
+    with pytest.raises(config.SettingError, match="session_ttl_seconds"):
+        config.resolve({"session_ttl_seconds": 10**9})
+
+
+def test_setting_from_environment_is_typed():
+    assert config.resolve(environ={"SANDBOX_PORT": "9001"})["port"] == 9001
+    with pytest.raises(config.SettingError, match="SANDBOX_PORT"):
+        config.resolve(environ={"SANDBOX_PORT": "abc"})
+
+
+def test_unknown_setting_is_refused():
+    with pytest.raises(config.SettingError, match="unknown"):
+        config.resolve({"no_such_thing": 1})
