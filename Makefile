@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/python -m simulator serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check simulator tests loadtests bench scenarios
+	$(BIN)/ruff check .
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
