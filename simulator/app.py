@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from simulator import __version__, config, db
 
 # Features that own tables (each has create_tables(db)).
-db.SCHEMA_MODULES[:] = ["simulator.portal.store"]
+db.SCHEMA_MODULES[:] = ["simulator.portal.store", "simulator.gateway.tokens"]
 
 log = logging.getLogger("simulator")
 
@@ -68,12 +68,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_features(app: Flask, api: Api) -> None:
     from simulator.api import rest
+    from simulator.gateway import registry as gateway_registry
+    from simulator.gateway import routes as gateway_routes
     from simulator.portal import routes as portal_routes
     from simulator.portal import schemas as portal_schemas
 
     portal_schemas.register_components(api.spec)
     api.register_blueprint(portal_routes.blp)
     api.register_blueprint(rest.blp)
+    api.register_blueprint(gateway_routes.blp)
+    api.register_blueprint(gateway_routes.admin_blp)
+    gateway_registry.collect_services(app)
 
 
 def _register_infra_routes(app: Flask) -> None:

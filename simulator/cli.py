@@ -86,13 +86,15 @@ def credentials(fmt: str, seed: int | None) -> None:
 
 
 @main.command("settings")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def settings_cmd(fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--update-readme", is_flag=True, help="Rewrite the settings table in README.md from the registry.")
+def settings_cmd(fmt: str, update_readme: bool) -> None:
     """List every setting with its default, bounds, environment variable and doc.
 
     \b
     Example:
       python -m simulator settings
+      python -m simulator settings --format markdown   # the README's table
     """
     rows = [
         {"name": s.name, "env": s.env, "default": s.default, "minimum": s.minimum, "cap": s.cap, "doc": s.doc}
@@ -101,10 +103,36 @@ def settings_cmd(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    if update_readme:
+        import re
+        from pathlib import Path
+
+        readme = Path(__file__).resolve().parent.parent / "README.md"
+        table = re.compile(r"\| Setting \| Environment \|.*?\n(?=\n)", re.S)
+        text = table.sub(lambda _: settings_markdown() + "\n", readme.read_text(encoding="utf-8"), count=1)
+        readme.write_text(text, encoding="utf-8")
+        click.echo(f"updated {readme}")
+        return
+    if fmt == "markdown":
+        click.echo(settings_markdown())
+        return
     _table(
         ("setting", "env", "default", "min", "cap", "doc"),
         [[str(v if v is not None else "") for v in r.values()] for r in rows],
     )
+
+
+def settings_markdown() -> str:
+    """The settings as the README's markdown table."""
+    lines = ["| Setting | Environment | Default | Bounds | What it does |", "|---|---|---|---|---|"]
+    for s in config.SETTINGS.values():
+        bounds = (
+            ""
+            if s.minimum is None and s.cap is None
+            else f"{s.minimum if s.minimum is not None else ''}–{s.cap if s.cap is not None else ''}"
+        )
+        lines.append(f"| `{s.name}` | `{s.env}` | `{s.default}` | {bounds} | {s.doc} |")
+    return "\n".join(lines)
 
 
 def _table(header, rows) -> None:

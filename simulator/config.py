@@ -73,6 +73,7 @@ _setting(
 )
 # --- portal -------------------------------------------------------------------------
 _setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from the auth handshake.", 1, 86400)
+_setting("gateway_token_ttl_seconds", int, 3600, "Lifetime of a gateway (NGSP) bearer token.", 1, 86400)
 _setting("page_size_max", int, 500, "Largest page size the REST dossier listing returns.", 1, 5000)
 
 

@@ -1,0 +1,174 @@
+"""Gateway HTTP surface: `POST /ngsp/token`, `GET /ngsp/services`, and `/ngsp/{system}/...` routing."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import current_app, jsonify, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from simulator import clients
+from simulator.app_context import db, settings
+from simulator.auth import bearer_token, require_admin
+from simulator.gateway import registry, tokens
+
+blp = Blueprint(
+    "gateway",
+    __name__,
+    url_prefix="/ngsp",
+    description="National integration platform (NGSP): OAuth2 client credentials, the service list and "
+    "routing to the ministry systems with per-province access rights.",
+)
+
+
+class TokenReply(Schema):
+    """An OAuth2 access token."""
+
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_in = fields.Integer(required=True)
+    scope = fields.String()
+
+
+class OAuthError(Schema):
+    """An OAuth2 error."""
+
+    error = fields.String(required=True)
+    error_description = fields.String(required=True)
+
+
+class ServiceListing(Schema):
+    """What the calling client may call, X-Road style."""
+
+    client = fields.String(required=True)
+    services = fields.List(fields.Dict(), required=True)
+
+
+def _basic_credentials() -> tuple[str, str] | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            key, _, secret = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return key, secret
+    # RFC 6749 also allows the credentials in the form body.
+    if request.form.get("client_id"):
+        return request.form.get("client_id", ""), request.form.get("client_secret", "")
+    return None
+
+
+@blp.route("/token", methods=["POST"])
+@blp.doc(
+    summary="OAuth2 client credentials",
+    description="HTTP Basic with the province's gateway key and secret (`python -m simulator credentials`), "
+    "body `grant_type=client_credentials` (form or JSON; optional).",
+    responses={
+        "200": {"description": "Token", "content": {"application/json": {"schema": TokenReply}}},
+        "400": {"description": "Unsupported grant type", "content": {"application/json": {"schema": OAuthError}}},
+        "401": {"description": "Wrong client credentials", "content": {"application/json": {"schema": OAuthError}}},
+    },
+)
+def token():
+    """Exchange a province's gateway key and secret for a bearer token."""
+    grant = request.form.get("grant_type") or (request.get_json(silent=True) or {}).get("grant_type")
+    if grant not in (None, "", "client_credentials"):
+        return registry.gateway_error(400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
+    creds = _basic_credentials()
+    if creds is None:
+        return registry.gateway_error(401, "invalid_client", "send HTTP Basic with the gateway key and secret")
+    client = clients.by_gateway_key(settings()["seed"], creds[0])
+    if client is None or not _same(client.gateway_secret, creds[1]):
+        return registry.gateway_error(401, "invalid_client", "unknown gateway key or wrong secret")
+    ttl = settings()["gateway_token_ttl_seconds"]
+    access = tokens.issue(db(), client.province_code, ttl)
+    return jsonify({"access_token": access, "token_type": "Bearer", "expires_in": ttl, "scope": "ngsp"})
+
+
+def _same(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+@blp.route("/services", methods=["GET"])
+@blp.doc(
+    summary="Services this client may call",
+    security=[{"bearer": []}],
+    responses={
+        "200": {"description": "Listing", "content": {"application/json": {"schema": ServiceListing}}},
+        "401": {"description": "Missing or expired token", "content": {"application/json": {"schema": OAuthError}}},
+    },
+)
+def services():
+    """Every published service with whether the caller has the right to call it."""
+    province, reason = tokens.province_for(db(), bearer_token())
+    if province is None:
+        return registry.gateway_error(401, "invalid_token", reason)
+    listing = []
+    for svc in sorted(registry.SERVICES.values(), key=lambda s: (s.service, s.method)):
+        item = svc.as_dict()
+        item["gateway_path"] = "/ngsp" + svc.path
+        item["allowed"] = registry.is_allowed(db(), province, svc.service)
+        listing.append(item)
+    return jsonify({"client": f"VN/GOV/H{province}/lgsp", "services": listing})
+
+
+@blp.route("/<string:system>/<path:rest>", methods=["GET", "POST", "PUT", "DELETE"])
+@blp.doc(
+    summary="Route a call to a ministry system",
+    description="`/ngsp/{system}/{path}` reaches the same operation as the system's own prefix, after the "
+    "gateway checks the token and the province's access right. See each system's own paths.",
+    security=[{"bearer": []}],
+    responses={
+        "401": {"description": "Missing or expired token", "content": {"application/json": {"schema": OAuthError}}},
+        "403": {"description": "No access right", "content": {"application/json": {"schema": OAuthError}}},
+        "404": {"description": "Unknown system or path", "content": {"application/json": {"schema": OAuthError}}},
+    },
+)
+def route(system: str, rest: str):
+    """Dispatch to the target system's view (its own guard checks token and rights)."""
+    prefix = registry.SYSTEM_PREFIXES.get(system)
+    if prefix is None:
+        known = ", ".join(sorted(registry.SYSTEM_PREFIXES))
+        return registry.gateway_error(404, "unknown_system", f"no system {system!r} on the gateway; known: {known}")
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, args = adapter.match(f"{prefix}/{rest}", method=request.method)
+    except NotFound:
+        return registry.gateway_error(404, "unknown_service", f"{system} has no path /{rest}")
+    except MethodNotAllowed:
+        return registry.gateway_error(405, "method_not_allowed", f"{request.method} is not allowed on /{rest}")
+    return current_app.view_functions[endpoint](**args)
+
+
+class RightChange(Schema):
+    """Grant or revoke one gateway service for a province; `allowed: null` restores the default."""
+
+    service = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    allowed = fields.Boolean(required=True, allow_none=True)
+
+
+admin_blp = Blueprint(
+    "gateway_admin", __name__, url_prefix="/sandbox/gateway", description="Gateway access rights (admin)."
+)
+
+
+@admin_blp.route("/rights/<string:province>", methods=["PUT"])
+@admin_blp.arguments(RightChange)
+@admin_blp.response(200, RightChange)
+@admin_blp.alt_response(401, description="Admin token required")
+@admin_blp.doc(security=[{"bearer": []}])
+def change_right(change: dict, province: str):
+    """Grant or revoke a service for a province (admin)."""
+    require_admin()
+    from flask_smorest import abort
+
+    if clients.by_province(settings()["seed"], province) is None:
+        abort(404, message=f"unknown province {province!r}")
+    registry.set_right(db(), province, change["service"], change["allowed"])
+    return change
