@@ -19,9 +19,27 @@ def test_weekdays_work_and_weekends_rest() -> None:
 
 @pytest.mark.parametrize(
     "day",
-    ["2025-01-01", "2025-01-29", "2025-04-07", "2025-04-30", "2025-05-02", "2025-09-01", "2025-09-02",
-     "2026-01-01", "2026-02-17", "2026-02-20", "2026-04-27", "2026-04-30", "2026-05-01", "2026-09-02",
-     "2027-01-01", "2027-02-08", "2027-04-16", "2027-05-03", "2027-09-02"],
+    [
+        "2025-01-01",
+        "2025-01-29",
+        "2025-04-07",
+        "2025-04-30",
+        "2025-05-02",
+        "2025-09-01",
+        "2025-09-02",
+        "2026-01-01",
+        "2026-02-17",
+        "2026-02-20",
+        "2026-04-27",
+        "2026-04-30",
+        "2026-05-01",
+        "2026-09-02",
+        "2027-01-01",
+        "2027-02-08",
+        "2027-04-16",
+        "2027-05-03",
+        "2027-09-02",
+    ],
 )
 def test_public_holidays_are_days_off(day: str) -> None:
     assert not is_working_day(date.fromisoformat(day))
@@ -87,8 +105,15 @@ def test_zero_days_returns_start_and_huge_is_refused() -> None:
 
 
 @pytest.mark.parametrize("days", [1, 1.5, 2, 5, 10, 20, 30])
-@pytest.mark.parametrize("start", [datetime(2026, 4, 24, 9, 30), datetime(2026, 2, 10, 16, 0),
-                                   datetime(2025, 12, 31, 8, 0), datetime(2027, 2, 3, 11, 0)])
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(2026, 4, 24, 9, 30),
+        datetime(2026, 2, 10, 16, 0),
+        datetime(2025, 12, 31, 8, 0),
+        datetime(2027, 2, 3, 11, 0),
+    ],
+)
 def test_between_inverts_add(start: datetime, days: float) -> None:
     assert working_days_between(start, add_working_days(start, days)) == days
 
