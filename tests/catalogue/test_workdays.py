@@ -145,3 +145,12 @@ def test_every_holiday_entry_is_documented_and_well_formed() -> None:
 def test_holidays_filter_by_year() -> None:
     assert all(h["from"].startswith("2026") for h in workdays.holidays(2026))
     assert len(workdays.holidays()) > len(workdays.holidays(2025))
+
+
+def test_appointment_for_a_five_day_catalogue_procedure_accepted_on_friday_24_april_2026() -> None:
+    from simulator.catalogue import procedure
+
+    relodge_birth = procedure("1.004884")  # Đăng ký lại khai sinh: 5 working days
+    assert relodge_birth.days == 5
+    due = add_working_days(datetime(2026, 4, 24, 14, 0), relodge_birth.days)
+    assert due == datetime(2026, 5, 6, 17, 0)
