@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 
 from simulator import clients
 from simulator.app_context import db, settings
+from simulator.catalogue import province_of_agency
 from simulator.portal import sessions
 from simulator.portal.schemas import SERVICE_SCHEMAS, AuthRequest, flatten_errors
 from simulator.portal.services import ERROR_CODES, HANDLERS, Caller, reply
@@ -145,8 +146,6 @@ def service():
     except ValidationError as err:
         return jsonify(reply("-1", f"{name}: " + "; ".join(flatten_errors(err.messages))))
     madonvi = loaded["madonvi"].strip()
-    from simulator.portal.store import province_of_agency
-
     if province_of_agency(madonvi) != province:
         return jsonify(reply("-6", f"madonvi {madonvi!r} không thuộc tỉnh của session (H{province})"))
     current_app.logger.debug("portal service %s for province %s", name, province)

@@ -150,11 +150,7 @@ def list_procedures(db: sqlite_utils.Database, caller: Caller, body: dict) -> di
     from simulator import catalogue
 
     field = body.get("malinhvuc", "")
-    items = [
-        catalogue.to_danhsach_tthc(p)
-        for p in catalogue.procedures()
-        if not field or catalogue.to_danhsach_tthc(p).get("MALINHVUC") == field
-    ]
+    items = [catalogue.to_danhsach_tthc(p) for p in catalogue.procedures() if not field or p.field_code == field]
     return reply("00", f"Lấy danh sách thủ tục thành công ({len(items)})", items)
 
 
@@ -166,7 +162,7 @@ def get_procedure(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict
     proc = catalogue.procedure(body["maTTHC"].strip())
     if proc is None:
         return reply("00", "Lấy thủ tục thành công: không tìm thấy mã thủ tục", [])
-    return reply("00", "Lấy thủ tục thành công", [catalogue.to_laythutuc(proc)])
+    return reply("00", "Lấy thủ tục thành công", [catalogue.to_laythutuc(proc, caller.madonvi)])
 
 
 @handles("LayDanhMucCoQuan")

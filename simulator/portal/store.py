@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlite_utils
 
 from simulator import statuses
+from simulator.catalogue import province_of_agency
 from simulator.db import transaction
-
-AGENCY_PROVINCE = re.compile(r"(?:^|\.)H(\d{2})(?:\.|$)")
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -51,12 +49,6 @@ def create_tables(db: sqlite_utils.Database) -> None:
             created_at REAL NOT NULL,
             expires_at REAL NOT NULL)"""
     )
-
-
-def province_of_agency(code: str) -> str | None:
-    """The 2-digit province code inside an agency code (`000.00.01.H56`, `H56.14`), or None."""
-    match = AGENCY_PROVINCE.search(code or "")
-    return match.group(1) if match else None
 
 
 def _utcnow() -> str:
