@@ -111,7 +111,9 @@ class Structure:
         rest, serial = divmod(index, BHXH_SERIAL_CAP)
         rest, offset = divmod(rest, BHXH_YEARS)
         prov, female = divmod(rest, 2)
-        return compose_id("0" + _OLD_CODES[prov], FEMALE if female else MALE, BHXH_FIRST_YEAR + offset, serial)
+        return compose_id(
+            "0" + _OLD_CODES[prov], FEMALE if female else MALE, BHXH_FIRST_YEAR + offset, serial
+        )
 
     # --- enterprise representative ------------------------------------------------------
     def representative_of(self, msdn: str) -> str | None:

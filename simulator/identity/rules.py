@@ -18,19 +18,91 @@ TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 # Health-insurance beneficiary groups (mã đối tượng, Decision 1351/QĐ-BHXH): two letters that
 # open the 15-character card number.
 BENEFICIARY_GROUPS = (
-    "DN", "HX", "CH", "NN", "TK", "HC", "XK", "HT", "TB", "NO", "CT", "XB", "TN", "CS", "XN",
-    "MS", "CC", "CK", "CB", "KC", "HD", "TE", "BT", "HN", "DT", "DK", "XD", "TS", "TC", "TQ",
-    "TA", "TY", "HG", "LS", "PV", "CN", "HS", "SV", "GB", "GD", "QN", "CA", "CY",
-)  # fmt: skip
+    "DN",
+    "HX",
+    "CH",
+    "NN",
+    "TK",
+    "HC",
+    "XK",
+    "HT",
+    "TB",
+    "NO",
+    "CT",
+    "XB",
+    "TN",
+    "CS",
+    "XN",
+    "MS",
+    "CC",
+    "CK",
+    "CB",
+    "KC",
+    "HD",
+    "TE",
+    "BT",
+    "HN",
+    "DT",
+    "DK",
+    "XD",
+    "TS",
+    "TC",
+    "TQ",
+    "TA",
+    "TY",
+    "HG",
+    "LS",
+    "PV",
+    "CN",
+    "HS",
+    "SV",
+    "GB",
+    "GD",
+    "QN",
+    "CA",
+    "CY",
+)
 
 # Mobile prefixes in use since the 2018 renumbering (Viettel 032-039, 086, 096-098; Vinaphone
 # 081-085, 088, 091, 094; MobiFone 070, 076-079, 089, 090, 093; Vietnamobile 052, 056, 058, 092;
 # Gmobile 059, 099; iTel 087).
 MOBILE_PREFIXES = (
-    "032", "033", "034", "035", "036", "037", "038", "039", "052", "056", "058", "059",
-    "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "087",
-    "088", "089", "090", "091", "092", "093", "094", "096", "097", "098", "099",
-)  # fmt: skip
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
+    "052",
+    "056",
+    "058",
+    "059",
+    "070",
+    "076",
+    "077",
+    "078",
+    "079",
+    "081",
+    "082",
+    "083",
+    "084",
+    "085",
+    "086",
+    "087",
+    "088",
+    "089",
+    "090",
+    "091",
+    "092",
+    "093",
+    "094",
+    "096",
+    "097",
+    "098",
+    "099",
+)
 
 MALE, FEMALE = "male", "female"
 
@@ -175,7 +247,9 @@ def check_health_card(s: str) -> tuple[str, int, str, str]:
     try:
         check_bhxh_code(s[5:])
     except InvalidIdentifier as exc:
-        raise InvalidIdentifier(field, "bhxh_code", f"{field} must end with a BHXH code: {exc.message}") from None
+        raise InvalidIdentifier(
+            field, "bhxh_code", f"{field} must end with a BHXH code: {exc.message}"
+        ) from None
     return s[:2], int(s[2]), s[3:5], s[5:]
 
 
