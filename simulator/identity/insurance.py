@@ -1,0 +1,147 @@
+"""Social and health insurance participants, derived from the population's citizens.
+
+A participant is found by 12-digit ID or by 10-digit BHXH code; the two are a bijection
+(`kinship.Structure.bhxh_of` / `id_of_bhxh`). IDs outside the insurable space, and the
+`no_insurance` persona, have no record. Cards are annual (1 January to 31 December of `today`'s
+year); the `expired_health_card` persona's card ended on 31 December of the previous year; a
+deceased person's card ends on the death date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from simulator.identity.catalogue import catalogues, communes
+from simulator.identity.derive import rng
+from simulator.identity.kinship import parts_of
+from simulator.identity.personas import persona_for
+from simulator.identity.records import Contributions, HouseholdMember, InsuranceRecord
+from simulator.identity.rules import MALE, InvalidIdentifier, check_bhxh_code
+from simulator.provinces import province
+
+if TYPE_CHECKING:
+    from simulator.identity.population import Population
+
+# (group, benefit level, weight) for working-age people; levels follow the benefit rules
+# (1 = 100% for children, poor households; 2 = 100% with caps; 4 = 80% for most).
+_WORKING_GROUPS = (
+    ("DN", 4, 45),
+    ("HC", 4, 10),
+    ("CH", 4, 5),
+    ("GD", 4, 25),
+    ("HN", 1, 5),
+    ("CN", 2, 5),
+    ("DT", 1, 5),
+)
+_EMPLOYED = frozenset({"DN", "HC", "CH"})
+
+
+def _resolve(population: Population, identifier: str) -> tuple[str, str] | None:
+    """(citizen ID, BHXH code) for either kind of identifier, or None when none is issued."""
+    if isinstance(identifier, str) and len(identifier) == 12:
+        p = population.parse(identifier)
+        code = population.structure.bhxh_of(p)
+        return (identifier, code) if code else None
+    if isinstance(identifier, str) and len(identifier) == 10:
+        check_bhxh_code(identifier)
+        id12 = population.structure.id_of_bhxh(identifier)
+        if id12 is None:
+            return None
+        try:
+            population.parse(id12)  # a code may decode to a birth year still in the future
+        except InvalidIdentifier:
+            return None
+        return id12, identifier
+    raise InvalidIdentifier(
+        "MaSoBHXH", "length", "identifier must be a 12-digit SoDinhDanh or a 10-digit MaSoBHXH"
+    )
+
+
+def derive_insurance(population: Population, identifier: str) -> InsuranceRecord | None:
+    """The insurance record for a citizen ID or BHXH code, or None (see the module docstring)."""
+    resolved = _resolve(population, identifier)
+    if resolved is None:
+        return None
+    id12, code = resolved
+    persona = persona_for(id12)
+    if persona is not None and persona.outcome == "no_insurance":
+        return None
+    citizen = population.citizen(id12)
+    if citizen is None:
+        return None
+    today = population.today
+    r = rng(population.seed, "insurance", id12)
+    age = today.year - citizen.birth_year
+    retired_at = 60 if citizen.sex == MALE else 55
+    if age < 6:
+        group, level = "TE", 1
+    elif age < 18:
+        group, level = "HS", 4
+    elif age < 23:
+        group, level = ("SV", 4) if r.random() < 0.6 else ("GD", 4)
+    elif age >= retired_at:
+        group, level = ("HT", 2) if r.random() < 0.6 else ("GD", 4)
+    else:
+        group, level, _ = r.choices(_WORKING_GROUPS, weights=[g[2] for g in _WORKING_GROUPS])[0]
+    home = citizen.permanent_residence
+    card = f"{group}{level}{home.province_code}{code}"
+
+    valid_from = max(date(today.year, 1, 1), citizen.birth_date)
+    valid_to = date(today.year, 12, 31)
+    if persona is not None and persona.outcome == "expired_health_card":
+        valid_from, valid_to = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    elif citizen.death_date is not None:
+        valid_from, valid_to = date(citizen.death_date.year, 1, 1), citizen.death_date
+
+    cat = catalogues()
+    kind = r.choice(cat["hospital_kinds"])
+    if kind.endswith("tỉnh"):
+        hospital_name = f"{kind} {province(home.province_code).name}"
+    else:
+        commune = r.choice(communes(home.province_code))["name"]
+        hospital_name = f"{kind} {commune.split(' ', 1)[1]}"
+    hospital_code = f"{home.province_code}{r.randrange(1, 300):03d}"
+
+    if group in _EMPLOYED:
+        employer = f"{r.choice(cat['employer_kinds'])} {r.choice(cat['enterprise_name_words'])}"
+        months = r.randint(1, max(1, (age - 21) * 12))
+        contributions = Contributions(months, employer, r.randrange(4_960, 30_000) * 1000)
+    elif group == "HT":
+        contributions = Contributions(r.randint(240, 420), None, 0)
+    else:
+        contributions = Contributions(0, None, 0)
+
+    return InsuranceRecord(
+        bhxh_code=code,
+        citizen_id=id12,
+        name=citizen.name,
+        birth_date=citizen.birth_date,
+        sex=citizen.sex,
+        health_card=card,
+        beneficiary_group=group,
+        benefit_level=level,
+        card_valid_from=valid_from,
+        card_valid_to=valid_to,
+        hospital_code=hospital_code,
+        hospital_name=hospital_name,
+        contributions=contributions,
+        household=_household(population, citizen),
+    )
+
+
+def _household(population: Population, citizen) -> tuple[HouseholdMember, ...]:
+    """The insurance household: its head, the head's spouse and this person (children are not
+    enumerable from IDs, so other members appear only on their own records)."""
+    head = citizen.household_head
+    members = [HouseholdMember(head.id, head.name, "Chủ hộ")]
+    head_parts = parts_of(head.id)
+    spouse = population.spouse_id(head.id, head_parts)
+    if spouse is not None:
+        relation = "Vợ" if head_parts.sex == MALE else "Chồng"
+        members.append(HouseholdMember(spouse, population.name_of(spouse, parts_of(spouse)), relation))
+    if citizen.id not in {m.id for m in members}:
+        parent_ids = {rel.id for rel in (citizen.father, citizen.mother) if rel}
+        relation = "Con" if head.id in parent_ids else "Thành viên"
+        members.append(HouseholdMember(citizen.id, citizen.name, relation))
+    return tuple(members)
