@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from simulator import __version__, config, db
 
 # Features that own tables (each has create_tables(db)).
-db.SCHEMA_MODULES[:] = ["simulator.portal.store", "simulator.gateway.tokens"]
+db.SCHEMA_MODULES[:] = ["simulator.portal.store", "simulator.gateway.tokens", "simulator.identity.overlays"]
 
 log = logging.getLogger("simulator")
 
