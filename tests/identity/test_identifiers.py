@@ -104,7 +104,8 @@ def test_population_identifiers_are_valid(population):
     rng = random.Random(5)
     checked = 0
     for _ in range(1500):
-        id12 = f"0{rng.choice(sorted(PRE_2025_PROVINCES))}{rng.randrange(2)}{rng.randrange(40, 100)}{rng.randrange(10**6):06d}"
+        province = rng.choice(sorted(PRE_2025_PROVINCES))
+        id12 = f"0{province}{rng.randrange(2)}{rng.randrange(40, 100)}{rng.randrange(10**6):06d}"
         citizen = population.citizen(id12)
         if citizen is None:
             continue
@@ -125,7 +126,8 @@ def test_generated_enterprise_codes_are_valid(population):
     rng = random.Random(9)
     found = 0
     for _ in range(3000):
-        id12 = f"0{rng.choice(sorted(PRE_2025_PROVINCES))}{rng.randrange(2)}{rng.randrange(55, 100)}{rng.randrange(10**6):06d}"
+        province = rng.choice(sorted(PRE_2025_PROVINCES))
+        id12 = f"0{province}{rng.randrange(2)}{rng.randrange(55, 100)}{rng.randrange(10**6):06d}"
         for msdn in population.enterprises_of(id12):
             found += 1
             assert is_tax_code(msdn) and msdn[:2] in CURRENT_PROVINCES
