@@ -128,7 +128,8 @@ class FaultMiddleware:
         status, headers, body = self._call_app(environ)
         if decision.partial_fields:
             body, headers = self._partial(body, headers, decision.partial_fields)
-        return self._transform(start_response, terminal, decision, status, headers, body, request_id, record)
+        return self._transform(environ, start_response, terminal, decision, status, headers, body, request_id,
+                               record)
 
     # -- helpers ---------------------------------------------------------------------------
     def _recorder(self, info: RequestInfo, decision: Decision, started: float) -> _Record:
@@ -213,16 +214,21 @@ class FaultMiddleware:
             return body, headers
         return json.dumps(strip_fields(data, set(fields)), ensure_ascii=False).encode(), headers
 
-    def _transform(self, start_response, terminal, decision, status, headers, body, request_id, record):
+    def _transform(self, environ, start_response, terminal, decision, status, headers, body, request_id,
+                   record):
         if terminal == "empty":
             body = b""
         elif terminal == "malformed_json":
             body = _break_json(body) if body else b"{"
         if terminal == "truncated":
             headers = _set_header(headers, "Content-Length", str(len(body)))
-            headers = _set_header(headers, "Connection", "close")  # gunicorn closes after the short body
-            return self._respond(start_response, status, headers, [body[: len(body) // 2]], request_id,
-                                 decision, record, set_length=False)
+            result = self._respond(start_response, status, headers, [body[: len(body) // 2]], request_id,
+                                   decision, record, set_length=False)
+            # gunicorn ignores an app's "Connection: close" and would keep the connection open, the
+            # client waiting for the missing bytes until keep-alive expires; a shutdown after the
+            # half body (FIN follows the data) ends it at once, and gunicorn reads EOF next and closes.
+            result.after = lambda: _shutdown(environ.get("gunicorn.socket"))
+            return result
         if terminal == "dribble":
             return self._respond(start_response, status, headers,
                                  self._dribble(body, decision.terminal.params), request_id, decision, record,
@@ -279,6 +285,7 @@ class _Finishing:
     def __init__(self, iterable: Iterable[bytes], record):
         self.iterable = iterable
         self.record = record
+        self.after: Callable[[], None] | None = None  # runs once the server has written the body
 
     def __iter__(self):
         return iter(self.iterable)
@@ -289,6 +296,17 @@ class _Finishing:
                 self.iterable.close()
         finally:
             self.record()
+            if self.after is not None:
+                self.after()
+
+
+def _shutdown(sock) -> None:
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def _reason(status: int) -> str:
