@@ -63,6 +63,23 @@ class FaultSandbox:
                           settings["journal_flush_ms"])
         return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits))
 
+    def put_rule(self, raw: dict[str, Any]) -> Rule:
+        """Create or replace a manual rule; its window counts from now on the sandbox clock."""
+        return self.store.put_rule(raw, started_at=self.clock.timestamp())
+
+    def active_rules(self) -> list[Rule]:
+        """Rules that can apply now: manual ones, then the running scenario phase's (unfiltered by window)."""
+        return [rule for rule, _, _ in self.engine.active_rules()]
+
+    def reset(self) -> None:
+        """Sandbox reset: no rules, no scenario, empty buckets, journal and metrics, clock at real time."""
+        self.store.clear_rules()
+        self.store.clear_scenario()
+        self.engine.buckets.clear()
+        self.engine.reset_counters()
+        self.journal.clear()
+        self.clock.reset()
+
     def middleware(self, app, classify) -> FaultMiddleware:
         """Wrap a WSGI app so classified requests meet faults and are journaled."""
         return FaultMiddleware(app, classify, self.engine, self.journal)

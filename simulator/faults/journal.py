@@ -10,6 +10,7 @@ is amortised. Under a stalled disk the buffer is capped and the oldest entries a
 
 from __future__ import annotations
 
+import atexit
 import os
 import sqlite3
 import threading
@@ -24,7 +25,7 @@ import sqlite_utils
 from simulator.db import connect, transaction
 from simulator.faults import metrics
 
-COLUMNS = ("ts", "request_id", "client", "system", "operation", "method", "path", "status", "fault",
+COLUMNS = ("ts", "sim_ts", "request_id", "client", "system", "operation", "method", "path", "status", "fault",
            "latency_ms")
 BUFFER_CAP = 100_000
 QUERY_LIMIT_MAX = 1000
@@ -33,7 +34,7 @@ QUERY_LIMIT_MAX = 1000
 def create_tables(db: sqlite_utils.Database) -> None:
     """Create `request_journal` and its indexes if missing."""
     db.execute(
-        "CREATE TABLE IF NOT EXISTS request_journal (id INTEGER PRIMARY KEY, ts REAL NOT NULL,"
+        "CREATE TABLE IF NOT EXISTS request_journal (id INTEGER PRIMARY KEY, ts REAL NOT NULL, sim_ts REAL,"
         " request_id TEXT, client TEXT, system TEXT NOT NULL, operation TEXT, method TEXT, path TEXT,"
         " status INTEGER, fault TEXT, latency_ms REAL)"
     )
@@ -81,7 +82,9 @@ class Journal:
         self._pid = os.getpid()
         self._db = None
         self._buffer = []
+        self._lock = threading.Lock()  # a lock made before the fork (or before monkey-patching) is not ours
         threading.Thread(target=self._run, name="journal-flusher", daemon=True).start()
+        atexit.register(self._flush_quietly)  # a graceful worker exit keeps its last ~200 ms of rows
 
     def _run(self) -> None:
         while True:
@@ -90,6 +93,12 @@ class Journal:
                 self.flush()
             except (sqlite3.Error, OSError):  # a locked or full disk must not kill the flusher
                 time.sleep(self.flush_s)
+
+    def _flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except (sqlite3.Error, OSError):
+            pass
 
     def record(self, entry: dict) -> None:
         """Queue one request for the journal and metrics (no I/O here)."""

@@ -133,7 +133,8 @@ class FaultMiddleware:
 
     # -- helpers ---------------------------------------------------------------------------
     def _recorder(self, info: RequestInfo, decision: Decision, started: float) -> _Record:
-        return _Record(self.journal, info, decision, started)
+        sim_ts = self.engine.clock.timestamp() if self.journal is not None else None
+        return _Record(self.journal, info, decision, started, sim_ts)
 
     @staticmethod
     def _with_headers(start_response, request_id: str, fault: str | None, record=None):
@@ -261,8 +262,9 @@ class FaultMiddleware:
 class _Record:
     """Journals one request exactly once, with the status seen by start_response."""
 
-    def __init__(self, journal, info: RequestInfo, decision: Decision, started: float):
+    def __init__(self, journal, info: RequestInfo, decision: Decision, started: float, sim_ts: float | None):
         self.journal, self.info, self.decision, self.started = journal, info, decision, started
+        self.sim_ts = sim_ts
         self.status = 0
         self.done = False
 
@@ -272,8 +274,8 @@ class _Record:
         self.done = True
         info = self.info
         self.journal.record({
-            "ts": time.time(), "request_id": info.request_id, "client": info.client, "system": info.system,
-            "operation": info.operation, "method": info.method, "path": info.path,
+            "ts": time.time(), "sim_ts": self.sim_ts, "request_id": info.request_id, "client": info.client,
+            "system": info.system, "operation": info.operation, "method": info.method, "path": info.path,
             "status": self.status if status is None else status, "fault": self.decision.fault_label,
             "latency_ms": round((time.monotonic() - self.started) * 1000, 3),
         })
