@@ -18,6 +18,7 @@ from typing import Any
 
 from simulator.clock import SandboxClock
 from simulator.faults.buckets import SqliteTokenBuckets
+from simulator.faults.connection import ProcessLocalDB
 from simulator.faults.engine import Decision, Engine, RequestInfo
 from simulator.faults.formats import format_error, register_format
 from simulator.faults.journal import Journal
@@ -57,7 +58,7 @@ class FaultSandbox:
         path = settings["db"]
         clock = SandboxClock(path)
         store = FaultStore(path, limits, settings["fault_rules_max"])
-        engine = Engine(store, clock, settings["seed"], limits, SqliteTokenBuckets(store.db),
+        engine = Engine(store, clock, settings["seed"], limits, SqliteTokenBuckets(ProcessLocalDB(path)),
                         enabled=settings["faults_enabled"])
         journal = Journal(path, settings["journal_enabled"], settings["journal_max_rows"],
                           settings["journal_flush_ms"])

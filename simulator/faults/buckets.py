@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import sqlite_utils
 
@@ -35,10 +36,16 @@ def create_tables(db: sqlite_utils.Database) -> None:
 class SqliteTokenBuckets:
     """Token buckets keyed by string, stored in SQLite so all workers share one bucket."""
 
-    def __init__(self, db: sqlite_utils.Database, clock=time.time):
-        self.db = db
+    def __init__(self, db: sqlite_utils.Database | Callable[[], sqlite_utils.Database], clock=time.time):
+        # A callable (ProcessLocalDB) keeps the buckets fork-safe; a Database is fine in tests.
+        self._db = db if callable(db) and not isinstance(db, sqlite_utils.Database) else (lambda: db)
         self.clock = clock
-        create_tables(db)
+        create_tables(self.db)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This process's connection."""
+        return self._db()
 
     def take(self, key: str, rate_per_s: float, burst: int) -> tuple[bool, int]:
         """Take one token; return (allowed, seconds to wait before a token is available)."""

@@ -15,13 +15,16 @@ from simulator.faults.wsgi_body import json_body
 
 def prefix_classifier(prefixes: dict[str, str], body_operation: dict[str, str] | None = None,
                       body_client: dict[str, str] | None = None, client_header: str = "X-Sandbox-Client",
-                      max_body_bytes: int = 2_000_000) -> Callable[[dict], RequestInfo | None]:
+                      max_body_bytes: int = 2_000_000, known_operations: dict[str, set[str]] | None = None,
+                      ) -> Callable[[dict], RequestInfo | None]:
     """Build classify(environ): `prefixes` maps URL prefix → system (longest wins).
 
     The operation is the body field named in `body_operation[system]` (e.g. portal → service)
     or else the first path segment after the prefix. The client is the body field in
     `body_client[system]` (e.g. portal → madonvi), else the `client_header` header.
-    Paths under no prefix are not simulated (None).
+    Paths under no prefix are not simulated (None). When `known_operations[system]` is given,
+    any other operation is reported as "unknown", so a client inventing `service` names cannot
+    grow the metrics' label set without bound.
     """
     ordered = sorted(prefixes.items(), key=lambda kv: len(kv[0]), reverse=True)
     body_operation = body_operation or {}
@@ -45,6 +48,8 @@ def prefix_classifier(prefixes: dict[str, str], body_operation: dict[str, str] |
                     operation = body[body_operation[system]]
                 if system in body_client and isinstance(body.get(body_client[system]), str):
                     client = body[body_client[system]]
+        if known_operations and system in known_operations and operation not in known_operations[system]:
+            operation = "unknown"
         return RequestInfo(system, operation, environ.get("REQUEST_METHOD", "GET"), client, path)
 
     return classify

@@ -22,8 +22,9 @@ from typing import Any
 
 import sqlite_utils
 
-from simulator.db import connect, transaction
+from simulator.db import transaction
 from simulator.faults import metrics
+from simulator.faults.connection import ProcessLocalDB
 
 COLUMNS = ("ts", "sim_ts", "request_id", "client", "system", "operation", "method", "path", "status", "fault",
            "latency_ms")
@@ -63,24 +64,24 @@ class Journal:
         self.dropped = 0
         self._buffer: list[dict] = []
         self._pid: int | None = None
-        self._db: sqlite_utils.Database | None = None
+        self._reader = ProcessLocalDB(db_path)
+        # The flusher writes on its own connection: with real threads (no gevent) a shared
+        # connection would let a query land inside the flusher's open transaction.
+        self._writer = ProcessLocalDB(db_path)
         self._lock = threading.Lock()
         self._since_trim = 0
-        create_tables(connect(db_path))
+        create_tables(self.db)
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """This process's connection (connections must not cross a fork)."""
-        if self._db is None or self._pid != os.getpid():
-            self._db = connect(self.db_path)
-        return self._db
+        """This process's connection for queries."""
+        return self._reader()
 
     def _ensure_flusher(self) -> None:
         if self._pid == os.getpid():
             return
         # First record in this process (after gunicorn forked): start this worker's flusher.
         self._pid = os.getpid()
-        self._db = None
         self._buffer = []
         self._lock = threading.Lock()  # a lock made before the fork (or before monkey-patching) is not ours
         threading.Thread(target=self._run, name="journal-flusher", daemon=True).start()
@@ -114,7 +115,7 @@ class Journal:
             batch, self._buffer = self._buffer, []
             if not batch:
                 return 0
-            with transaction(self.db) as conn:
+            with transaction(self._writer()) as conn:
                 if self.enabled:
                     conn.executemany(
                         f"INSERT INTO request_journal ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",

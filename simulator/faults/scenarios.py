@@ -154,7 +154,7 @@ def parse_scenario(data: Any, limits: Limits | None = None, default_name: str | 
             rules.append(validate_rule(rr, limits, f"{path}.rules[{j}]"))
         phases.append(Phase(pname, start * 60, end * 60, tuple(rules)))
     extras = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
-    return Scenario(name, description, seed, scale, tuple(phases), extras, dict(data))
+    return Scenario(name, description, seed, scale, tuple(phases), extras, {**data, "name": name})
 
 
 def load_scenario_file(path: str | Path, limits: Limits | None = None) -> Scenario:

@@ -17,7 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
-from simulator.db import connect, transaction
+from simulator.db import transaction
+from simulator.faults.connection import ProcessLocalDB
 from simulator.faults.rules import Limits, Rule, RuleError, validate_rule
 from simulator.faults.scenarios import Scenario, parse_scenario
 
@@ -64,12 +65,17 @@ class FaultStore:
     """Rule CRUD, scenario state and the cached snapshot the engine reads on every request."""
 
     def __init__(self, db_path: str | Path, limits: Limits | None = None, max_rules: int = 500):
-        self.db = connect(db_path)
+        self._conn = ProcessLocalDB(db_path)
         create_tables(self.db)
         self.limits = limits or Limits()
         self.max_rules = max_rules
         self._snapshot: Snapshot | None = None
         self._checked_at = float("-inf")
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This process's connection."""
+        return self._conn()
 
     # -- versioning ------------------------------------------------------------------------
     def version(self) -> int:

@@ -86,3 +86,24 @@ def test_sandbox_reset_forgets_rules_scenario_journal_and_clock_speed(sandbox, c
     assert sandbox.store.list_rules() == [] and sandbox.scenarios.status() == {"running": False}
     assert sandbox.journal.count() == 0 and sandbox.clock.scale() == 1.0
     assert b"sandbox_requests_total{" not in sandbox.render_metrics()[0]
+
+
+def test_classifier_reads_the_portal_service_and_unit_from_the_body_and_bounds_operations():
+    import io
+    import json
+
+    classify = prefix_classifier({"/portal": "portal", "/population": "population"},
+                                 body_operation={"portal": "service"}, body_client={"portal": "madonvi"},
+                                 known_operations={"portal": {"DongBoHoSoMC", "TraCuuHoSo"}})
+    body = json.dumps({"service": "TraCuuHoSo", "madonvi": "000.00.00.H56"}).encode()
+    environ = {"PATH_INFO": "/portal/api", "REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(len(body)),
+               "wsgi.input": io.BytesIO(body)}
+    info = classify(environ)
+    assert (info.system, info.operation, info.client) == ("portal", "TraCuuHoSo", "000.00.00.H56")
+    assert environ["wsgi.input"].read() == body
+    odd = json.dumps({"service": "Random123"}).encode()
+    environ = {"PATH_INFO": "/portal/api", "CONTENT_LENGTH": str(len(odd)), "wsgi.input": io.BytesIO(odd)}
+    assert classify(environ).operation == "unknown"
+    assert classify({"PATH_INFO": "/population/citizens/079090001234", "HTTP_X_SANDBOX_CLIENT": "H22"}).operation \
+        == "citizens"
+    assert classify({"PATH_INFO": "/docs"}) is None

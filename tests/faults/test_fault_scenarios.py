@@ -113,3 +113,10 @@ def test_manual_rules_take_precedence_over_scenario_rules(tmp_path, store, clock
     clock.advance(700)
     store.put_rule({"id": "manual", "effects": [{"error": {"status": 418}}]})
     assert engine.decide(RequestInfo("population", "x", "GET", None)).terminal.kind == "error"
+
+
+def test_scenario_without_a_name_takes_its_file_name_and_survives_the_round_trip(tmp_path, store, clock, engine):
+    (tmp_path / "unnamed.yaml").write_text(SCENARIO.replace("name: two-phase\n", ""))
+    runner = ScenarioRunner(store, clock, tmp_path)
+    assert runner.apply("unnamed")["name"] == "unnamed"
+    assert engine.decide(RequestInfo("population", "x", "GET", None)).latency_s == 2
