@@ -7,9 +7,11 @@ add up; a `rate_limit` rule is a terminal 429 only when its bucket is empty.
 
 Reproducibility: each rule keeps a counter of the requests it was considered for (those
 whose system/operation/method/client and time window match). The random numbers for the
-n-th such request come from `Random(blake2b(seed | rule id | anchor | n))`: the probability
-draw first, then one draw per latency effect. The same seed and the same request sequence
-therefore meet the same faults, independently of other rules. Counters live in each worker,
+n-th such request come from `Random(blake2b(seed | rule id | n))`: the probability draw
+first, then one draw per latency effect. The same seed and the same request sequence
+therefore meet the same faults, independently of other rules. Counters restart when a rule
+is re-anchored (a scenario applied again, a rule stored again), so a replay starts at n = 0
+whatever the wall-clock time. Counters live in each worker,
 so with several workers the interleaving is not deterministic (run one worker to replay).
 """
 
@@ -52,9 +54,9 @@ class Decision:
         return ",".join(self.faults) if self.faults else None
 
 
-def draw_rng(seed: int, rule_id: str, anchor: float | None, counter: int) -> random.Random:
-    """A Random seeded from (seed, rule, anchor, counter): the n-th request's own draws."""
-    key = f"{seed}|{rule_id}|{anchor}|{counter}".encode()
+def draw_rng(seed: int, rule_id: str, counter: int) -> random.Random:
+    """A Random seeded from (seed, rule, counter): the n-th request's own draws."""
+    key = f"{seed}|{rule_id}|{counter}".encode()
     return random.Random(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big"))
 
 
@@ -120,7 +122,7 @@ class Engine:
             key = (rule.id, anchor)
             n = self._counters.get(key, 0)
             self._counters[key] = n + 1
-            rng = draw_rng(seed, rule.id, anchor, n)
+            rng = draw_rng(seed, rule.id, n)
             if rule.probability < 1.0 and rng.random() >= rule.probability:
                 continue
             applied = False

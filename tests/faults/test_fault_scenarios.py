@@ -120,3 +120,19 @@ def test_scenario_without_a_name_takes_its_file_name_and_survives_the_round_trip
     runner = ScenarioRunner(store, clock, tmp_path)
     assert runner.apply("unnamed")["name"] == "unnamed"
     assert engine.decide(RequestInfo("population", "x", "GET", None)).latency_s == 2
+
+
+def test_replaying_a_scenario_later_meets_the_same_faults(tmp_path, store, clock, make_engine):
+    (tmp_path / "flaky.yaml").write_text(
+        "name: flaky\nseed: 3\nphases:\n  - name: p\n    start_min: 0\n    end_min: 600\n    rules:\n"
+        "      - match: {probability: 0.4}\n        effects: [{latency: {dist: lognormal, median_s: 1, sigma: 1}},"
+        " {error: {status: 503}}]\n")
+    runner = ScenarioRunner(store, clock, tmp_path)
+    info = RequestInfo("payment", "INIT", "POST", "H56")
+    engine = make_engine(seed=1)  # the scenario's seed wins over the sandbox seed
+    runs = []
+    for _ in range(2):
+        runner.apply("flaky")  # same worker, an hour later: the draw sequence starts again
+        runs.append([(d.latency_s, d.fault_label) for d in (engine.decide(info) for _ in range(100))])
+        clock.advance(3600)
+    assert runs[0] == runs[1] and any(label for _, label in runs[0])
