@@ -76,6 +76,18 @@ _setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from th
 _setting("gateway_token_ttl_seconds", int, 3600, "Lifetime of a gateway (NGSP) bearer token.", 1, 86400)
 _setting("page_size_max", int, 500, "Largest page size the REST dossier listing returns.", 1, 5000)
 
+# --- faults -------------------------------------------------------------------------
+_setting("faults_enabled", bool, True, "Master switch: when off, fault rules and scenarios inject nothing.")
+_setting("fault_latency_cap_s", float, 120.0, "Largest injected latency a rule may ask for, in seconds.", 0.0, 600.0)
+_setting("fault_hang_cap_s", float, 300.0, "Longest a hang effect may hold a connection open, in seconds.", 0.0, 3600.0)
+_setting("fault_dribble_cap_s", float, 300.0, "Longest a dribble effect may take to send a body, in seconds.", 0.0, 3600.0)
+_setting("fault_retry_after_cap_s", int, 86400, "Largest Retry-After a rate-limit or maintenance effect sends.", 1, 604800)
+_setting("fault_rules_max", int, 500, "Most fault rules that may be active at once (manual plus scenario).", 1, 10000)
+_setting("journal_enabled", bool, True, "Record every simulated-system request in the request journal.")
+_setting("journal_max_rows", int, 100_000, "Rows kept in the request journal; the oldest are dropped.", 100, 10_000_000)
+_setting("journal_flush_ms", int, 200, "How often each worker writes its buffered journal rows and metrics.", 10, 5000)
+_setting("scenarios_dir", str, "scenarios", "Folder holding the scenario YAML files.")
+
 
 def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Compute every setting's value from defaults, environment and explicit overrides."""
