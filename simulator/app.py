@@ -13,7 +13,12 @@ from werkzeug.exceptions import HTTPException
 from simulator import __version__, config, db
 
 # Features that own tables (each has create_tables(db)).
-db.SCHEMA_MODULES[:] = ["simulator.portal.store", "simulator.gateway.tokens", "simulator.identity.overlays"]
+db.SCHEMA_MODULES[:] = [
+    "simulator.portal.store",
+    "simulator.gateway.tokens",
+    "simulator.identity.overlays",
+    "simulator.faults",
+]
 
 log = logging.getLogger("simulator")
 
@@ -63,10 +68,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_features(app, api)
     _register_errors(app)
     _register_infra_routes(app)
+    _install_fault_engine(app)
     return app
 
 
+def _install_fault_engine(app: Flask) -> None:
+    """Put the one fault engine (and the request journal) in front of every simulated system."""
+    from simulator.faults import FaultSandbox
+    from simulator.traffic import make_classifier
+
+    sandbox = app.config["SANDBOX"]
+    faults = FaultSandbox.from_settings(sandbox)
+    app.extensions["faults"] = faults
+    app.wsgi_app = faults.middleware(app.wsgi_app, make_classifier(sandbox["db"], sandbox["max_body_bytes"]))
+
+    @app.get("/metrics")
+    def metrics():
+        """Prometheus metrics per system, operation, status and fault, summed over all workers."""
+        faults.journal.flush()
+        body, content_type = faults.render_metrics()
+        return app.response_class(body, content_type=content_type)
+
+
 def _register_features(app: Flask, api: Api) -> None:
+    from simulator.admin import routes as admin_routes
     from simulator.api import rest
     from simulator.gateway import registry as gateway_registry
     from simulator.gateway import routes as gateway_routes
@@ -78,6 +103,7 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(rest.blp)
     api.register_blueprint(gateway_routes.blp)
     api.register_blueprint(gateway_routes.admin_blp)
+    api.register_blueprint(admin_routes.blp)
     gateway_registry.collect_services(app)
 
 
@@ -105,6 +131,8 @@ def _register_errors(app: Flask) -> None:
         else:
             body = {"code": err.code, "status": err.name, "message": err.description}
             extra = getattr(err, "data", None)
+            if isinstance(extra, dict) and extra.get("message"):
+                body["message"] = extra["message"]
             if isinstance(extra, dict) and extra.get("messages"):
                 from simulator.portal.schemas import flatten_errors
 

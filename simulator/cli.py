@@ -31,7 +31,8 @@ def main() -> None:
 @click.option("--db", "db_path", default=None, help="SQLite file (default var/sandbox.db; env SANDBOX_DB).")
 @click.option("--workers", type=int, default=None, help="gunicorn gevent workers (env SANDBOX_WORKERS).")
 @click.option("--seed", type=int, default=None, help="Seed for identities, credentials, faults (env SANDBOX_SEED).")
-def serve(host, port, db_path, workers, seed) -> None:
+@click.option("--scenario", default=None, help="Apply this scenario from scenarios/ at start (e.g. peak-hour).")
+def serve(host, port, db_path, workers, seed, scenario) -> None:
     """Serve the sandbox with gunicorn and gevent workers (never the Flask dev server).
 
     \b
@@ -52,6 +53,8 @@ def serve(host, port, db_path, workers, seed) -> None:
     if generated:
         env["SANDBOX_ADMIN_TOKEN"] = values["admin_token"] = secrets.token_urlsafe(24)
     env["SANDBOX_DB"] = values["db"] = os.path.abspath(values["db"])
+    if scenario:
+        _apply_scenario(values, scenario)
     base = f"http://{values['host']}:{values['port']}"
     click.echo(f"National portal sandbox {__version__} on {base}  (database {values['db']})")
     click.echo(f"  API docs:      {base}/docs   (OpenAPI: {base}/openapi.json)")
@@ -120,6 +123,138 @@ def settings_cmd(fmt: str, update_readme: bool) -> None:
         ("setting", "env", "default", "min", "cap", "doc"),
         [[str(v if v is not None else "") for v in r.values()] for r in rows],
     )
+
+
+def _fault_sandbox(values: dict):
+    from simulator import db
+    from simulator.app import create_app  # noqa: F401 - registers every feature's tables
+    from simulator.faults import FaultSandbox
+
+    db.init_schema(db.connect(values["db"]))
+    return FaultSandbox.from_settings(values)
+
+
+def _apply_scenario(values: dict, name: str) -> dict:
+    from simulator.faults import ScenarioError, ScenarioNotFound
+
+    try:
+        return _fault_sandbox(values).scenarios.apply(name)
+    except ScenarioNotFound:
+        raise click.UsageError(f"no scenario {name!r} in {values['scenarios_dir']}/") from None
+    except ScenarioError as err:
+        raise click.UsageError(str(err)) from None
+
+
+@main.group()
+def scenario() -> None:
+    """Fault scenarios: timelines of delay and fault rules, as YAML files in scenarios/.
+
+    \b
+    Example:
+      python -m simulator scenario list
+      python -m simulator scenario apply police-db-outage --db var/sandbox.db
+    """
+
+
+def _scenario_dir_option(fn):
+    return click.option("--dir", "directory", default=None, help="Scenario folder (env SANDBOX_SCENARIOS_DIR).")(fn)
+
+
+@scenario.command("list")
+@_scenario_dir_option
+def scenario_list(directory) -> None:
+    """List the scenarios with their descriptions.
+
+    \b
+    Example:
+      python -m simulator scenario list
+    """
+    from simulator.faults.scenarios import ScenarioError, list_scenarios
+
+    values = config.resolve({"scenarios_dir": directory})
+    try:
+        found = list_scenarios(values["scenarios_dir"])
+    except ScenarioError as err:
+        raise click.ClickException(str(err)) from None
+    for name, sc in sorted(found.items()):
+        click.echo(f"{name:24} {sc.duration_s / 60:6.1f} min  {(sc.description or '').split('. ')[0][:100]}")
+
+
+@scenario.command("show")
+@click.argument("name")
+@_scenario_dir_option
+def scenario_show(name, directory) -> None:
+    """Show a scenario's phases and rules as JSON.
+
+    \b
+    Example:
+      python -m simulator scenario show peak-hour
+    """
+    from simulator.faults.runner import ScenarioRunner
+
+    values = config.resolve({"scenarios_dir": directory})
+    runner = ScenarioRunner.__new__(ScenarioRunner)
+    runner.scenarios_dir, runner.limits = __import__("pathlib").Path(values["scenarios_dir"]), None
+    try:
+        sc = runner.load(name)
+    except Exception as err:  # ScenarioNotFound / ScenarioError: both explained by their message
+        raise click.ClickException(f"{type(err).__name__}: {err}") from None
+    phases = [
+        {"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": [r.to_json() for r in p.rules]}
+        for p in sc.phases
+    ]
+    data = {
+        "name": sc.name,
+        "description": sc.description,
+        "seed": sc.seed,
+        "time_scale": sc.time_scale,
+        "phases": phases,
+    }
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@scenario.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@_scenario_dir_option
+def scenario_validate(paths, directory) -> None:
+    """Validate scenario files; a broken one is reported with file, line and reason.
+
+    \b
+    Example:
+      python -m simulator scenario validate scenarios/chaos.yaml
+    """
+    from pathlib import Path
+
+    from simulator.faults.scenarios import ScenarioError, load_scenario_file
+
+    values = config.resolve({"scenarios_dir": directory})
+    files = [Path(p) for p in paths] or sorted(Path(values["scenarios_dir"]).glob("*.yaml"))
+    failed = False
+    for path in files:
+        try:
+            load_scenario_file(path)
+            click.echo(f"ok      {path}")
+        except ScenarioError as err:
+            failed = True
+            click.echo(f"broken  {err}", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+@scenario.command("apply")
+@click.argument("name")
+@click.option("--db", "db_path", default=None, help="SQLite file of the running sandbox (env SANDBOX_DB).")
+@_scenario_dir_option
+def scenario_apply(name, db_path, directory) -> None:
+    """Apply a scenario to a sandbox's database; running workers pick it up within a second.
+
+    \b
+    Example:
+      python -m simulator scenario apply flaky-payments --db var/sandbox.db
+    """
+    values = config.resolve({"db": db_path, "scenarios_dir": directory})
+    status = _apply_scenario(values, name)
+    click.echo(f"applied {status['name']}: {len(status['phases'])} phases, {status['total_s'] / 60:.1f} min")
 
 
 def settings_markdown() -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 # Modules that own tables; each exposes create_tables(db). Order matters only for readability.
-SCHEMA_MODULES: list[str] = ["simulator.faults"]
+SCHEMA_MODULES: list[str] = []
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:

@@ -20,6 +20,8 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("SANDBOX_LOG_LEVEL", "warning")
 proc_name = "portal-sandbox"
+# gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; two sandboxes on one machine would clash.
+control_socket_disable = True
 
 
 def on_starting(server):

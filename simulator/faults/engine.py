@@ -36,6 +36,7 @@ class RequestInfo:
     client: str | None = None
     path: str = ""
     request_id: str | None = None
+    via: str | None = None  # an intermediary system (the gateway) whose rules also apply
 
 
 @dataclass
@@ -115,7 +116,9 @@ class Engine:
         real_now, sim_now, local = self._real_time(), self.clock.timestamp(), self.clock.now()
         partial: list[str] = []
         for rule, anchor, seed in rules:
-            if not rule.matches_request(info.system, info.operation, info.method, info.client):
+            if not rule.matches_request(info.system, info.operation, info.method, info.client) and not (
+                info.via and rule.matches_request(info.via, None, info.method, info.client)
+            ):
                 continue
             if not rule.active_at(real_now, sim_now, local, anchor):
                 continue

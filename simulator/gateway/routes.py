@@ -158,6 +158,11 @@ admin_blp = Blueprint(
 )
 
 
+@admin_blp.before_request
+def _admin_only():
+    require_admin()
+
+
 @admin_blp.route("/rights/<string:province>", methods=["PUT"])
 @admin_blp.arguments(RightChange)
 @admin_blp.response(200, RightChange)
@@ -165,7 +170,6 @@ admin_blp = Blueprint(
 @admin_blp.doc(security=[{"bearer": []}])
 def change_right(change: dict, province: str):
     """Grant or revoke a service for a province (admin)."""
-    require_admin()
     from flask_smorest import abort
 
     if clients.by_province(settings()["seed"], province) is None:

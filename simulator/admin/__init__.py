@@ -1,0 +1,1 @@
+"""The sandbox's own control API under `/sandbox/...` (admin token): faults, scenarios, clock, journal, reset."""

@@ -1,0 +1,274 @@
+"""Admin routes: fault rules, scenarios, the sandbox clock, the request journal and reset.
+
+Every route needs `Authorization: Bearer <admin token>`; without it the answer is 401 and
+nothing changes. Changes are stored in SQLite, so every worker applies them within a second.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import INCLUDE, Schema, fields, validate
+
+from simulator.admin import reset as sandbox_reset
+from simulator.app_context import db
+from simulator.auth import require_admin
+from simulator.faults import RuleError, RuleNotFound, ScenarioError, ScenarioNotFound
+
+blp = Blueprint(
+    "admin",
+    __name__,
+    url_prefix="/sandbox",
+    description="Sandbox control (admin token): fault rules, scenarios, clock, request journal, reset.",
+)
+SECURITY = [{"bearer": []}]
+
+
+def faults():
+    """This process's fault engine (built by the app factory)."""
+    return current_app.extensions["faults"]
+
+
+@blp.before_request
+def _admin_only():
+    require_admin()
+
+
+class RuleBody(Schema):
+    """A fault rule: what it matches and the effects it applies (see scenarios/README.md)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.String(metadata={"description": "Stable id; generated when absent"})
+    name = fields.String()
+    enabled = fields.Boolean()
+    match = fields.Dict(metadata={"description": "system, operation, method, client, probability, window"})
+    effects = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=20))
+    expires_at = fields.Raw(allow_none=True, metadata={"description": "POSIX seconds; the rule reverts by itself"})
+    expires_in_s = fields.Float(metadata={"description": "Convenience: expire this many real seconds from now"})
+
+
+class RuleList(Schema):
+    """Every manual rule and the rules the running scenario applies now."""
+
+    rules = fields.List(fields.Dict(), required=True)
+    scenario_rules = fields.List(fields.Dict(), required=True)
+
+
+class ClockBody(Schema):
+    """Set the sandbox clock's time scale (simulated seconds per real second)."""
+
+    scale = fields.Float(required=True, validate=validate.Range(min=0.001, max=100_000))
+
+
+class JournalQuery(Schema):
+    """Journal filters."""
+
+    system = fields.String()
+    operation = fields.String()
+    client = fields.String()
+    status = fields.Integer()
+    fault = fields.String(metadata={"description": "An effect name, or 'none'"})
+    since = fields.Float(metadata={"description": "POSIX seconds"})
+    until = fields.Float(metadata={"description": "POSIX seconds"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ResetBody(Schema):
+    """What to reset: one province's records, or everything when `province` is absent."""
+
+    province = fields.String(validate=validate.Regexp(r"^\d{2}$", error="province must be a 2-digit code"))
+
+
+def _rule_or_422(raw: dict):
+    import time
+
+    raw = dict(raw)
+    if "expires_in_s" in raw:
+        raw["expires_at"] = time.time() + float(raw.pop("expires_in_s"))
+    try:
+        return faults().put_rule(raw)
+    except RuleError as err:
+        abort(422, message=f"invalid rule: {err}")
+
+
+@blp.route("/rules")
+class Rules(MethodView):
+    """Fault rules."""
+
+    @blp.response(200, RuleList)
+    @blp.alt_response(401, description="Admin token required")
+    @blp.doc(security=SECURITY)
+    def get(self):
+        """List manual rules and the running scenario's current rules."""
+        manual = [r.to_json() for r in faults().store.list_rules()]
+        ids = {r["id"] for r in manual}
+        scenario = [r.to_json() for r in faults().active_rules() if r.id not in ids]
+        return {"rules": manual, "scenario_rules": scenario}
+
+    @blp.arguments(RuleBody)
+    @blp.doc(
+        responses={"201": {"description": "The stored rule", "content": {"application/json": {"schema": RuleBody}}}}
+    )
+    @blp.alt_response(401, description="Admin token required")
+    @blp.alt_response(422, description="Invalid rule; the message names the field")
+    @blp.doc(security=SECURITY)
+    def post(self, body: dict):
+        """Create a rule (its time window counts from now on the sandbox clock)."""
+        return jsonify(_rule_or_422(body).to_json()), 201
+
+
+@blp.route("/rules/<string:rule_id>")
+class RuleItem(MethodView):
+    """One rule."""
+
+    @blp.doc(
+        security=SECURITY,
+        responses={"200": {"description": "The rule", "content": {"application/json": {"schema": RuleBody}}}},
+    )
+    @blp.alt_response(404, description="No such rule")
+    def get(self, rule_id: str):
+        """One rule."""
+        try:
+            return jsonify(faults().store.get_rule(rule_id).to_json())
+        except RuleNotFound:
+            abort(404, message=f"no rule {rule_id!r}")
+
+    @blp.arguments(RuleBody)
+    @blp.doc(
+        security=SECURITY,
+        responses={"200": {"description": "The rule", "content": {"application/json": {"schema": RuleBody}}}},
+    )
+    @blp.alt_response(422, description="Invalid rule")
+    def put(self, body: dict, rule_id: str):
+        """Create or replace the rule with this id."""
+        return jsonify(_rule_or_422({**body, "id": rule_id}).to_json())
+
+    @blp.response(204)
+    @blp.alt_response(404, description="No such rule")
+    @blp.doc(security=SECURITY)
+    def delete(self, rule_id: str):
+        """Delete a rule."""
+        try:
+            faults().store.delete_rule(rule_id)
+        except RuleNotFound:
+            abort(404, message=f"no rule {rule_id!r}")
+
+
+@blp.route("/scenarios")
+@blp.doc(security=SECURITY)
+@blp.alt_response(500, description="A scenario file is broken (file, line, reason)")
+def list_scenarios():
+    """Every scenario file with its description and phases."""
+    try:
+        available = faults().scenarios.available()
+    except ScenarioError as err:
+        abort(422, message=str(err))
+    return jsonify([_scenario_summary(s) for s in available.values()])
+
+
+def _scenario_summary(scenario) -> dict:
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "time_scale": scenario.time_scale,
+        "duration_s": scenario.duration_s,
+        "phases": [
+            {"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": len(p.rules)} for p in scenario.phases
+        ],
+    }
+
+
+@blp.route("/scenarios/status")
+@blp.doc(security=SECURITY)
+def scenario_status():
+    """The running scenario: current phase, time left in it and in total."""
+    return jsonify(faults().scenarios.status())
+
+
+@blp.route("/scenarios/stop", methods=["POST"])
+@blp.doc(security=SECURITY)
+def stop_scenario():
+    """Stop the running scenario; its rules stop at once."""
+    return jsonify(faults().scenarios.stop())
+
+
+@blp.route("/scenarios/<string:name>")
+@blp.doc(security=SECURITY)
+def show_scenario(name: str):
+    """One scenario with its phases."""
+    try:
+        return jsonify(_scenario_summary(faults().scenarios.load(name)))
+    except ScenarioNotFound:
+        abort(404, message=f"no scenario {name!r}")
+    except ScenarioError as err:
+        abort(422, message=str(err))
+
+
+@blp.route("/scenarios/<string:name>/apply", methods=["POST"])
+@blp.doc(security=SECURITY)
+def apply_scenario(name: str):
+    """Start a scenario now (replacing any running one)."""
+    try:
+        return jsonify(faults().scenarios.apply(name))
+    except ScenarioNotFound:
+        abort(404, message=f"no scenario {name!r}")
+    except ScenarioError as err:
+        abort(422, message=str(err))
+
+
+@blp.route("/clock")
+class Clock(MethodView):
+    """The sandbox clock."""
+
+    @blp.doc(security=SECURITY)
+    def get(self):
+        """Sandbox time, its time scale and time elapsed since the last reset."""
+        return jsonify(_clock_state())
+
+    @blp.arguments(ClockBody)
+    @blp.doc(security=SECURITY)
+    def put(self, body: dict):
+        """Change the time scale (no jump in sandbox time)."""
+        faults().clock.set_scale(body["scale"])
+        return jsonify(_clock_state())
+
+
+def _clock_state() -> dict:
+    clock = faults().clock
+    now = clock.now()
+    return {
+        "now": now.isoformat(),
+        "now_portal": now.strftime("%Y%m%d%H%M%S"),
+        "timestamp": clock.timestamp(),
+        "scale": clock.scale(),
+        "elapsed_s": clock.elapsed().total_seconds(),
+    }
+
+
+@blp.route("/journal")
+@blp.arguments(JournalQuery, location="query")
+@blp.doc(security=SECURITY)
+def journal(query: dict):
+    """Journal rows (newest first) filtered by system, operation, client, status, fault and time."""
+    j = faults().journal
+    j.flush()
+    limit, offset = query.pop("limit"), query.pop("offset")
+    return jsonify({"total": j.count(**query), "items": j.query(**query, limit=limit, offset=offset)})
+
+
+@blp.route("/reset", methods=["POST"])
+@blp.arguments(ResetBody)
+@blp.doc(security=SECURITY)
+def reset(body: dict):
+    """Reset one province's records, or the whole sandbox (records, rules, scenario, journal, clock)."""
+    province = body.get("province")
+    if province:
+        removed = sandbox_reset.reset_province(db(), province)
+    else:
+        removed = sandbox_reset.reset_all(db())
+        faults().reset()
+    return jsonify({"reset": province or "all", "removed": removed})
