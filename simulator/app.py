@@ -13,7 +13,15 @@ from werkzeug.exceptions import HTTPException
 from simulator import __version__, config, db
 
 # Features that own tables (each has create_tables(db)).
-db.SCHEMA_MODULES[:] = ["simulator.portal.store"]
+db.SCHEMA_MODULES[:] = [
+    "simulator.portal.store",
+    "simulator.jobs.queue",
+    "simulator.jobs.lease",
+    "simulator.flows.connectors",
+    "simulator.flows.submissions",
+    "simulator.flows.arrivals",
+    "simulator.flows.satisfaction",
+]
 
 log = logging.getLogger("simulator")
 
@@ -74,6 +82,13 @@ def _register_features(app: Flask, api: Api) -> None:
     portal_schemas.register_components(api.spec)
     api.register_blueprint(portal_routes.blp)
     api.register_blueprint(rest.blp)
+    from simulator.flows import routes as flow_routes
+    from simulator.flows import satisfaction_api
+    from simulator.jobs import routes as job_routes
+
+    api.register_blueprint(job_routes.blp)
+    api.register_blueprint(flow_routes.blp)
+    api.register_blueprint(satisfaction_api.blp)
 
 
 def _register_infra_routes(app: Flask) -> None:
@@ -105,6 +120,8 @@ def _register_errors(app: Flask) -> None:
 
                 body["errors"] = extra["messages"]
                 body["message"] = "invalid request: " + "; ".join(flatten_errors(extra["messages"]))
+            elif isinstance(extra, dict) and extra.get("message"):
+                body["message"] = extra["message"]  # abort(status, message=...) names the problem
         response = jsonify(body)
         response.status_code = err.code or 500
         return response
