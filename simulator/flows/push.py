@@ -16,8 +16,6 @@ import logging
 import time
 from collections.abc import Callable
 
-import requests
-
 from simulator import clients
 from simulator.db import database, transaction
 from simulator.flows import connectors
@@ -116,6 +114,10 @@ def deliver(job: queue.Job, ctx: RunContext) -> Result:
         "User-Agent": "dvcqg-sandbox-push/1",
     }
     timeout = ctx.settings["push_timeout_seconds"]
+    # Imported here, not at module level: the gunicorn master imports the app before the
+    # workers monkey-patch ssl, and requests must be loaded after the patch.
+    import requests
+
     try:
         response = requests.post(connector["url"], data=raw, headers=headers, timeout=(min(timeout, 5.0), timeout))
     except requests.Timeout:

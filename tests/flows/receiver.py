@@ -34,11 +34,14 @@ class Receiver:
                 with receiver.lock:
                     status = receiver.script.pop(0) if receiver.script else 200
                 body = json.dumps({"error_code": "00" if status < 300 else "99"}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sandbox was killed mid-request: it will retry
 
             def log_message(self, *args):
                 pass
