@@ -13,6 +13,7 @@ change made by one worker (or the admin API) is seen by all within one second.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,11 +42,20 @@ class SandboxClock:
     """Simulated wall clock shared by all workers through SQLite."""
 
     def __init__(self, db_path: str | Path, real_time=time.time):
-        self.db = connect(db_path)
+        self.db_path = db_path
+        self._db: sqlite_utils.Database | None = None
+        self._pid: int | None = None
         create_tables(self.db)
         self._real_time = real_time  # injectable so tests can drive real time
         self._row: tuple[float, float, float, float] | None = None
         self._read_at = float("-inf")
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This process's connection (reopened after a fork: connections must not cross one)."""
+        if self._db is None or self._pid != os.getpid():
+            self._db, self._pid = connect(self.db_path), os.getpid()
+        return self._db
 
     # -- state -------------------------------------------------------------------------
     def _load(self) -> tuple[float, float, float, float]:
