@@ -18,6 +18,12 @@ db.SCHEMA_MODULES[:] = [
     "simulator.gateway.tokens",
     "simulator.identity.overlays",
     "simulator.faults",
+    "simulator.jobs.queue",
+    "simulator.jobs.lease",
+    "simulator.flows.connectors",
+    "simulator.flows.submissions",
+    "simulator.flows.arrivals",
+    "simulator.flows.satisfaction",
 ]
 
 log = logging.getLogger("simulator")
@@ -104,6 +110,14 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(gateway_routes.blp)
     api.register_blueprint(gateway_routes.admin_blp)
     api.register_blueprint(admin_routes.blp)
+    from simulator.flows import routes as flow_routes
+    from simulator.flows import satisfaction_api
+    from simulator.jobs import routes as job_routes
+
+    api.register_blueprint(job_routes.blp)
+    api.register_blueprint(flow_routes.blp)
+    api.register_blueprint(satisfaction_api.blp)
+    # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 
 
@@ -138,6 +152,8 @@ def _register_errors(app: Flask) -> None:
 
                 body["errors"] = extra["messages"]
                 body["message"] = "invalid request: " + "; ".join(flatten_errors(extra["messages"]))
+            elif isinstance(extra, dict) and extra.get("message"):
+                body["message"] = extra["message"]  # abort(status, message=...) names the problem
         response = jsonify(body)
         response.status_code = err.code or 500
         return response

@@ -268,6 +268,125 @@ def settings_markdown() -> str:
         )
         lines.append(f"| `{s.name}` | `{s.env}` | `{s.default}` | {bounds} | {s.doc} |")
     return "\n".join(lines)
+def _open_db(db_path: str | None):
+    """The sandbox file named by --db or SANDBOX_DB, with every feature's tables."""
+    from simulator import db
+    from simulator.app import create_app  # noqa: F401 - registers the schema modules
+
+    path = config.resolve({"db": db_path})["db"]
+    database = db.database(path)
+    db.init_schema(database)
+    return database, path
+
+
+_db_option = click.option("--db", "db_path", default=None, help="SQLite file (default var/sandbox.db; env SANDBOX_DB).")
+_province_option = click.option("--province", required=True, help="2-digit province code (e.g. 56).")
+
+
+@main.group()
+def connector() -> None:
+    """Register where the portal pushes each province's events (writes the SQLite file directly).
+
+    \b
+    Example:
+      python -m simulator connector set --province 56 --url http://127.0.0.1:9000/push --secret S3cret-56
+    """
+
+
+@connector.command("set")
+@_province_option
+@click.option("--url", required=True, help="The connector's push endpoint (http or https).")
+@click.option("--secret", required=True, help="Shared HMAC secret (8-256 characters).")
+@_db_option
+def connector_set(province: str, url: str, secret: str, db_path: str | None) -> None:
+    """Register or replace a province's push endpoint and secret.
+
+    \b
+    Example:
+      python -m simulator connector set --province 56 --url http://127.0.0.1:9000/push --secret S3cret-56
+    """
+    from marshmallow import ValidationError
+
+    from simulator.flows import connectors, schemas
+
+    try:
+        schemas.ConnectorIn().load({"url": url, "secret": secret})
+        schemas.SubmissionsIn().load({"province": province})
+    except ValidationError as err:
+        raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in err.messages.items())) from None
+    database, _ = _open_db(db_path)
+    saved = connectors.masked(connectors.set_connector(database, province, url, secret))
+    click.echo(f"province {saved['province']} pushes to {saved['url']} (secret {saved['secret_hint']})")
+
+
+@connector.command("list")
+@_db_option
+def connector_list(db_path: str | None) -> None:
+    """List registered connectors (secrets shown as hints).
+
+    \b
+    Example:
+      python -m simulator connector list --db var/sandbox.db
+    """
+    from simulator.flows import connectors
+
+    database, _ = _open_db(db_path)
+    rows = [connectors.masked(c) for c in connectors.list_connectors(database)]
+    _table(("province", "url", "secret"), [[r["province"], r["url"], r["secret_hint"]] for r in rows])
+
+
+@connector.command("delete")
+@_province_option
+@_db_option
+def connector_delete(province: str, db_path: str | None) -> None:
+    """Remove a province's connector (its pending pushes wait and retry).
+
+    \b
+    Example:
+      python -m simulator connector delete --province 56
+    """
+    from simulator.flows import connectors
+
+    database, _ = _open_db(db_path)
+    if not connectors.delete_connector(database, province):
+        raise click.ClickException(f"no connector registered for province {province}")
+    click.echo(f"connector of province {province} deleted")
+
+
+@main.command()
+@_province_option
+@click.option("--count", type=int, default=1, show_default=True, help="Number of submissions (capped by setting).")
+@click.option("--procedure", default=None, help="MaTTHC of an online procedure (drawn when absent).")
+@_db_option
+@click.option("--seed", type=int, default=None, help="Seed the server runs with (env SANDBOX_SEED).")
+def submit(province: str, count: int, procedure: str | None, db_path: str | None, seed: int | None) -> None:
+    """Submit dossiers online for a province; the running sandbox pushes them to its connector.
+
+    \b
+    Example:
+      python -m simulator submit --province 56 --count 10
+    """
+    from simulator.flows import submissions
+
+    values = config.resolve({"seed": seed, "db": db_path})
+    if count < 1:
+        raise click.UsageError("--count must be at least 1")
+    database, path = _open_db(db_path)
+    try:
+        made = submissions.submit(
+            database,
+            province=province,
+            count=min(count, values["submissions_max_count"]),
+            seed=values["seed"],
+            db_path=path,
+            procedure=procedure,
+        )
+    except submissions.SubmissionError as err:
+        raise click.UsageError(f"--{err.field}: {err.message}") from None
+    _table(
+        ("MaHoSo", "MaTTHC", "NgayHenTra", "delivery id"),
+        [[m["MaHoSo"], m["MaTTHC"], m["NgayHenTra"], m["delivery_id"]] for m in made],
+    )
 
 
 def _table(header, rows) -> None:

@@ -87,6 +87,26 @@ _setting("journal_enabled", bool, True, "Record every simulated-system request i
 _setting("journal_max_rows", int, 100_000, "Rows kept in the request journal; the oldest are dropped.", 100, 10_000_000)
 _setting("journal_flush_ms", int, 200, "How often each worker writes its buffered journal rows and metrics.", 10, 5000)
 _setting("scenarios_dir", str, "scenarios", "Folder holding the scenario YAML files.")
+# --- flows ---------------------------------------------------------------------------
+_setting("runner_enabled", bool, True, "Start the background job runner in each server worker (one leads).")
+_setting(
+    "runner_lease_seconds", float, 5.0, "Runner lease lifetime: a dead runner is replaced after this long.", 1.0, 120.0
+)
+_setting("runner_poll_ms", int, 200, "How often the leading runner looks for due jobs, in milliseconds.", 10, 10_000)
+_setting("job_concurrency", int, 50, "Jobs the runner executes at once (greenlets).", 1, 1000)
+_setting("job_lease_seconds", float, 60.0, "A running job whose runner died is retried after this long.", 1.0, 3600.0)
+_setting("job_max_attempts", int, 8, "Attempts of a delivery before it is dead (visible in the admin API).", 1, 100)
+_setting("job_backoff_base_ms", int, 1000, "Delay after the first failed attempt; doubles each time.", 1, 600_000)
+_setting("job_backoff_cap_ms", int, 300_000, "Longest delay between two attempts of a delivery.", 1, 86_400_000)
+_setting("push_timeout_seconds", float, 10.0, "Timeout of one push to a province connector.", 0.1, 120.0)
+_setting("submissions_max_count", int, 500, "Most online submissions one admin call or CLI run creates.", 1, 100_000)
+_setting(
+    "arrivals_max_rate", float, 600.0, "Highest arrival rate, in submissions per simulated minute.", 0.001, 100_000.0
+)
+_setting(
+    "lost_after_sim_minutes", float, 30.0, "A pushed dossier not synced back after this (simulated) is lost.", 0.01, 1e6
+)
+_setting("citizens_rate_dossiers", bool, True, "Simulated citizens rate their online dossiers on reaching status 10.")
 
 
 def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -30,3 +30,17 @@ def on_starting(server):
     from simulator.app import create_app  # noqa: F401 - registers the schema modules
 
     db.init_schema(db.connect(_settings["db"]))
+
+
+def post_worker_init(worker):
+    """Start this worker's job runner (a greenlet); only the one holding the lease works."""
+    from simulator.jobs.runner import start_in_worker
+
+    start_in_worker(worker.wsgi)
+
+
+def worker_exit(server, worker):
+    """Release the runner lease on a clean exit so another worker takes over at once."""
+    from simulator.jobs.runner import stop_in_worker
+
+    stop_in_worker()

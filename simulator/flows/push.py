@@ -1,0 +1,132 @@
+"""Portal-to-province pushes: the signed delivery contract and the job handler that sends them.
+
+Contract (also in OpenAPI and the README, "Portal-to-province pushes"): POST JSON
+`{"delivery_id", "event", "sent_at" (yyyyMMddHHmmss, sandbox clock), "madonvi", "data"}` with
+headers `X-DVCQG-Delivery`, `X-DVCQG-Event`, `X-DVCQG-Timestamp` (unix seconds, real time)
+and `X-DVCQG-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")>`.
+Any 2xx acknowledges; anything else or a timeout is retried with the same delivery id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable
+
+from simulator import clients
+from simulator.db import database, transaction
+from simulator.flows import connectors
+from simulator.flows.timebase import sim_now, to_portal
+from simulator.jobs import queue
+from simulator.jobs.registry import Result, RunContext, handler
+
+log = logging.getLogger("simulator.flows")
+
+KIND = "push"
+SUBMITTED = "dossier.submitted"
+RESULT_EVENTS = ("judicial_record.result", "civil_status.result", "environment.result", "payment.result")
+EVENTS = (SUBMITTED, *RESULT_EVENTS)
+REPLAY_WINDOW_S = 300
+
+# Called with (run context, delivery id, data) when a delivery of an event is attempted / acknowledged.
+AttemptHook = Callable[[RunContext, str, dict], None]
+_ON_ATTEMPT: dict[str, AttemptHook] = {}
+_ON_ACK: dict[str, AttemptHook] = {}
+
+
+def on_attempt(event: str, hook: AttemptHook) -> None:
+    """Register what to record when a delivery of `event` is attempted (e.g. pushed_at)."""
+    _ON_ATTEMPT[event] = hook
+
+
+def on_ack(event: str, hook: AttemptHook) -> None:
+    """Register what to record when a delivery of `event` is acknowledged (e.g. acked_at)."""
+    _ON_ACK[event] = hook
+
+
+def sign(secret: str, timestamp: str, raw_body: bytes) -> str:
+    """The X-DVCQG-Signature value: `sha256=` + hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + raw_body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(secret: str, timestamp: str, raw_body: bytes, signature: str, now: float | None = None) -> bool:
+    """What a receiver checks: a fresh timestamp (≤ 300 s old) and a matching signature."""
+    try:
+        age = (time.time() if now is None else now) - int(timestamp)
+    except ValueError:
+        return False
+    return abs(age) <= REPLAY_WINDOW_S and hmac.compare_digest(sign(secret, timestamp, raw_body), signature)
+
+
+def enqueue_push(conn, province: str, event: str, data: dict, job_id: str | None = None) -> str:
+    """Queue one push to a province inside the caller's transaction; returns the delivery id."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
+    return queue.enqueue(conn, KIND, {"data": data}, province=province, event=event, job_id=job_id)
+
+
+def enqueue_callback(db_path_or_db, province: str, event: str, data: dict) -> str:
+    """Queue an asynchronous result event (e.g. `judicial_record.result`) for a province's connector.
+
+    The entry point ministry systems call: the delivery is durable as soon as this returns,
+    and is retried with backoff until the connector acknowledges it.
+    """
+    db = database(db_path_or_db) if isinstance(db_path_or_db, str) else db_path_or_db
+    with transaction(db) as conn:
+        return enqueue_push(conn, province, event, data)
+
+
+def envelope(job: queue.Job, madonvi: str, sent_at: str) -> dict:
+    """The JSON body of a delivery."""
+    return {
+        "delivery_id": job.id,
+        "event": job.event,
+        "sent_at": sent_at,
+        "madonvi": madonvi,
+        "data": job.payload["data"],
+    }
+
+
+@handler(KIND)
+def deliver(job: queue.Job, ctx: RunContext) -> Result:
+    """Send one signed delivery to the province's connector; 2xx acknowledges it."""
+    hook = _ON_ATTEMPT.get(job.event)
+    if hook:
+        hook(ctx, job.id, job.payload["data"])
+    connector = connectors.get_connector(ctx.db, job.province)
+    if connector is None:
+        return Result(False, None, f"no connector registered for province {job.province}")
+    client = clients.by_province(ctx.settings["seed"], job.province)
+    madonvi = client.madonvi if client else f"000.00.00.H{job.province}"
+    body = envelope(job, madonvi, to_portal(sim_now(ctx.settings["db"])))
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "X-DVCQG-Delivery": job.id,
+        "X-DVCQG-Event": job.event,
+        "X-DVCQG-Timestamp": timestamp,
+        "X-DVCQG-Signature": sign(connector["secret"], timestamp, raw),
+        "User-Agent": "dvcqg-sandbox-push/1",
+    }
+    timeout = ctx.settings["push_timeout_seconds"]
+    # Imported here, not at module level: the gunicorn master imports the app before the
+    # workers monkey-patch ssl, and requests must be loaded after the patch.
+    import requests
+
+    try:
+        response = requests.post(connector["url"], data=raw, headers=headers, timeout=(min(timeout, 5.0), timeout))
+    except requests.Timeout:
+        return Result(False, None, f"timeout after {timeout:g} s")
+    except requests.RequestException as err:
+        return Result(False, None, f"connection error: {type(err).__name__}: {str(err)[:300]}")
+    if 200 <= response.status_code < 300:
+        ack = _ON_ACK.get(job.event)
+        if ack:
+            ack(ctx, job.id, job.payload["data"])
+        return Result(True, response.status_code)
+    return Result(False, response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")

@@ -1,0 +1,151 @@
+"""End to end against a real served sandbox (gunicorn, 2 gevent workers): pushes, retries, sync-back,
+result callbacks, ratings, and a `kill -9` in the middle of a burst that loses nothing."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psutil
+import pytest
+import requests
+
+from tests.conftest import LiveSandbox, Portal, progress
+from tests.flows.conftest import ADMIN, SECRET
+from tests.flows.receiver import Receiver
+
+pytestmark = pytest.mark.live
+
+FAST_ENV = {
+    "SANDBOX_JOB_BACKOFF_BASE_MS": "200",
+    "SANDBOX_JOB_BACKOFF_CAP_MS": "800",
+    "SANDBOX_RUNNER_POLL_MS": "50",
+    "SANDBOX_RUNNER_LEASE_SECONDS": "2",
+    "SANDBOX_PUSH_TIMEOUT_SECONDS": "3",
+    "SANDBOX_JOB_LEASE_SECONDS": "5",
+}
+
+
+def admin(live: LiveSandbox, method: str, path: str, **kwargs) -> requests.Response:
+    return requests.request(method, live.base + path, headers=ADMIN, timeout=10, **kwargs)
+
+
+def wait_until(predicate, timeout: float = 20.0, every: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    return predicate()
+
+
+def test_online_submission_round_trip_with_retries_result_callback_and_rating(tmp_path):
+    live = LiveSandbox(tmp_path / "e2e.db", workers=2, extra_env=FAST_ENV).start()
+    try:
+        with Receiver(SECRET, script=[500, 500]) as rec:
+            assert admin(live, "PUT", "/sandbox/connectors/56", json={"url": rec.url, "secret": SECRET}).ok
+            (made,) = admin(live, "POST", "/sandbox/submissions", json={"province": "56", "count": 1}).json()
+
+            assert rec.wait_for(lambda r: len(r.of_event("dossier.submitted")) >= 3)
+            attempts = rec.of_event("dossier.submitted")
+            assert len(attempts) == 3 and all(a["signature_ok"] and a["fresh"] for a in attempts)
+            assert {a["body"]["delivery_id"] for a in attempts} == {made["delivery_id"]}
+            job = wait_until(
+                lambda: admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["status"] == "done"
+            )
+            assert job
+            log = admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["attempt_log"]
+            assert [a["http_status"] for a in log] == [500, 500, 200]
+
+            runner = admin(live, "GET", "/sandbox/jobs").json()["runner"]
+            workers = {c.pid for c in psutil.Process(live.proc.pid).children()}
+            assert runner["live"] and int(runner["owner"].split(":")[1]) in workers
+
+            dossier = attempts[-1]["body"]["data"]
+            portal = Portal(live.post, "56")
+            portal.login()
+            assert portal.call("DongBoHoSoMC", isUpdating="False", data=[dossier])["error_code"] == "00"
+            steps = [
+                progress(dossier["MaHoSo"], s, ThoiDiemXuLy=dossier["NgayTiepNhan"]) for s in ("2", "4", "9", "10")
+            ]
+            assert portal.call("CapNhatTienDoHoSoMC", data=steps)["error_code"] == "00"
+
+            callback = {"province": "56", "event": "payment.result", "MaHoSo": dossier["MaHoSo"]}
+            assert admin(live, "POST", "/sandbox/callbacks/test", json=callback).status_code == 202
+            assert rec.wait_for(lambda r: r.of_event("payment.result"))
+            assert rec.of_event("payment.result")[0]["body"]["data"]["MaHoSo"] == dossier["MaHoSo"]
+
+            index = wait_until(lambda: requests.get(live.base + "/api/v1/satisfaction", timeout=5).json()["groups"])
+            assert index[0]["group"] == "56" and index[0]["count"] == 1
+
+            stats = admin(live, "GET", "/sandbox/flows/stats?province=56").json()
+            assert (stats["pushed"], stats["acknowledged"], stats["synced_back"], stats["finished"]) == (1, 1, 1, 1)
+            assert stats["lost"] == 0 and stats["push_to_sync_ms"]["count"] == 1
+    finally:
+        live.stop()
+
+
+def test_kill_9_during_a_burst_loses_no_acknowledged_dossier_and_no_delivery(tmp_path):
+    db_path = tmp_path / "crash.db"
+    live = LiveSandbox(db_path, workers=2, extra_env=FAST_ENV).start()
+    acknowledged: set[str] = set()
+    synced: set[str] = set()
+    stop = threading.Event()
+
+    with Receiver(SECRET, delay_s=0.05) as rec:
+        assert admin(live, "PUT", "/sandbox/connectors/56", json={"url": rec.url, "secret": SECRET}).ok
+        portal = Portal(live.post, "56")
+        portal.login()
+
+        def burst():
+            while not stop.is_set():
+                try:
+                    reply = admin(live, "POST", "/sandbox/submissions", json={"province": "56", "count": 5})
+                    if reply.status_code == 201:
+                        acknowledged.update(m["MaHoSo"] for m in reply.json())
+                    for delivery in rec.of_event("dossier.submitted"):
+                        data = delivery["body"]["data"]
+                        if data["MaHoSo"] not in synced:
+                            answer = portal.call("DongBoHoSoMC", isUpdating="False", data=[data])
+                            if answer["error_code"] == "00":
+                                synced.add(data["MaHoSo"])
+                except (requests.RequestException, ValueError):
+                    return  # the sandbox was killed under us
+
+        thread = threading.Thread(target=burst)
+        thread.start()
+        time.sleep(1.5)
+        live.kill()  # SIGKILL to master and workers at once
+        stop.set()
+        thread.join(timeout=15)
+        delivered_before = {d["body"]["data"]["MaHoSo"] for d in rec.of_event("dossier.submitted")}
+        assert acknowledged and synced
+
+        restarted = LiveSandbox(db_path, workers=2, extra_env=FAST_ENV).start()
+        try:
+            assert rec.wait_for(
+                lambda r: acknowledged <= {d["body"]["data"]["MaHoSo"] for d in r.of_event("dossier.submitted")},
+                timeout=30,
+            ), f"undelivered: {len(acknowledged - delivered_before)} before restart"
+            by_code: dict[str, set[str]] = {}
+            for delivery in rec.of_event("dossier.submitted"):
+                by_code.setdefault(delivery["body"]["data"]["MaHoSo"], set()).add(delivery["body"]["delivery_id"])
+            assert all(len(ids) == 1 for ids in by_code.values())  # retries keep their id: de-duplicable
+
+            again = Portal(restarted.post, "56")
+            again.login()
+            for code in synced:
+                assert again.call("TraCuuHoSo", mahoso=code)["result"], code
+            stats = wait_until(
+                lambda: (
+                    (s := admin(restarted, "GET", "/sandbox/flows/stats?province=56").json())["deliveries"]["pending"]
+                    + s["deliveries"]["running"]
+                    == 0
+                    and s
+                )
+            )
+            assert stats["submitted"] >= len(acknowledged) and stats["deliveries"]["dead"] == 0
+            assert stats["acknowledged"] == stats["submitted"]
+        finally:
+            restarted.stop()
