@@ -3,6 +3,7 @@
 The portal dispatches on the body's `service` and names its caller by `madonvi` (or the
 handshake's username); ministry systems are reached on their own prefix or through the
 gateway (`/ngsp/{system}/...`), where the caller is the province behind the bearer token.
+The client is the calling province as `H` + its code (`H56`), the form agency codes use.
 A request through the gateway also matches rules written for the system `gateway`, so a
 gateway delay and a ministry delay add up. The sandbox's own routes (admin, docs, metrics,
 REST view, dashboard) are not simulated: no faults, no journal row.
@@ -30,7 +31,7 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
         row = (
             database(db_path).execute("SELECT province FROM gateway_tokens WHERE token = ?", [token.strip()]).fetchone()
         )
-        return row[0] if row else None
+        return f"H{row[0]}" if row else None
 
     def classify(environ: dict) -> RequestInfo | None:
         path = environ.get("PATH_INFO", "")
@@ -40,13 +41,13 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
             body = body if isinstance(body, dict) else {}
             if path.rstrip("/") == "/dvcqg/api/auth":
                 username = body.get("username")
-                client = username[-2:] if isinstance(username, str) and username[-2:].isdigit() else None
+                client = f"H{username[-2:]}" if isinstance(username, str) and username[-2:].isdigit() else None
                 return RequestInfo("portal", "auth", method, client, path)
             service = body.get("service")
             operation = service if service in SERVICE_SCHEMAS else ("unknown" if service else None)
             madonvi = body.get("madonvi")
-            client = province_of_agency(madonvi) if isinstance(madonvi, str) else None
-            return RequestInfo("portal", operation, method, client, path)
+            province = province_of_agency(madonvi) if isinstance(madonvi, str) else None
+            return RequestInfo("portal", operation, method, f"H{province}" if province else None, path)
         if path.startswith("/ngsp/"):
             parts = path.split("/", 4)  # ["", "ngsp", system, op, rest]
             system = parts[2] if len(parts) > 2 else ""

@@ -9,7 +9,7 @@ A rule, as JSON/YAML (every key but `effects` optional):
       system: population       # a name, a list of names, or "*" (any); also glob patterns
       operation: [TraCuuCongDan]
       method: POST
-      client: "H56*"           # the caller: portal unit code (madonvi) or OAuth client id
+      client: H56              # the calling province as H + its code (portal madonvi or gateway token)
       probability: 0.3         # 0..1, drawn reproducibly from the seed
       window: {start_offset_s: 60, duration_s: 600}   # sandbox-clock seconds after rule/scenario start
       # or window: {daily: "05:00-05:30"}            # sandbox-clock local time, may wrap midnight

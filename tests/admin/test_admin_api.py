@@ -79,7 +79,7 @@ def test_clock_scale_can_be_read_and_set(client):
 def test_journal_records_simulated_requests_with_filters(client, portal):
     portal.call("TraCuuHoSo", mahoso="000.00.01.H56-261126-0001")
     rows = client.get("/sandbox/journal?system=portal&operation=TraCuuHoSo", headers=AUTH).get_json()
-    assert rows["total"] >= 1 and rows["items"][0]["client"] == "56"
+    assert rows["total"] >= 1 and rows["items"][0]["client"] == "H56"
     assert client.get("/sandbox/journal?system=admin", headers=AUTH).get_json()["total"] == 0
 
 
