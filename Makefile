@@ -5,7 +5,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench loadtest clean
+.PHONY: run test lint bench loadtest clean system-deps-bench
+
+# Debian packages some targets need, installed when missing (as root, or with sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +24,12 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+system-deps-bench:
+	@command -v wrk >/dev/null || ($(APT_INSTALL) wrk)
+
+bench: $(STAMP) system-deps-bench
+	$(BIN)/python bench/run_bench.py
 
 clean:
 	rm -rf $(VENV) var reports test-artifacts .pytest_cache .ruff_cache
