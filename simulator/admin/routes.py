@@ -12,6 +12,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from simulator.admin import reset as sandbox_reset
+from simulator.admin.schemas import ClockState, JournalPage, ResetOut, ScenarioStatus, ScenarioSummary, ok
 from simulator.app_context import db
 from simulator.auth import require_admin
 from simulator.faults import RuleError, RuleNotFound, ScenarioError, ScenarioNotFound
@@ -69,12 +70,13 @@ class JournalQuery(Schema):
     system = fields.String()
     operation = fields.String()
     client = fields.String()
-    status = fields.Integer()
+    status = fields.Integer(validate=validate.Range(min=100, max=599))
     fault = fields.String(metadata={"description": "An effect name, or 'none'"})
     since = fields.Float(metadata={"description": "POSIX seconds"})
     until = fields.Float(metadata={"description": "POSIX seconds"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    # Capped at the journal's own largest bound: SQLite refuses an OFFSET beyond 64 bits (was a 500).
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
 class ResetBody(Schema):
@@ -159,8 +161,9 @@ class RuleItem(MethodView):
 
 
 @blp.route("/scenarios")
-@blp.doc(security=SECURITY)
-@blp.alt_response(500, description="A scenario file is broken (file, line, reason)")
+@blp.doc(security=SECURITY, responses=ok(ScenarioSummary(many=True), "Every scenario file"))
+@blp.alt_response(401, description="Admin token required")
+@blp.alt_response(422, description="A scenario file is broken (file, line, reason)")
 def list_scenarios():
     """Every scenario file with its description and phases."""
     try:
@@ -183,21 +186,26 @@ def _scenario_summary(scenario) -> dict:
 
 
 @blp.route("/scenarios/status")
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses=ok(ScenarioStatus, "The running scenario, or running false"))
+@blp.alt_response(401, description="Admin token required")
 def scenario_status():
     """The running scenario: current phase, time left in it and in total."""
     return jsonify(faults().scenarios.status())
 
 
 @blp.route("/scenarios/stop", methods=["POST"])
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses=ok(ScenarioStatus, "Status after stopping (running false)"))
+@blp.alt_response(401, description="Admin token required")
 def stop_scenario():
     """Stop the running scenario; its rules stop at once."""
     return jsonify(faults().scenarios.stop())
 
 
 @blp.route("/scenarios/<string:name>")
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses=ok(ScenarioSummary, "The scenario"))
+@blp.alt_response(401, description="Admin token required")
+@blp.alt_response(404, description="No such scenario")
+@blp.alt_response(422, description="The scenario file is broken (file, line, reason)")
 def show_scenario(name: str):
     """One scenario with its phases."""
     try:
@@ -209,7 +217,10 @@ def show_scenario(name: str):
 
 
 @blp.route("/scenarios/<string:name>/apply", methods=["POST"])
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses=ok(ScenarioStatus, "The scenario now running"))
+@blp.alt_response(401, description="Admin token required")
+@blp.alt_response(404, description="No such scenario")
+@blp.alt_response(422, description="The scenario file is broken (file, line, reason)")
 def apply_scenario(name: str):
     """Start a scenario now (replacing any running one)."""
     try:
@@ -224,13 +235,15 @@ def apply_scenario(name: str):
 class Clock(MethodView):
     """The sandbox clock."""
 
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=ok(ClockState, "The clock"))
+    @blp.alt_response(401, description="Admin token required")
     def get(self):
         """Sandbox time, its time scale and time elapsed since the last reset."""
         return jsonify(_clock_state())
 
     @blp.arguments(ClockBody)
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=ok(ClockState, "The clock with its new scale"))
+    @blp.alt_response(401, description="Admin token required")
     def put(self, body: dict):
         """Change the time scale (no jump in sandbox time)."""
         faults().clock.set_scale(body["scale"])
@@ -251,7 +264,8 @@ def _clock_state() -> dict:
 
 @blp.route("/journal")
 @blp.arguments(JournalQuery, location="query")
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses=ok(JournalPage, "Matching rows, newest first"))
+@blp.alt_response(401, description="Admin token required")
 def journal(query: dict):
     """Journal rows (newest first) filtered by system, operation, client, status, fault and time."""
     j = faults().journal
@@ -262,7 +276,8 @@ def journal(query: dict):
 
 @blp.route("/reset", methods=["POST"])
 @blp.arguments(ResetBody)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, responses=ok(ResetOut, "Rows removed per table"))
+@blp.alt_response(401, description="Admin token required")
 def reset(body: dict):
     """Reset one province's records, or the whole sandbox (records, rules, scenario, journal, clock)."""
     province = body.get("province")
