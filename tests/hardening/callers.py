@@ -35,9 +35,7 @@ def login(base: str, province: str = "56") -> Portal:
 
 def gateway_token(base: str, portal: Portal) -> str:
     """An NGSP bearer token for the portal's province (OAuth2 client credentials)."""
-    reply = requests.post(
-        base + "/ngsp/token", auth=(portal.client.gateway_key, portal.client.gateway_secret), timeout=10
-    ).json()
+    reply = requests.post(base + "/ngsp/token", auth=(portal.client.gateway_key, portal.client.gateway_secret), timeout=10).json()
     return reply["access_token"]
 
 
@@ -73,5 +71,3 @@ def callers_for(sandbox: LiveSandbox) -> Callers:
         gateway_token=gateway_token(sandbox.base, portal),
         gateway_basic=basic_header(portal),
     )
-
-
