@@ -14,6 +14,8 @@ from simulator import __version__, config, db
 
 # Features that own tables (each has create_tables(db)).
 db.SCHEMA_MODULES[:] = ["simulator.portal.store", "simulator.gateway.tokens", "simulator.identity.overlays"]
+# --- systems (ministry systems: registered children, civil-status dossiers, sandbox clock) ---
+db.SCHEMA_MODULES += ["simulator.clock", "simulator.systems.people", "simulator.systems.civil_status.store"]
 
 log = logging.getLogger("simulator")
 
@@ -78,6 +80,10 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(rest.blp)
     api.register_blueprint(gateway_routes.blp)
     api.register_blueprint(gateway_routes.admin_blp)
+    # --- systems: ministry systems (before collect_services, which reads their views) ---
+    from simulator import systems
+
+    systems.register_blueprints(api)
     gateway_registry.collect_services(app)
 
 
@@ -99,6 +105,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(err: HTTPException):
         """Every HTTP error as JSON; under the portal's prefix, in the portal's own shape."""
+        # --- systems: a ministry system answers in its own error format ---
+        from simulator.systems.errors import error_response_for
+
+        system_reply = error_response_for(request.path, err)
+        if system_reply is not None:
+            return system_reply
         if request.path.startswith("/dvcqg/"):
             message = {413: "Thân yêu cầu vượt quá giới hạn kích thước (body too large)"}.get(err.code, err.description)
             body = {"error_code": "-1", "message": message}
