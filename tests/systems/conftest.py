@@ -69,5 +69,11 @@ def clock(monkeypatch) -> FakeClock:
 
 def request_fields(id12: str, **extra) -> dict:
     """A population request as connectors send it."""
-    return {"MaYeuCau": "YC-1", "MaDVC": "1.001193", "MaTichHop": "LGSP-H56", "MaCanBo": "CB01",
-            "SoDinhDanh": id12, **extra}
+    return {
+        "MaYeuCau": "YC-1",
+        "MaDVC": "1.001193",
+        "MaTichHop": "LGSP-H56",
+        "MaCanBo": "CB01",
+        "SoDinhDanh": id12,
+        **extra,
+    }

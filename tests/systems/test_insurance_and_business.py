@@ -43,8 +43,11 @@ def test_deceased_persona_card_is_not_valid(caller):
 
 
 def test_no_insurance_persona_is_404_maloi_02(caller):
-    for path in ("/participants/031087999907", "/participants/031087999907/contributions",
-                 "/cards/031087999907/validity"):
+    for path in (
+        "/participants/031087999907",
+        "/participants/031087999907/contributions",
+        "/cards/031087999907/validity",
+    ):
         reply = caller.get("/social-insurance" + path)
         assert reply.status_code == 404 and reply.get_json()["MaLoi"] == "02" and reply.get_json()["DuLieu"] is None
 

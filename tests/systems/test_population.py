@@ -94,7 +94,9 @@ def test_malformed_json_is_400_in_the_population_format(caller, raw):
 
 
 def test_wrong_content_type_is_415(caller):
-    reply = caller.post("/population/verify", data=b"a=b", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    reply = caller.post(
+        "/population/verify", data=b"a=b", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert reply.status_code == 415 and reply.get_json()["error_code"] == "1"
 
 
@@ -126,11 +128,15 @@ def test_soap_lookup_round_trip_carries_the_same_name_as_json(caller):
     )
     json_reply = caller.post("/population/lookup", request_fields(MARRIED)).get_json()["CongDan"]
     values = _fields(soap_reply.data)
-    assert values["Ten"] == json_reply["HoVaTen"]["Ten"] and values["NgayThangNamSinh"] == json_reply["NgayThangNamSinh"]
+    assert (
+        values["Ten"] == json_reply["HoVaTen"]["Ten"] and values["NgayThangNamSinh"] == json_reply["NgayThangNamSinh"]
+    )
 
 
 def test_soap_12_request_gets_a_soap_12_reply(caller):
-    body = _envelope(WIFE).replace(b"http://schemas.xmlsoap.org/soap/envelope/", b"http://www.w3.org/2003/05/soap-envelope")
+    body = _envelope(WIFE).replace(
+        b"http://schemas.xmlsoap.org/soap/envelope/", b"http://www.w3.org/2003/05/soap-envelope"
+    )
     reply = caller.post("/population/verify", data=body, headers={"Content-Type": "application/soap+xml"})
     assert reply.status_code == 200 and reply.mimetype == "application/soap+xml"
     assert b"http://www.w3.org/2003/05/soap-envelope" in reply.data
