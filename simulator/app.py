@@ -25,6 +25,8 @@ db.SCHEMA_MODULES[:] = [
     "simulator.flows.arrivals",
     "simulator.flows.satisfaction",
 ]
+# --- systems (ministry systems: registered children, civil-status dossiers, sandbox clock) ---
+db.SCHEMA_MODULES += ["simulator.clock", "simulator.systems.people", "simulator.systems.civil_status.store"]
 
 log = logging.getLogger("simulator")
 
@@ -117,6 +119,10 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(job_routes.blp)
     api.register_blueprint(flow_routes.blp)
     api.register_blueprint(satisfaction_api.blp)
+    # --- systems: ministry systems (before collect_services, which reads their views) ---
+    from simulator import systems
+
+    systems.register_blueprints(api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 
@@ -139,6 +145,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(err: HTTPException):
         """Every HTTP error as JSON; under the portal's prefix, in the portal's own shape."""
+        # --- systems: a ministry system answers in its own error format ---
+        from simulator.systems.errors import error_response_for
+
+        system_reply = error_response_for(request.path, err)
+        if system_reply is not None:
+            return system_reply
         if request.path.startswith("/dvcqg/"):
             message = {413: "Thân yêu cầu vượt quá giới hạn kích thước (body too large)"}.get(err.code, err.description)
             body = {"error_code": "-1", "message": message}

@@ -75,6 +75,16 @@ _setting(
 _setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from the auth handshake.", 1, 86400)
 _setting("gateway_token_ttl_seconds", int, 3600, "Lifetime of a gateway (NGSP) bearer token.", 1, 86400)
 _setting("page_size_max", int, 500, "Largest page size the REST dossier listing returns.", 1, 5000)
+# --- systems ------------------------------------------------------------------------
+_setting("missing_share", float, 0.02, "Share of valid citizen IDs with no record in the population.", 0.0, 1.0)
+_setting(
+    "civil_status_median_minutes",
+    float,
+    240.0,
+    "Median simulated minutes a civil-status dossier takes from receipt to result (lognormal).",
+    1.0,
+    525600.0,
+)
 
 # --- faults -------------------------------------------------------------------------
 _setting("faults_enabled", bool, True, "Master switch: when off, fault rules and scenarios inject nothing.")
