@@ -14,6 +14,11 @@ from simulator import __version__, config, db
 
 # Features that own tables (each has create_tables(db)).
 db.SCHEMA_MODULES[:] = ["simulator.portal.store", "simulator.gateway.tokens", "simulator.identity.overlays"]
+# --- systems-b ---
+db.SCHEMA_MODULES += [
+    "simulator.clock",
+    "simulator.systems.judicial_record",
+]
 
 log = logging.getLogger("simulator")
 
@@ -78,6 +83,11 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(rest.blp)
     api.register_blueprint(gateway_routes.blp)
     api.register_blueprint(gateway_routes.admin_blp)
+    # --- systems-b ---
+    from simulator.systems.mount_b import mount_systems_b
+
+    mount_systems_b(api)
+    # --- end systems-b ---
     gateway_registry.collect_services(app)
 
 
@@ -99,6 +109,13 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(err: HTTPException):
         """Every HTTP error as JSON; under the portal's prefix, in the portal's own shape."""
+        # --- systems-b: ministry systems answer in their own error format ---
+        from simulator.systems.errors import http_error_reply
+
+        own = http_error_reply(request.path, err)
+        if own is not None:
+            return own
+        # --- end systems-b ---
         if request.path.startswith("/dvcqg/"):
             message = {413: "Thân yêu cầu vượt quá giới hạn kích thước (body too large)"}.get(err.code, err.description)
             body = {"error_code": "-1", "message": message}
@@ -118,6 +135,13 @@ def _register_errors(app: Flask) -> None:
     def on_unexpected(err: Exception):
         """A bug answers a generic 500 in JSON; the traceback goes to the log, never to the client."""
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # --- systems-b ---
+        from simulator.systems.errors import reply_for
+
+        own = reply_for(request.path, 500, "Lỗi hệ thống (internal error)")
+        if own is not None:
+            return own
+        # --- end systems-b ---
         if request.path.startswith("/dvcqg/"):
             return jsonify({"error_code": "-99", "message": "Lỗi hệ thống (internal error)"}), 500
         return jsonify({"code": 500, "status": "Internal Server Error", "message": "internal error"}), 500

@@ -1,0 +1,1 @@
+"""Ministry systems reached through the NGSP gateway, one module or small package per system."""
