@@ -18,6 +18,7 @@ db.SCHEMA_MODULES[:] = ["simulator.portal.store", "simulator.gateway.tokens", "s
 db.SCHEMA_MODULES += [
     "simulator.clock",
     "simulator.systems.judicial_record",
+    "simulator.systems.environment",
 ]
 
 log = logging.getLogger("simulator")
