@@ -19,6 +19,7 @@ db.SCHEMA_MODULES += [
     "simulator.clock",
     "simulator.systems.judicial_record",
     "simulator.systems.environment",
+    "simulator.systems.payment.store",
 ]
 
 log = logging.getLogger("simulator")

@@ -11,8 +11,9 @@ from simulator.systems import errors
 def mount_systems_b(api: Api) -> None:
     """Register each system's blueprint, gateway prefix and error format."""
     from simulator.systems import environment, judicial_record
+    from simulator.systems.payment import routes as payment
 
-    for system, module in (("judicial_record", judicial_record), ("environment", environment)):
+    for system, module in (("judicial_record", judicial_record), ("environment", environment), ("payment", payment)):
         api.register_blueprint(module.blp)
         register_system(system, module.PREFIX)
         errors.register(system, module.PREFIX, module.error_body)
