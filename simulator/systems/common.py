@@ -101,3 +101,13 @@ def document_errors(blp, schema, codes: tuple[int, ...]):
         return blp.alt_response(403, schema=OAuthError, description="The province has no access right")(view)
 
     return decorate
+
+
+def dd_mm_yyyy_validator(value: str) -> None:
+    """Marshmallow validator: a real calendar date written dd/MM/yyyy."""
+    from marshmallow import ValidationError
+
+    try:
+        datetime.strptime(value, "%d/%m/%Y")
+    except (TypeError, ValueError):
+        raise ValidationError("must be a date dd/MM/yyyy") from None

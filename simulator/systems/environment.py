@@ -115,7 +115,11 @@ class DossierSubmission(Schema):
         unknown = EXCLUDE
 
     maHoSoMCDT = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    msdn = fields.String(required=True, validate=tax_code_validator, metadata={"example": "0100233488"})
+    msdn = fields.String(
+        required=True,
+        validate=[validate.Regexp(r"^\d{10}(-?\d{3})?$", error="must be 10 or 13 digits"), tax_code_validator],
+        metadata={"example": "0100233488"},
+    )
     tenDuAn = fields.String(required=True, validate=validate.Length(min=1, max=300))
     loaiHoSo = fields.String(required=True, validate=validate.OneOf(list(KINDS)), metadata={"example": "GPMT"})
     diaDiem = fields.Nested(Site, required=True)

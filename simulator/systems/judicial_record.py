@@ -30,6 +30,7 @@ from simulator.identity import persona_outcome
 from simulator.systems import notify
 from simulator.systems.common import (
     citizen_id_validator,
+    dd_mm_yyyy_validator,
     ddmmyyyy,
     document_errors,
     population,
@@ -96,11 +97,15 @@ class CertificateRequest(Schema):
         required=True, validate=validate.Length(min=1, max=64), metadata={"description": "One-stop dossier code"}
     )
     soDinhDanh = fields.String(
-        required=True, validate=citizen_id_validator, metadata={"description": "Applicant's 12-digit ID"}
+        required=True,
+        validate=[validate.Regexp(r"^\d{12}$", error="must be 12 digits"), citizen_id_validator],
+        metadata={"description": "Applicant's 12-digit ID", "example": "056090001234"},
     )
     hoTen = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    ngaySinh = fields.Date(
-        required=True, format="%d/%m/%Y", metadata={"description": "dd/MM/yyyy", "example": "05/08/1980"}
+    ngaySinh = fields.String(
+        required=True,
+        validate=[validate.Regexp(r"^\d{2}/\d{2}/\d{4}$", error="must be dd/MM/yyyy"), dd_mm_yyyy_validator],
+        metadata={"description": "dd/MM/yyyy", "example": "05/08/1980"},
     )
     loaiPhieu = fields.Integer(
         required=True, strict=False, validate=validate.OneOf([1, 2]), metadata={"description": "Phiếu số 1 or 2"}
@@ -193,7 +198,7 @@ def file_request(database: sqlite_utils.Database, province: str, req: dict, now:
             code,
             req["soDinhDanh"],
             req["hoTen"],
-            req["ngaySinh"].isoformat(),
+            req["ngaySinh"],
             req["loaiPhieu"],
             req["mucDichSuDung"],
             now,

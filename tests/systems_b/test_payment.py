@@ -189,3 +189,22 @@ def test_payer_form_with_a_bad_action_is_422(caller, client, clock):
     url = page_path(init(caller).get_json()["UrlThanhToan"])
     reply = client.post(url, data={"action": "steal"})
     assert reply.status_code == 422 and reply.get_json()["MaLoi"] == "01"
+
+
+def test_init_without_a_payer_signs_an_empty_field_as_in_the_readme(caller, clock):
+    msg = init_message(reference="TT-0001", payer="")
+    del msg["SoDinhDanhNguoiNop"], msg["HoTenNguoiNop"]
+    msg["MaXacThuc"] = mac(
+        [
+            CLIENT.madonvi,
+            "TT-0001",
+            150000,
+            "VND",
+            "20261126090000",
+            msg["ThongTinGiaoDich"],
+            msg["ThongTinBienLai"]["MaHoSo"],
+            "",
+        ]
+    )
+    assert init(caller, reference="TT-0001", payer="").status_code == 200
+    assert caller.post(SYSTEM, PREFIX, "/init", msg).get_json()["MaLoi"] == "00"

@@ -37,7 +37,7 @@ class Message(Schema):
     )
     ThoiGianGD = fields.String(
         required=True,
-        validate=_portal_time,
+        validate=[validate.Regexp(r"^\d{14}$", error="must be yyyyMMddHHmmss"), _portal_time],
         metadata={"description": "yyyyMMddHHmmss, Asia/Ho_Chi_Minh", "example": "20261126090000"},
     )
     MaXacThuc = fields.String(
@@ -87,7 +87,9 @@ class InitMessage(Message):
     MaTienTe = fields.String(required=True, validate=validate.OneOf(["VND"]))
     ThongTinGiaoDich = fields.String(required=True, validate=validate.Length(min=1, max=500))
     SoDinhDanhNguoiNop = fields.String(
-        load_default="", validate=_optional_citizen_id, metadata={"description": "Payer's 12-digit ID (personas)"}
+        load_default="",
+        validate=[validate.Regexp(r"^(\d{12})?$", error="must be 12 digits or empty"), _optional_citizen_id],
+        metadata={"description": "Payer's 12-digit ID (personas)"},
     )
     HoTenNguoiNop = fields.String(load_default="", validate=validate.Length(max=100))
     ThongTinBienLai = fields.Nested(ReceiptInfo, required=True)
