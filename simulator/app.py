@@ -25,8 +25,9 @@ db.SCHEMA_MODULES[:] = [
     "simulator.flows.arrivals",
     "simulator.flows.satisfaction",
 ]
-# --- systems (ministry systems: registered children, civil-status dossiers, sandbox clock) ---
+# --- systems (ministry systems: registered children, dossiers, payments, sandbox clock) ---
 db.SCHEMA_MODULES += ["simulator.clock", "simulator.systems.people", "simulator.systems.civil_status.store"]
+db.SCHEMA_MODULES += ["simulator.systems.judicial_record", "simulator.systems.environment", "simulator.systems.payment.store"]
 
 log = logging.getLogger("simulator")
 
@@ -174,6 +175,11 @@ def _register_errors(app: Flask) -> None:
     def on_unexpected(err: Exception):
         """A bug answers a generic 500 in JSON; the traceback goes to the log, never to the client."""
         log.exception("unhandled error on %s %s", request.method, request.path)
+        from simulator.systems.errors import reply_for
+
+        own = reply_for(request.path, 500, "Lỗi hệ thống (internal error)")
+        if own is not None:
+            return own
         if request.path.startswith("/dvcqg/"):
             return jsonify({"error_code": "-99", "message": "Lỗi hệ thống (internal error)"}), 500
         return jsonify({"code": 500, "status": "Internal Server Error", "message": "internal error"}), 500

@@ -118,6 +118,16 @@ _setting(
 )
 _setting("citizens_rate_dossiers", bool, True, "Simulated citizens rate their online dossiers on reaching status 10.")
 
+# --- systems-b ---------------------------------------------------------------------
+_setting(
+    "judicial_median_minutes", int, 240, "Median simulated minutes a judicial record request takes.", 1, 525_600
+)
+_setting(
+    "environment_median_minutes", int, 1440, "Median simulated minutes an environment dossier takes.", 1, 525_600
+)
+_setting("slow_ministry_factor", int, 20, "How many times slower ministries are for the slow persona.", 1, 1000)
+_setting("payment_max_amount", int, 500_000_000, "Largest SoTien (VND) the payment platform accepts.", 1, 10**12)
+
 
 def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Compute every setting's value from defaults, environment and explicit overrides."""

@@ -64,6 +64,8 @@ def _message(err: HTTPException) -> str:
         from simulator.portal.schemas import flatten_errors
 
         return "invalid request: " + "; ".join(flatten_errors(extra["messages"]))
+    if isinstance(extra, dict) and extra.get("message"):  # flask_smorest.abort(status, message=...)
+        return str(extra["message"])
     return err.description or err.name
 
 
@@ -77,6 +79,19 @@ def error_response_for(path: str, err: HTTPException) -> Response | None:
     body = fmt.error_body(status, _message(err), code=code) if code else fmt.error_body(status, _message(err))
     if fmt.render is not None:
         return fmt.render(status, body, code)
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def reply_for(path: str, status: int, message: str) -> Response | None:
+    """A reply in the format of the system owning `path` (e.g. for an unexpected 500), or None."""
+    fmt = _system_of(path)
+    if fmt is None:
+        return None
+    body = fmt.error_body(status, message)
+    if fmt.render is not None:
+        return fmt.render(status, body, None)
     response = jsonify(body)
     response.status_code = status
     return response
