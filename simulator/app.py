@@ -25,6 +25,9 @@ db.SCHEMA_MODULES[:] = [
     "simulator.flows.arrivals",
     "simulator.flows.satisfaction",
 ]
+# --- systems (ministry systems: registered children, dossiers, payments, sandbox clock) ---
+db.SCHEMA_MODULES += ["simulator.clock", "simulator.systems.people", "simulator.systems.civil_status.store"]
+db.SCHEMA_MODULES += ["simulator.systems.judicial_record", "simulator.systems.environment", "simulator.systems.payment.store"]
 
 log = logging.getLogger("simulator")
 
@@ -117,6 +120,10 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(job_routes.blp)
     api.register_blueprint(flow_routes.blp)
     api.register_blueprint(satisfaction_api.blp)
+    # --- systems: ministry systems (before collect_services, which reads their views) ---
+    from simulator import systems
+
+    systems.register_blueprints(api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 
@@ -139,6 +146,12 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(err: HTTPException):
         """Every HTTP error as JSON; under the portal's prefix, in the portal's own shape."""
+        # --- systems: a ministry system answers in its own error format ---
+        from simulator.systems.errors import error_response_for
+
+        system_reply = error_response_for(request.path, err)
+        if system_reply is not None:
+            return system_reply
         if request.path.startswith("/dvcqg/"):
             message = {413: "Thân yêu cầu vượt quá giới hạn kích thước (body too large)"}.get(err.code, err.description)
             body = {"error_code": "-1", "message": message}
@@ -162,6 +175,11 @@ def _register_errors(app: Flask) -> None:
     def on_unexpected(err: Exception):
         """A bug answers a generic 500 in JSON; the traceback goes to the log, never to the client."""
         log.exception("unhandled error on %s %s", request.method, request.path)
+        from simulator.systems.errors import reply_for
+
+        own = reply_for(request.path, 500, "Lỗi hệ thống (internal error)")
+        if own is not None:
+            return own
         if request.path.startswith("/dvcqg/"):
             return jsonify({"error_code": "-99", "message": "Lỗi hệ thống (internal error)"}), 500
         return jsonify({"code": 500, "status": "Internal Server Error", "message": "internal error"}), 500

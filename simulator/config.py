@@ -75,6 +75,16 @@ _setting(
 _setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from the auth handshake.", 1, 86400)
 _setting("gateway_token_ttl_seconds", int, 3600, "Lifetime of a gateway (NGSP) bearer token.", 1, 86400)
 _setting("page_size_max", int, 500, "Largest page size the REST dossier listing returns.", 1, 5000)
+# --- systems ------------------------------------------------------------------------
+_setting("missing_share", float, 0.02, "Share of valid citizen IDs with no record in the population.", 0.0, 1.0)
+_setting(
+    "civil_status_median_minutes",
+    float,
+    240.0,
+    "Median simulated minutes a civil-status dossier takes from receipt to result (lognormal).",
+    1.0,
+    525600.0,
+)
 
 # --- faults -------------------------------------------------------------------------
 _setting("faults_enabled", bool, True, "Master switch: when off, fault rules and scenarios inject nothing.")
@@ -107,6 +117,16 @@ _setting(
     "lost_after_sim_minutes", float, 30.0, "A pushed dossier not synced back after this (simulated) is lost.", 0.01, 1e6
 )
 _setting("citizens_rate_dossiers", bool, True, "Simulated citizens rate their online dossiers on reaching status 10.")
+
+# --- systems-b ---------------------------------------------------------------------
+_setting(
+    "judicial_median_minutes", int, 240, "Median simulated minutes a judicial record request takes.", 1, 525_600
+)
+_setting(
+    "environment_median_minutes", int, 1440, "Median simulated minutes an environment dossier takes.", 1, 525_600
+)
+_setting("slow_ministry_factor", int, 20, "How many times slower ministries are for the slow persona.", 1, 1000)
+_setting("payment_max_amount", int, 500_000_000, "Largest SoTien (VND) the payment platform accepts.", 1, 10**12)
 
 
 def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:

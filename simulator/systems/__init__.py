@@ -1,0 +1,39 @@
+"""The ministry systems provincial connectors reach through the NGSP gateway.
+
+One module (or small package) per system, each owning its blueprint, marshmallow schemas,
+logic and its own error format (`error_body(status, message)`):
+
+* `population` — national population database (police): verify / look up a citizen, JSON or SOAP.
+* `social_insurance` — BHXH/BHYT participants, card validity, contribution history.
+* `business_registration` — national business registration: enterprise details by msdn.
+* `civil_status` — civil status registry (hộ tịch): birth, death, marriage, marital-status
+  confirmation dossiers with results over time on the sandbox clock.
+* `judicial_record` — judicial record certificates (LLTP), processed asynchronously.
+* `environment` — environmental permit / EIA dossiers with appraisal and supplements.
+* `payment` — the payment platform (INIT / QUERY / GET_BILL, payer page) and treasury receipts.
+
+Every system reads people through `simulator.systems.people` so a change made through one
+system (a birth, a death, a marriage) shows in every other.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# Modules exposing `blp` (a flask-smorest Blueprint); registered in this order.
+SYSTEM_MODULES: list[str] = [
+    "simulator.systems.population",
+    "simulator.systems.social_insurance",
+    "simulator.systems.business_registration",
+    "simulator.systems.civil_status",
+]
+
+
+def register_blueprints(api) -> None:
+    """Register every system's blueprint on the flask-smorest Api (before gateway collection)."""
+    for name in SYSTEM_MODULES:
+        api.register_blueprint(importlib.import_module(name).blp)
+    # Judicial record, environment and payment register their prefix and error format here.
+    from simulator.systems.mount_b import mount_systems_b
+
+    mount_systems_b(api)

@@ -1,0 +1,216 @@
+"""Civil status registry (hộ tịch, justice): birth, death, marriage and marital-status dossiers.
+
+The real registry's token login is replaced by the NGSP gateway token (`POST /ngsp/token`):
+every call carries `Authorization: Bearer <gateway token>` and sees only its province's
+dossiers. Submissions answer at once with trangThai "1"; results come later by polling
+(`GET /civil-status/dossiers/<maHoSo>`), on the sandbox clock (see `store`), and a
+`civil_status.result` callback is queued when the flows feature is present.
+
+Errors are `{status, message}` with `status` the HTTP code: 400 invalid field or identifier
+(named), 404 unknown dossier, 409 maHoSo already received, 415 not JSON, 429 too many
+requests, 5xx system error; 401/403 come from the gateway in OAuth2 shape.
+"""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from simulator.app_context import db, settings
+from simulator.gateway.registry import gateway_service, register_system
+from simulator.identity import InvalidIdentifier
+from simulator.identity.rules import FEMALE, MALE, check_citizen_id
+from simulator.systems import common
+from simulator.systems.civil_status import schemas, store
+from simulator.systems.errors import MinistryError, register_error_format
+
+SYSTEM, PREFIX = "civil-status", "/civil-status"
+
+blp = Blueprint(
+    "civil_status",
+    __name__,
+    url_prefix=PREFIX,
+    description="Civil status registry (hộ tịch). Login is the NGSP gateway token. Submit birth (KS), death "
+    "(KT), marriage (KH) and marital-status confirmation (XNHN) dossiers, then poll: trangThai 1 waiting, "
+    "2 supplement needed, 3 processing, 4 result ready, 6 rejected. Errors `{status, message}`.",
+)
+
+
+def error_body(status: int, message: str, code: str | None = None) -> dict:
+    """The civil status registry's error reply `{status, message}`."""
+    return {"status": status, "message": message}
+
+
+register_system(SYSTEM, PREFIX)
+register_error_format(SYSTEM, PREFIX, error_body)
+
+_SUBMIT_ERRORS = {400: "Invalid field or identifier", 409: "maHoSo already received", 415: "Not JSON"}
+# Which ID fields each module carries, and the sex each must encode (None: any).
+_ID_FIELDS = {
+    "KS": {"meSoDinhDanh": FEMALE, "chaSoDinhDanh": MALE, "nycSoDinhDanh": None},
+    "KT": {"nktSoDinhDanh": None, "nycSoDinhDanh": None},
+    "KH": {"chongSoDinhDanh": MALE, "voSoDinhDanh": FEMALE, "nycSoDinhDanh": None},
+    "XNHN": {"nxnSoDinhDanh": None, "nycSoDinhDanh": None},
+}
+_ROLES = {"me": "người mẹ", "cha": "người cha", "chong": "người chồng", "vo": "người vợ"}
+
+
+def _check_ids(module: str, data: dict) -> None:
+    """Each ID valid by the rules and of the right sex (the mother must be female...)."""
+    for name, sex in _ID_FIELDS[module].items():
+        value = data.get(name)
+        if not value:
+            continue
+        try:
+            parts = check_citizen_id(value)
+        except InvalidIdentifier as exc:
+            raise MinistryError(400, f"{name}: {exc.message} (rule {exc.rule})") from None
+        if sex is not None and parts.sex != sex:
+            role = _ROLES[name.removesuffix("SoDinhDanh")]
+            want = "nữ (female)" if sex == FEMALE else "nam (male)"
+            raise MinistryError(400, f"{name}: {role} phải là {want}; the ID encodes {parts.sex}")
+
+
+def _submit(module: str, schema) -> tuple:
+    data = common.load(schema, common.parse_json_object())
+    _check_ids(module, data)
+    now = common.sandbox_now()
+    for name in ("nksNgaySinh", "nktNgayChet"):
+        if name in data:
+            day = common.parse_ymd(data[name], name)
+            if day > now.date():
+                raise MinistryError(400, f"{name} must not be in the future (sandbox date {now:%Y%m%d})")
+    values = settings()
+    try:
+        row = store.submit(
+            db(),
+            code=data["maHoSo"],
+            province=g.province,
+            module=module,
+            payload=data,
+            now_ts=now.timestamp(),
+            seed=values["seed"],
+            missing_share=values["missing_share"],
+            median_minutes=values["civil_status_median_minutes"],
+        )
+    except store.DuplicateDossier:
+        raise MinistryError(409, f"Hồ sơ {data['maHoSo']} đã tồn tại (already received)") from None
+    return jsonify(
+        {"status": 200, "message": "Tiếp nhận hồ sơ thành công", "data": store.to_wire(row, now.timestamp())}
+    )
+
+
+def _submit_doc(summary: str, schema) -> dict:
+    return {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "requestBody": common.json_body_doc(schema),
+        "responses": common.responses_doc(schemas.CivilStatusDossierReply, schemas.CivilStatusError, _SUBMIT_ERRORS),
+    }
+
+
+@blp.route("/births")
+class Births(MethodView):
+    """Birth registration (KS)."""
+
+    @blp.doc(**_submit_doc("Submit a birth registration (KS)", schemas.BirthRequest))
+    @gateway_service("civil-status.birth", "Submit a birth registration (khai sinh, KS)")
+    def post(self):
+        """Receive a birth dossier; at result the child gets a new ID and appears in the population."""
+        return _submit("KS", schemas.BirthRequest())
+
+
+@blp.route("/deaths")
+class Deaths(MethodView):
+    """Death registration (KT)."""
+
+    @blp.doc(**_submit_doc("Submit a death registration (KT)", schemas.DeathRequest))
+    @gateway_service("civil-status.death", "Submit a death registration (khai tử, KT)")
+    def post(self):
+        """Receive a death dossier; at result the population shows the person deceased."""
+        return _submit("KT", schemas.DeathRequest())
+
+
+@blp.route("/marriages")
+class Marriages(MethodView):
+    """Marriage registration (KH)."""
+
+    @blp.doc(**_submit_doc("Submit a marriage registration (KH)", schemas.MarriageRequest))
+    @gateway_service("civil-status.marriage", "Submit a marriage registration (kết hôn, KH)")
+    def post(self):
+        """Receive a marriage dossier; at result both spouses show married everywhere."""
+        return _submit("KH", schemas.MarriageRequest())
+
+
+@blp.route("/marital-status-confirmations")
+class MaritalConfirmations(MethodView):
+    """Marital-status confirmation (XNHN)."""
+
+    @blp.doc(**_submit_doc("Request a marital-status confirmation (XNHN)", schemas.MaritalConfirmationRequest))
+    @gateway_service("civil-status.marital-status", "Request a marital-status confirmation (xác nhận TTHN)")
+    def post(self):
+        """Receive a confirmation request; the result carries the marital status on that day."""
+        return _submit("XNHN", schemas.MaritalConfirmationRequest())
+
+
+@blp.route("/dossiers")
+class Dossiers(MethodView):
+    """The caller province's dossiers."""
+
+    @blp.doc(
+        summary="List dossiers",
+        security=[{"bearer": []}],
+        parameters=[
+            {
+                "in": "query",
+                "name": "module",
+                "required": False,
+                "schema": {"type": "string", "enum": ["KS", "KT", "KH", "XNHN"]},
+            },
+            {
+                "in": "query",
+                "name": "trangThai",
+                "required": False,
+                "schema": {"type": "string", "enum": ["1", "2", "3", "4", "6"]},
+            },
+        ],
+        responses=common.responses_doc(
+            schemas.CivilStatusDossierList, schemas.CivilStatusError, {400: "Invalid filter"}
+        ),
+    )
+    @gateway_service("civil-status.dossiers", "List the province's civil-status dossiers and their status")
+    def get(self):
+        """Dossiers with their current trangThai (results become ready as the clock passes)."""
+        query = common.load(schemas.CivilStatusListQuery(), request.args.to_dict())
+        now_ts = common.sandbox_now().timestamp()
+        rows = [store.refresh(db(), row, now_ts) for row in store.list_for(db(), g.province, query.get("module"))]
+        data = [store.to_wire(row, now_ts) for row in rows]
+        if query.get("trangThai"):
+            data = [d for d in data if d["trangThai"] == query["trangThai"]]
+        return jsonify({"status": 200, "message": "Thành công", "data": data})
+
+
+@blp.route("/dossiers/<string:code>")
+class DossierView(MethodView):
+    """One dossier by maHoSo."""
+
+    @blp.doc(
+        summary="Poll one dossier",
+        security=[{"bearer": []}],
+        responses=common.responses_doc(
+            schemas.CivilStatusDossierReply, schemas.CivilStatusError, {404: "Unknown dossier"}
+        ),
+    )
+    @gateway_service("civil-status.dossier", "Poll one civil-status dossier (status and result)")
+    def get(self, code: str):
+        """The dossier's status; `ketQua` once trangThai is 4, `lyDo` when 6."""
+        row = store.get(db(), code)
+        if row is None or row["province"] != g.province:
+            raise MinistryError(404, f"Không tìm thấy hồ sơ {code}")
+        now_ts = common.sandbox_now().timestamp()
+        row = store.refresh(db(), row, now_ts)
+        return jsonify({"status": 200, "message": "Thành công", "data": store.to_wire(row, now_ts)})
+
+
+sweep_ready = store.sweep_ready

@@ -1,0 +1,118 @@
+"""Helpers every ministry system shares: body parsing, validation, OpenAPI response docs, clock."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError, fields, validate
+
+from simulator.systems.errors import MinistryError
+
+YMD = r"^\d{8}$"
+
+
+def parse_json_object(max_items: int = 200) -> dict:
+    """The request body as a JSON object, or MinistryError(400/415) naming what is wrong."""
+    mimetype = request.mimetype or ""
+    if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise MinistryError(415, f"Content-Type must be application/json, got {mimetype}", "unsupported_media")
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise MinistryError(400, "request body is empty: send a JSON object", "malformed")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MinistryError(400, f"request body is not valid JSON: {exc}", "malformed") from None
+    if not isinstance(body, dict):
+        raise MinistryError(400, "request body must be a JSON object", "malformed")
+    if len(body) > max_items:
+        raise MinistryError(400, f"request body has more than {max_items} fields", "malformed")
+    return body
+
+
+def load(schema: Schema, data: dict) -> dict:
+    """Validate `data` with a marshmallow schema; MinistryError(400) naming each bad field."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        from simulator.portal.schemas import flatten_errors
+
+        raise MinistryError(
+            400, "invalid request: " + "; ".join(flatten_errors(exc.messages)), "invalid_field"
+        ) from None
+
+
+def parse_ymd(value: str, field: str) -> date:
+    """A `yyyyMMdd` string as a date, or MinistryError(400) naming the field."""
+    try:
+        return datetime.strptime(value, "%Y%m%d").date()
+    except (TypeError, ValueError):
+        raise MinistryError(400, f"{field} must be a real date yyyyMMdd, got {value!r}", "invalid_field") from None
+
+
+def ymd_field(required: bool = False, **kwargs: Any) -> fields.String:
+    """A `yyyyMMdd` date string field (connectors may send "" for an absent optional date)."""
+    regex = YMD if required else r"^(\d{8})?$"
+    return fields.String(
+        required=required,
+        validate=validate.Regexp(regex, error="must be a date yyyyMMdd"),
+        metadata={"example": "20240315"},
+        **kwargs,
+    )
+
+
+def id12_field(required: bool = True, **kwargs: Any) -> fields.String:
+    """A 12-digit citizen ID field; the format rules are checked by `identity.rules` afterwards."""
+    return fields.String(
+        required=required, validate=validate.Length(max=20), metadata={"example": "001088000004"}, **kwargs
+    )
+
+
+def text_field(required: bool = False, max_len: int = 200, **kwargs: Any) -> fields.String:
+    """A bounded free-text field (a required one must not be blank)."""
+    return fields.String(required=required, validate=validate.Length(min=1 if required else 0, max=max_len), **kwargs)
+
+
+def json_body_doc(schema: type[Schema] | Schema, extra: dict | None = None) -> dict:
+    """An OpenAPI requestBody for a JSON schema (plus other content types in `extra`)."""
+    content = {"application/json": {"schema": schema}}
+    content.update(extra or {})
+    return {"required": True, "content": content}
+
+
+def responses_doc(ok: type[Schema] | Schema, error: type[Schema], errors: dict[int, str], extra_ok=None) -> dict:
+    """OpenAPI responses: 200 with `ok`, each status in `errors` with the system's error schema,
+    401/403 from the gateway guard in its OAuth2 shape."""
+    from simulator.gateway.routes import OAuthError
+
+    content = {"application/json": {"schema": ok}}
+    content.update(extra_ok or {})
+    docs: dict[str, dict] = {"200": {"description": "OK", "content": content}}
+    for status, description in errors.items():
+        docs[str(status)] = {"description": description, "content": {"application/json": {"schema": error}}}
+    for status, description in ((401, "Missing or expired gateway token"), (403, "No access right")):
+        docs[str(status)] = {"description": description, "content": {"application/json": {"schema": OAuthError}}}
+    return docs
+
+
+@lru_cache(maxsize=8)
+def _clock(db_path: str):
+    from simulator.clock import SandboxClock
+
+    return SandboxClock(db_path)
+
+
+def sandbox_now() -> datetime:
+    """Simulated time now (Asia/Ho_Chi_Minh) from the sandbox clock of the current app."""
+    from simulator.app_context import settings
+
+    return _clock(settings()["db"]).now()
+
+
+def bad_identifier(exc) -> MinistryError:
+    """A MinistryError(400) for an InvalidIdentifier, naming the field and the broken rule."""
+    return MinistryError(400, f"{exc.message} (field {exc.field}, rule {exc.rule})", "invalid_identifier")

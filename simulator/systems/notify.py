@@ -1,0 +1,28 @@
+"""Tell the province's connector that an asynchronous ministry result is ready (a durable callback)."""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def result_ready(province: str, event: str, data: dict, db=None) -> bool:
+    """Queue a result callback (e.g. `civil_status.result`) for the province's connector.
+
+    The delivery is durable once this returns; connectors without a registered endpoint poll
+    the system instead. False when it could not be queued (logged, never raised: a broken
+    queue must not fail the ministry's own reply).
+    """
+    from simulator.flows.push import enqueue_callback
+
+    if db is None:
+        from simulator.app_context import db as current_db
+
+        db = current_db()
+    try:
+        enqueue_callback(db, province, event, data)
+    except Exception:
+        log.exception("could not queue %s for province %s", event, province)
+        return False
+    return True

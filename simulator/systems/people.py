@@ -1,0 +1,209 @@
+"""The one accessor every ministry system uses to read people, so all systems agree.
+
+Stable API (systems-b and later features call it; keep names and signatures):
+
+* `population(seed, missing_share) -> Population` — cached per (seed, missing_share, day).
+* `current_population() -> Population` — the one of the running app's settings.
+* `citizen_with_overlays(db, id12, pop=None) -> Citizen | None` — the citizen as every system
+  must show it: the derived record (or a child registered through civil status), with stored
+  overlays (marriage, death, residence change, birth) applied. None when not in the database;
+  raises `InvalidIdentifier` for a malformed ID.
+* `insurance_with_overlays(db, identifier, pop=None) -> InsuranceRecord | None` — insurance
+  record whose name and card end date follow the citizen's overlays (a card ends at death).
+* `enterprise(msdn, pop=None) -> Enterprise | None` — business registration record.
+* `register_child(db, pop, child_id, record)` / `new_child_id(db, pop, key, province, sex, born)`
+  — used by civil status when a birth registration completes.
+
+Registered children live in the `people_registered` table (owned here); their record takes
+precedence over the derived population, and their ID is chosen among IDs the derived
+population leaves empty, so nobody else is ever named with it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+
+import sqlite_utils
+
+from simulator.identity import Population
+from simulator.identity.derive import rng
+from simulator.identity.kinship import compose_id
+from simulator.identity.overlays import apply_overlays, events_for
+from simulator.identity.personas import persona_for
+from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, PersonName, Place, Relative
+from simulator.identity.rules import FEMALE
+
+TABLE = "people_registered"
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Create the table of citizens registered through civil status (births)."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id TEXT PRIMARY KEY, record TEXT NOT NULL, source TEXT)")
+
+
+@lru_cache(maxsize=8)
+def _population(seed: int, missing_share: float, today: date) -> Population:
+    return Population(seed, missing_share, today)
+
+
+def population(seed: int, missing_share: float) -> Population:
+    """The derived population for a seed (cached; rebuilt when the real date changes)."""
+    return _population(seed, float(missing_share), date.today())
+
+
+def current_population() -> Population:
+    """The population of the running app's `seed` and `missing_share` settings."""
+    from simulator.app_context import settings
+
+    values = settings()
+    return population(values["seed"], values["missing_share"])
+
+
+def registered_record(db: sqlite_utils.Database, id12: str) -> dict | None:
+    """The stored registration of a citizen created through civil status, or None."""
+    row = db.execute(f"SELECT record FROM {TABLE} WHERE id = ?", [id12]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _place(d: dict) -> Place:
+    return Place(d["province_code"], d["commune_code"], d.get("detail", ""))
+
+
+def _relative(db: sqlite_utils.Database, pop: Population, id12: str | None) -> Relative | None:
+    if not id12:
+        return None
+    person = citizen_with_overlays(db, id12, pop, _depth=1)
+    return Relative(id12, person.name) if person else pop.relative(id12)
+
+
+def _from_registration(db: sqlite_utils.Database, pop: Population, id12: str, rec: dict) -> Citizen:
+    """A Citizen built from a civil-status birth registration."""
+    father, mother = _relative(db, pop, rec.get("father_id")), _relative(db, pop, rec.get("mother_id"))
+    head_id = rec.get("father_id") or rec.get("mother_id") or id12
+    head = citizen_with_overlays(db, head_id, pop, _depth=1) if head_id != id12 else None
+    birth_place = _place(rec["birth_place"])
+    residence = head.permanent_residence if head else birth_place
+    return Citizen(
+        id=id12,
+        name=PersonName(**rec["name"]),
+        sex=rec["sex"],
+        birth_date=date.fromisoformat(rec["birth_date"]),
+        ethnicity=rec.get("ethnicity") or (head.ethnicity if head else "Kinh"),
+        religion=head.religion if head else "Không",
+        marital_status="single",
+        blood_group=rng(pop.seed, "registered-blood", id12).choice(("A", "B", "AB", "O")),
+        nationality=rec.get("nationality") or "Việt Nam",
+        old_id=None,
+        birth_place=birth_place,
+        home_town=head.home_town if head else birth_place,
+        permanent_residence=residence,
+        current_residence=head.current_residence if head else residence,
+        father=father,
+        mother=mother,
+        spouse=None,
+        household_head=Relative(head.id, head.name) if head else Relative(id12, PersonName(**rec["name"])),
+        phone="",
+    )
+
+
+def citizen_with_overlays(
+    db: sqlite_utils.Database, id12: str, pop: Population | None = None, _depth: int = 0
+) -> Citizen | None:
+    """The citizen every system shows: derived or registered record with overlays applied.
+
+    Returns None when the ID has no record; raises InvalidIdentifier for a malformed ID.
+    """
+    pop = pop or current_population()
+    pop.parse(id12)
+    rec = registered_record(db, id12)
+    if rec is not None:
+        # why: depth guard, a registered child's parents are looked up without their own parents
+        citizen = _from_registration(db, pop, id12, rec) if _depth == 0 else _shallow(pop, id12, rec)
+    else:
+        citizen = pop.citizen(id12)
+    if citizen is None:
+        return None
+    return apply_overlays(citizen, events_for(db, id12))
+
+
+def _shallow(pop: Population, id12: str, rec: dict) -> Citizen:
+    """A registered citizen without resolving relatives (used when naming them as a relative)."""
+    place = _place(rec["birth_place"])
+    name = PersonName(**rec["name"])
+    return Citizen(
+        id12,
+        name,
+        rec["sex"],
+        date.fromisoformat(rec["birth_date"]),
+        rec.get("ethnicity") or "Kinh",
+        "Không",
+        "single",
+        "O",
+        "Việt Nam",
+        None,
+        place,
+        place,
+        place,
+        place,
+        None,
+        None,
+        None,
+        Relative(id12, name),
+        "",
+    )
+
+
+def insurance_with_overlays(
+    db: sqlite_utils.Database, identifier: str, pop: Population | None = None
+) -> InsuranceRecord | None:
+    """The insurance record for an ID or BHXH code, with the citizen's overlays honoured."""
+    pop = pop or current_population()
+    record = pop.insurance(identifier)
+    if record is None:
+        return None
+    person = citizen_with_overlays(db, record.citizen_id, pop)
+    if person is None:
+        return None
+    record = replace(record, name=person.name)
+    if person.death_date is not None and person.death_date < record.card_valid_to:
+        record = replace(record, card_valid_to=person.death_date)
+    return record
+
+
+def enterprise(msdn: str, pop: Population | None = None) -> Enterprise | None:
+    """The enterprise registered under a 10-digit msdn (raises InvalidIdentifier if malformed)."""
+    return (pop or current_population()).enterprise(msdn)
+
+
+def new_child_id(db: sqlite_utils.Database, pop: Population, key: str, province2: str, sex: str, born: date) -> str:
+    """A fresh valid 12-digit ID for a newborn registered in a province, deterministic from `key`.
+
+    Prefers IDs the derived population leaves empty (no person, no persona), so the child
+    collides with nobody; falls back to any unregistered ID when `missing_share` is 0.
+    """
+    r = rng(pop.seed, "child-id", key)
+    fallback = None
+    for _ in range(2000):
+        candidate = compose_id("0" + province2, sex, born.year, r.randrange(1_000_000))
+        if registered_record(db, candidate) is not None or persona_for(candidate) is not None:
+            continue
+        if not pop.exists(candidate):
+            return candidate
+        fallback = fallback or candidate
+    return fallback or compose_id("0" + province2, sex, born.year, 0)
+
+
+def register_child(db: sqlite_utils.Database, child_id: str, record: dict, source: str = "") -> None:
+    """Store a newborn's registration (name parts, sex, birth_date ISO, birth_place, parents)."""
+    db.execute(
+        f"INSERT OR REPLACE INTO {TABLE} (id, record, source) VALUES (?, ?, ?)",
+        [child_id, json.dumps(record, ensure_ascii=False), source],
+    )
+
+
+def is_female(sex: str) -> bool:
+    """Whether a record's sex is female."""
+    return sex == FEMALE

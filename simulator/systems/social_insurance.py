@@ -1,0 +1,313 @@
+"""Social and health insurance (BHXH / BHYT): participants, card validity, contribution history.
+
+No public specification exists for this interface: this is the sandbox's own contract, in the
+naming style of the other ministry systems. Every reply is an envelope
+`{MaLoi, MoTaLoi, DuLieu}`; errors have `DuLieu: null`.
+
+| MaLoi | HTTP | meaning |
+|---|---|---|
+| "00" | 200 | success |
+| "01" | 400 | invalid identifier or parameter (the message names the field and the rule) |
+| "02" | 404 | no participant / no card for this identifier |
+| "03" | 401/403 | gateway: token or access right (answered by the gateway in OAuth2 shape) |
+| "04" | 405/413/415 | request not acceptable |
+| "05" | 429 | too many requests |
+| "99" | 5xx | system error or maintenance |
+
+Identifiers: a 12-digit citizen ID or a 10-digit BHXH code; for card validity also the
+15-character card number (group, level, province, BHXH code). Dates are `yyyyMMdd`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from simulator.app_context import db
+from simulator.gateway.registry import gateway_service, register_system
+from simulator.identity import InvalidIdentifier, to_bhxh
+from simulator.identity.rules import check_health_card
+from simulator.systems import common, people
+from simulator.systems.errors import MinistryError, register_error_format
+
+SYSTEM, PREFIX = "social-insurance", "/social-insurance"
+
+blp = Blueprint(
+    "social_insurance",
+    __name__,
+    url_prefix=PREFIX,
+    description="Social insurance (BHXH) and health insurance (BHYT) data. The sandbox's own contract (no "
+    "public spec): replies `{MaLoi, MoTaLoi, DuLieu}`; MaLoi 00 ok, 01 invalid input, 02 not found, "
+    "04 request not acceptable, 05 too many requests, 99 system error.",
+)
+
+
+def error_body(status: int, message: str, code: str | None = None) -> dict:
+    """The insurance system's error reply `{MaLoi, MoTaLoi, DuLieu: null}` for an HTTP status."""
+    if status == 404:
+        maloi = "02"
+    elif status in (401, 403):
+        maloi = "03"
+    elif status in (405, 406, 413, 415):
+        maloi = "04"
+    elif status == 429:
+        maloi = "05"
+    elif status >= 500:
+        maloi = "99"
+    else:
+        maloi = "01"
+    return {"MaLoi": maloi, "MoTaLoi": message, "DuLieu": None}
+
+
+register_system(SYSTEM, PREFIX)
+register_error_format(SYSTEM, PREFIX, error_body)
+
+
+class InsuranceError(Schema):
+    """An insurance error."""
+
+    MaLoi = fields.String(required=True, metadata={"example": "01"})
+    MoTaLoi = fields.String(required=True)
+    DuLieu = fields.Raw(allow_none=True, required=True, metadata={"description": "always null"})
+
+
+class InsuranceContribution(Schema):
+    """InsuranceContribution summary inside a participant record."""
+
+    SoThangDong = fields.Integer(required=True)
+    DonViSuDungLaoDong = fields.String(required=True)
+    MucLuongDong = fields.Integer(required=True)
+
+
+class InsuranceHouseholdMember(Schema):
+    """A member of the BHYT household."""
+
+    SoDinhDanh = fields.String(required=True)
+    HoVaTen = fields.String(required=True)
+    QuanHe = fields.String(required=True)
+
+
+class InsuranceParticipant(Schema):
+    """A participant: BHXH code, card and its validity, registered care facility, household."""
+
+    MaSoBHXH = fields.String(required=True)
+    SoDinhDanh = fields.String(required=True)
+    HoVaTen = fields.String(required=True)
+    NgaySinh = fields.String(required=True)
+    GioiTinh = fields.String(required=True)
+    MaTheBHYT = fields.String(required=True)
+    MaDoiTuong = fields.String(required=True)
+    MucHuong = fields.String(required=True)
+    GiaTriTuNgay = fields.String(required=True)
+    GiaTriDenNgay = fields.String(required=True)
+    MaKCBBanDau = fields.String(required=True)
+    TenKCBBanDau = fields.String(required=True)
+    QuaTrinhDong = fields.Nested(InsuranceContribution, required=True)
+    HoGiaDinh = fields.List(fields.Nested(InsuranceHouseholdMember), required=True)
+
+
+class InsuranceParticipantReply(Schema):
+    """Envelope with a participant."""
+
+    MaLoi = fields.String(required=True, metadata={"example": "00"})
+    MoTaLoi = fields.String(required=True)
+    DuLieu = fields.Nested(InsuranceParticipant, required=True)
+
+
+class InsuranceCardValidity(Schema):
+    """Whether a card is valid on a date; `LyDo` says why not (or "Thẻ còn giá trị sử dụng")."""
+
+    MaTheBHYT = fields.String(required=True)
+    MaSoBHXH = fields.String(required=True)
+    HoVaTen = fields.String(required=True)
+    NgaySinh = fields.String(required=True)
+    NgayKiemTra = fields.String(required=True)
+    GiaTriTuNgay = fields.String(required=True)
+    GiaTriDenNgay = fields.String(required=True)
+    ConHieuLuc = fields.Boolean(required=True)
+    MaLyDo = fields.String(
+        required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"}
+    )
+    LyDo = fields.String(required=True)
+
+
+class InsuranceValidityReply(Schema):
+    """Envelope with a validity answer."""
+
+    MaLoi = fields.String(required=True, metadata={"example": "00"})
+    MoTaLoi = fields.String(required=True)
+    DuLieu = fields.Nested(InsuranceCardValidity, required=True)
+
+
+class InsurancePeriod(Schema):
+    """One contribution period (months `MM/yyyy`)."""
+
+    TuThang = fields.String(required=True)
+    DenThang = fields.String(required=True)
+    DonViSuDungLaoDong = fields.String(required=True)
+    MucLuongDong = fields.Integer(required=True)
+    SoThang = fields.Integer(required=True)
+
+
+class InsuranceContributionHistory(Schema):
+    """Summary of a participant's contribution history."""
+
+    MaSoBHXH = fields.String(required=True)
+    SoDinhDanh = fields.String(required=True)
+    HoVaTen = fields.String(required=True)
+    TongSoThangDong = fields.Integer(required=True)
+    DangDong = fields.Boolean(required=True)
+    QuaTrinh = fields.List(fields.Nested(InsurancePeriod), required=True)
+
+
+class InsuranceContributionReply(Schema):
+    """Envelope with a contribution history."""
+
+    MaLoi = fields.String(required=True, metadata={"example": "00"})
+    MoTaLoi = fields.String(required=True)
+    DuLieu = fields.Nested(InsuranceContributionHistory, required=True)
+
+
+_ERRORS = {400: "Invalid identifier or parameter", 404: "No participant"}
+_ID_DOC = "12-digit citizen ID or 10-digit BHXH code"
+
+
+def _participant(identifier: str):
+    """The participant record (with overlays) or MinistryError 400/404."""
+    try:
+        record = people.insurance_with_overlays(db(), identifier)
+    except InvalidIdentifier as exc:
+        raise common.bad_identifier(exc) from None
+    if record is None:
+        raise MinistryError(404, f"Không tìm thấy người tham gia BHXH/BHYT với mã {identifier}")
+    return record
+
+
+def _ok(data: dict):
+    return jsonify({"MaLoi": "00", "MoTaLoi": "Thành công", "DuLieu": data})
+
+
+@blp.route("/participants/<string:identifier>")
+class ParticipantView(MethodView):
+    """A participant by citizen ID or BHXH code."""
+
+    @blp.doc(
+        summary="InsuranceParticipant by BHXH code or citizen ID",
+        description=_ID_DOC,
+        security=[{"bearer": []}],
+        responses=common.responses_doc(InsuranceParticipantReply, InsuranceError, _ERRORS),
+    )
+    @gateway_service("social-insurance.participant", "A BHXH/BHYT participant by BHXH code or citizen ID")
+    def get(self, identifier: str):
+        """The participant's insurance record."""
+        return _ok(to_bhxh(_participant(identifier)))
+
+
+def _month(d: date) -> str:
+    return d.strftime("%m/%Y")
+
+
+@blp.route("/participants/<string:identifier>/contributions")
+class ContributionsView(MethodView):
+    """InsuranceContribution history summary."""
+
+    @blp.doc(
+        summary="InsuranceContribution history summary",
+        description=_ID_DOC,
+        security=[{"bearer": []}],
+        responses=common.responses_doc(InsuranceContributionReply, InsuranceError, _ERRORS),
+    )
+    @gateway_service("social-insurance.contributions", "A participant's social-insurance contribution history")
+    def get(self, identifier: str):
+        """Months contributed, one period ending this month (or at death) when contributing."""
+        record = _participant(identifier)
+        c = record.contributions
+        today = common.sandbox_now().date()
+        end = min(today, record.card_valid_to) if c.months else today
+        periods = []
+        if c.months:
+            total = end.year * 12 + end.month - 1 - (c.months - 1)
+            start = date(total // 12, total % 12 + 1, 1)
+            periods.append(
+                {
+                    "TuThang": _month(start),
+                    "DenThang": _month(end),
+                    "DonViSuDungLaoDong": c.employer or "Bảo hiểm xã hội tự nguyện / hưu trí",
+                    "MucLuongDong": c.salary_base,
+                    "SoThang": c.months,
+                }
+            )
+        data = {
+            "MaSoBHXH": record.bhxh_code,
+            "SoDinhDanh": record.citizen_id,
+            "HoVaTen": record.name.full,
+            "TongSoThangDong": c.months,
+            "DangDong": bool(c.employer) and end == today,
+            "QuaTrinh": periods,
+        }
+        return _ok(data)
+
+
+def _check_date() -> date:
+    raw = request.args.get("date", "")
+    if not raw:
+        return common.sandbox_now().date()
+    return common.parse_ymd(raw, "date")
+
+
+@blp.route("/cards/<string:card>/validity")
+class CardValidityView(MethodView):
+    """Health-insurance card validity on a date."""
+
+    @blp.doc(
+        summary="Health-insurance card validity on a date",
+        description="`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
+        "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
+        security=[{"bearer": []}],
+        parameters=[
+            {"in": "query", "name": "date", "required": False, "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}
+        ],
+        responses=common.responses_doc(InsuranceValidityReply, InsuranceError, _ERRORS),
+    )
+    @gateway_service("social-insurance.card-validity", "Whether a health-insurance card is valid on a date")
+    def get(self, card: str):
+        """`ConHieuLuc` true/false with the reason (expired, not yet valid, holder deceased, wrong card)."""
+        on = _check_date()
+        if len(card) == 15:
+            try:
+                check_health_card(card)
+            except InvalidIdentifier as exc:
+                raise common.bad_identifier(exc) from None
+            record = _participant(card[5:])
+        else:
+            record = _participant(card)
+        person = people.citizen_with_overlays(db(), record.citizen_id)
+        if len(card) == 15 and card != record.health_card:
+            valid, key, reason = False, "SAI_THONG_TIN_THE", "Mã thẻ không khớp với thẻ đang lưu hành"
+        elif person is not None and person.death_date is not None and on >= person.death_date:
+            valid, key, reason = False, "DA_CHET", "Người tham gia đã chết"
+        elif on > record.card_valid_to:
+            valid, key, reason = False, "HET_HAN", "Thẻ hết hạn sử dụng"
+        elif on < record.card_valid_from:
+            valid, key, reason = False, "CHUA_CO_HIEU_LUC", "Thẻ chưa đến thời hạn sử dụng"
+        else:
+            valid, key, reason = True, "CON_HIEU_LUC", "Thẻ còn giá trị sử dụng"
+        ymd = "%Y%m%d"
+        return _ok(
+            {
+                "MaTheBHYT": record.health_card,
+                "MaSoBHXH": record.bhxh_code,
+                "HoVaTen": record.name.full,
+                "NgaySinh": record.birth_date.strftime(ymd),
+                "NgayKiemTra": on.strftime(ymd),
+                "GiaTriTuNgay": record.card_valid_from.strftime(ymd),
+                "GiaTriDenNgay": record.card_valid_to.strftime(ymd),
+                "ConHieuLuc": valid,
+                "MaLyDo": key,
+                "LyDo": reason,
+            }
+        )

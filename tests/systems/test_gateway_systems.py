@@ -1,0 +1,53 @@
+"""The ministry systems on the NGSP gateway: listed services, tokens and access rights."""
+
+from __future__ import annotations
+
+from tests.conftest import ADMIN_TOKEN
+from tests.systems.conftest import request_fields
+
+SERVICES = {
+    "population.verify",
+    "population.lookup",
+    "social-insurance.participant",
+    "social-insurance.contributions",
+    "social-insurance.card-validity",
+    "business-registration.detail",
+    "civil-status.birth",
+    "civil-status.death",
+    "civil-status.marriage",
+    "civil-status.marital-status",
+    "civil-status.dossiers",
+    "civil-status.dossier",
+}
+
+
+def test_services_listing_includes_every_system_service(gw):
+    listing = gw.client.get("/ngsp/services", headers=gw.headers).get_json()["services"]
+    listed = {s["service"] for s in listing}
+    assert SERVICES <= listed
+    verify = next(s for s in listing if s["service"] == "population.verify")
+    assert verify["gateway_path"] == "/ngsp/population/verify" and verify["allowed"] is True
+
+
+def test_revoked_right_is_403_then_restored(gw, client):
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    change = client.put(
+        "/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": False}, headers=admin
+    )
+    assert change.status_code == 200
+    reply = gw.post("/population/lookup", request_fields("001088000004"))
+    assert reply.status_code == 403 and reply.get_json()["error"] == "access_denied"
+    assert gw.post("/population/verify", request_fields("001088000004")).status_code == 200
+    client.put("/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": None}, headers=admin)
+    assert gw.post("/population/lookup", request_fields("001088000004")).status_code == 200
+
+
+def test_calls_without_a_token_are_401_on_both_paths(client):
+    for path in ("/ngsp/population/verify", "/population/verify"):
+        reply = client.post(path, json=request_fields("001088000004"))
+        assert reply.status_code == 401 and reply.get_json()["error"] == "invalid_token"
+    assert client.get("/ngsp/civil-status/dossiers").status_code == 401
+
+
+def test_unknown_path_on_a_system_is_404(gw):
+    assert gw.get("/population/nothing").status_code == 404
