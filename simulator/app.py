@@ -152,6 +152,11 @@ def _register_errors(app: Flask) -> None:
         system_reply = error_response_for(request.path, err)
         if system_reply is not None:
             return system_reply
+        if request.path.startswith("/ngsp/") and request.url_rule is None:
+            # No gateway route matched (e.g. a newline in the path): the gateway's own OAuth2 shape.
+            from simulator.gateway.registry import gateway_error
+
+            return gateway_error(err.code or 404, "unknown_service", err.description or err.name)
         if request.path.startswith("/dvcqg/"):
             message = {413: "Thân yêu cầu vượt quá giới hạn kích thước (body too large)"}.get(err.code, err.description)
             body = {"error_code": "-1", "message": message}

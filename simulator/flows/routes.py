@@ -28,6 +28,13 @@ blp = Blueprint(
 ADMIN = [{"bearer": []}]
 
 
+@blp.before_request
+def _admin_only():
+    # Before argument parsing: without the token the answer is 401, never a 422 that
+    # describes the expected body to an anonymous caller.
+    require_admin()
+
+
 def _province_or_404(province: str) -> str:
     if province not in s.PROVINCE_CODES:
         abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")

@@ -75,7 +75,9 @@ def _basic_credentials() -> tuple[str, str] | None:
 )
 def token():
     """Exchange a province's gateway key and secret for a bearer token."""
-    grant = request.form.get("grant_type") or (request.get_json(silent=True) or {}).get("grant_type")
+    body = request.get_json(silent=True)
+    # Any JSON may arrive here ("text", [], 1e400): only an object can carry grant_type (was a 500).
+    grant = request.form.get("grant_type") or (body.get("grant_type") if isinstance(body, dict) else None)
     if grant not in (None, "", "client_credentials"):
         return registry.gateway_error(400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
     creds = _basic_credentials()
@@ -125,9 +127,12 @@ def services():
     "gateway checks the token and the province's access right. See each system's own paths.",
     security=[{"bearer": []}],
     responses={
+        # Whatever the target operation answers (documented on its own path) passes through.
+        "200": {"description": "The target system's reply, as documented on its own path"},
         "401": {"description": "Missing or expired token", "content": {"application/json": {"schema": OAuthError}}},
         "403": {"description": "No access right", "content": {"application/json": {"schema": OAuthError}}},
         "404": {"description": "Unknown system or path", "content": {"application/json": {"schema": OAuthError}}},
+        "405": {"description": "Method not allowed on that path", "content": {"application/json": {"schema": OAuthError}}},
     },
 )
 def route(system: str, rest: str):

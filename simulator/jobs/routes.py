@@ -20,6 +20,12 @@ blp = Blueprint(
 ADMIN = [{"bearer": []}]
 
 
+@blp.before_request
+def _admin_only():
+    # Before argument parsing: without the token the answer is 401, never a 422.
+    require_admin()
+
+
 class JobsQuery(Schema):
     """Filters of the job listing."""
 

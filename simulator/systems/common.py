@@ -84,16 +84,19 @@ def json_body_doc(schema: type[Schema] | Schema, extra: dict | None = None) -> d
     return {"required": True, "content": content}
 
 
-def responses_doc(ok: type[Schema] | Schema, error: type[Schema], errors: dict[int, str], extra_ok=None) -> dict:
+def responses_doc(
+    ok: type[Schema] | Schema, error: type[Schema], errors: dict[int, str], extra_ok=None, extra_error=None
+) -> dict:
     """OpenAPI responses: 200 with `ok`, each status in `errors` with the system's error schema,
-    401/403 from the gateway guard in its OAuth2 shape."""
+    401/403 from the gateway guard in its OAuth2 shape. `extra_ok` / `extra_error` add other
+    content types (a SOAP flavour answers its errors as SOAP Faults)."""
     from simulator.gateway.routes import OAuthError
 
     content = {"application/json": {"schema": ok}}
     content.update(extra_ok or {})
     docs: dict[str, dict] = {"200": {"description": "OK", "content": content}}
     for status, description in errors.items():
-        docs[str(status)] = {"description": description, "content": {"application/json": {"schema": error}}}
+        docs[str(status)] = {"description": description, "content": {"application/json": {"schema": error}, **(extra_error or {})}}
     for status, description in ((401, "Missing or expired gateway token"), (403, "No access right")):
         docs[str(status)] = {"description": description, "content": {"application/json": {"schema": OAuthError}}}
     return docs

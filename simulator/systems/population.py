@@ -216,7 +216,7 @@ class Verify(MethodView):
         security=[{"bearer": []}],
         parameters=[_FORMAT],
         requestBody=common.json_body_doc(PopulationRequest, _XML_BODY),
-        responses=common.responses_doc(PopulationVerifyReply, PopulationError, _ERRORS, _XML_BODY),
+        responses=common.responses_doc(PopulationVerifyReply, PopulationError, _ERRORS, _XML_BODY, _XML_BODY),
     )
     @gateway_service("population.verify", "Verify that a citizen ID exists (and matches a name/date of birth)")
     def post(self):
@@ -250,7 +250,7 @@ class Lookup(MethodView):
         parameters=[_FORMAT],
         requestBody=common.json_body_doc(PopulationRequest, _XML_BODY),
         responses=common.responses_doc(
-            PopulationLookupReply, PopulationError, {**_ERRORS, 404: "No citizen with this ID"}, _XML_BODY
+            PopulationLookupReply, PopulationError, {**_ERRORS, 404: "No citizen with this ID"}, _XML_BODY, _XML_BODY
         ),
     )
     @gateway_service("population.lookup", "Look up a citizen's record (CongDan) by 12-digit ID")

@@ -17,6 +17,7 @@ from flask_smorest import Blueprint
 
 from simulator import clients
 from simulator.app_context import db, settings
+from simulator.catalogue.agencies import province_of_agency
 from simulator.gateway.registry import gateway_service
 from simulator.systems import notify
 from simulator.systems.helpers import document_errors, portal_time, sim_now
@@ -128,6 +129,10 @@ class Init(MethodView):
         refusal = _check("INIT", msg, values)
         if refusal is not None:
             return refusal
+        # A province collects fees for its own dossiers only (free-text references are left alone).
+        owner = province_of_agency(values["MaHoSo"].split("-")[0])
+        if owner is not None and owner != g.province:
+            return _refuse(400, "02", f"MaHoSo {values['MaHoSo']} thuộc tỉnh {owner} (another province's dossier)")
         cap = settings()["payment_max_amount"]
         if msg["SoTien"] > cap:
             return _refuse(422, "01", f"SoTien {msg['SoTien']} vượt quá giới hạn {cap} VND (over the cap)")
@@ -310,6 +315,7 @@ class PayerDecision(MethodView):
 
     @blp.arguments(PayerChoice)
     @blp.response(200, DecisionReply)
+    @blp.alt_response(400, schema=PaymentError, description="Body is not JSON")
     @blp.alt_response(404, schema=PaymentError, description="Unknown payment")
     @blp.alt_response(409, schema=PaymentError, description="The payment is already final")
     @blp.alt_response(422, schema=PaymentError, description="action is not pay or decline")
