@@ -117,6 +117,9 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(job_routes.blp)
     api.register_blueprint(flow_routes.blp)
     api.register_blueprint(satisfaction_api.blp)
+    from simulator.dashboard.routes import register as register_dashboard
+
+    register_dashboard(api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 
