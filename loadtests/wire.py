@@ -16,6 +16,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 PORTAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# The Locust request name under which the kit records push→sync latencies (and lost dossiers).
+E2E_NAME = "e2e push→synced"
+PUSH_NAME = "push dossier.submitted"
 DATE_FORMAT = "%Y%m%d%H%M%S"
 
 # MaHoSo is `{agency}-{yyMMdd}-{NNNN}`: only 10,000 codes per agency and day. The load kit

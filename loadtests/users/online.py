@@ -24,8 +24,6 @@ from loadtests.users.base import PortalUser
 
 log = logging.getLogger(__name__)
 
-E2E_NAME = "e2e push→synced"
-
 
 class OnlineSubmissionDriver(PortalUser):
     """Makes the portal push online dossiers to the connector under test."""
@@ -68,7 +66,7 @@ class OnlineSubmissionDriver(PortalUser):
         dossier["MaDoiTuong"] = f"TECH-{code[-11:]}"  # the citizen's TechID on the portal
         raw, headers = wire.signed_push(options.push_secret, "dossier.submitted", self.creds.madonvi, dossier)
         with self.client.post(
-            options.connector_url, data=raw, headers=headers, name="push dossier.submitted", catch_response=True
+            options.connector_url, data=raw, headers=headers, name=wire.PUSH_NAME, catch_response=True
         ) as response:
             if not 200 <= response.status_code < 300:
                 response.failure(f"connector refused the push: HTTP {response.status_code}")
@@ -93,5 +91,5 @@ class OnlineSubmissionDriver(PortalUser):
 
 def _record_e2e(latency_ms: float, error: Exception | None) -> None:
     events.request.fire(
-        request_type="E2E", name=E2E_NAME, response_time=latency_ms, response_length=0, exception=error, context={}
+        request_type="E2E", name=wire.E2E_NAME, response_time=latency_ms, response_length=0, exception=error, context={}
     )
