@@ -1,0 +1,96 @@
+"""Short headless Locust runs through the kit's runner, against a real served sandbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import requests
+
+from loadtests import thresholds, wire
+from tests.conftest import ADMIN_TOKEN
+from tests.loadtests.conftest import PUSH_SECRET
+
+pytestmark = pytest.mark.live
+
+
+def smoke(name: str, **overrides) -> dict:
+    """A short run definition of desk officers against the sandbox."""
+    definition = {
+        "name": name,
+        "target": "sandbox",
+        "shape": "steady",
+        "duration": "8s",
+        "users": 3,
+        "spawn_rate": 3,
+        "user_classes": ["DeskOfficer", "StatusPoller"],
+        "options": {"step-pause": 0.05},
+        "thresholds": {
+            "failure_ratio": 0.01,
+            "requests": {"DongBoHoSoMC": {"p95": 2000}, "CapNhatTienDoHoSoMC": {"p95": 2000}},
+        },
+    }
+    definition.update(overrides)
+    return definition
+
+
+def test_a_run_within_its_thresholds_exits_zero_and_writes_the_summary(live_sandbox, run_kit):
+    # A scenario name no sandbox has: the run must go on and say it was not applied.
+    done, out = run_kit(smoke("passing", scenario="no_such_scenario_for_tests"), live_sandbox.base)
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("# Load test `passing`: PASS")
+    assert "PASS  p95 DongBoHoSoMC" in summary and "not applied" in summary
+    assert (out / "report.html").exists() and (out / "locust_stats.csv").exists()
+    stats = thresholds.read_locust_stats(out / "locust_stats.csv")
+    assert stats["DongBoHoSoMC"].count > 0 and stats["CapNhatTienDoHoSoMC"].failures == 0
+
+
+def test_a_run_over_a_threshold_exits_non_zero_and_names_the_threshold(live_sandbox, run_kit):
+    definition = smoke("failing", duration="5s", thresholds={"requests": {"DongBoHoSoMC": {"p95": 0.5}}})
+    done, out = run_kit(definition, live_sandbox.base)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "THRESHOLD FAILED: p95 DongBoHoSoMC" in done.stderr
+    assert "> 0.5 ms (+" in done.stderr
+    assert "FAIL  p95 DongBoHoSoMC" in (out / "summary.md").read_text(encoding="utf-8")
+
+
+def test_a_distributed_run_combines_both_workers_stats_on_the_master(live_sandbox, run_kit):
+    definition = smoke("distributed", duration="10s", users=4, spawn_rate=4, user_classes=["DeskOfficer"], workers=2)
+    done, out = run_kit(definition, live_sandbox.base)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 workers + master" in (out / "summary.md").read_text(encoding="utf-8")
+    created = thresholds.read_locust_stats(out / "locust_stats.csv")["DongBoHoSoMC"]
+    listing = requests.get(
+        live_sandbox.base + "/api/v1/dossiers?province=56&page_size=5000",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=10,
+    ).json()
+    # Every sync the master counted is in the sandbox (a few more may have landed as the run stopped).
+    assert created.count > 0 and 0 <= listing["total"] - created.count <= 4
+    # Each worker files codes in its own block of days: both blocks are present.
+    epoch_days = {
+        (datetime.strptime(item["MaHoSo"].split("-")[1], "%y%m%d").date() - wire.CODE_EPOCH).days
+        for item in listing["items"]
+    }
+    workers = {(days // wire.DAYS_PER_WORKER) % wire.MAX_WORKERS for days in epoch_days}
+    assert workers == {0, 1}
+
+
+def test_a_connector_run_pushes_signed_dossiers_and_measures_push_to_sync(live_sandbox, reference_connector, run_kit):
+    definition = {
+        "name": "connector",
+        "target": "connector",
+        "duration": "8s",
+        "users": 2,
+        "spawn_rate": 2,
+        "options": {"e2e-timeout": 5},
+        "thresholds": {"failure_ratio": 0.01, "end_to_end": {"max_lost": 0, "max_push_sync_p95_ms": 4000}},
+    }
+    connector_url = reference_connector + "/webhooks/dvcqg"
+    done, out = run_kit(definition, live_sandbox.base, "--connector-url", connector_url, "--push-secret", PUSH_SECRET)
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "PASS  lost dossiers 0 <= 0" in summary
+    stats = thresholds.read_locust_stats(out / "locust_stats.csv")
+    assert stats[wire.E2E_NAME].count > 0 and stats[wire.E2E_NAME].failures == 0
