@@ -35,4 +35,10 @@ class DataShape(LoadTestShape):
         if not hasattr(self, "_shape"):
             self._shape = get_shape(options.shape, options.shape_file or DEFAULT_SHAPES_FILE)
         duration = float(options.run_time or 60)
-        return self._shape.target(self.get_run_time(), duration, max(1, options.num_users or 1))
+        target = self._shape.target(self.get_run_time(), duration, max(1, options.num_users or 1))
+        if target is None:
+            return None
+        # Open model: the arrival users are fixed-count users on top of the shape, which shapes
+        # only the closed-model personas (Locust spawns fixed-count users out of the total).
+        arrival_users = options.arrival_users if options.arrival_rate > 0 else 0
+        return target[0] + arrival_users, target[1]

@@ -94,3 +94,20 @@ def test_a_connector_run_pushes_signed_dossiers_and_measures_push_to_sync(live_s
     assert "PASS  lost dossiers 0 <= 0" in summary
     stats = thresholds.read_locust_stats(out / "locust_stats.csv")
     assert stats[wire.E2E_NAME].count > 0 and stats[wire.E2E_NAME].failures == 0
+
+
+def test_the_open_model_keeps_its_arrival_rate_whatever_the_users_do(live_sandbox, run_kit):
+    definition = smoke(
+        "arrivals",
+        duration="6s",
+        users=1,
+        user_classes=["StatusPoller"],
+        arrival_rate=5,
+        options={"step-pause": 0.05, "arrival-users": 2},
+        thresholds={"failure_ratio": 0.01},
+    )
+    done, out = run_kit(definition, live_sandbox.base)
+    assert done.returncode == 0, done.stdout + done.stderr
+    synced = thresholds.read_locust_stats(out / "locust_stats.csv")["DongBoHoSoMC"].count
+    # 5 dossiers/s for 6 s, started as the two arrival users spawn: about 30, never a closed-model trickle.
+    assert 20 <= synced <= 36, synced
