@@ -1,4 +1,4 @@
-"""`python -m loadtests run loadtests/runs/smoke.yaml [--spawn] [--host URL] [--out DIR]`."""
+"""`python -m loadtests run loadtests/runs/smoke.yaml [--spawn] [--host URL] [--out DIR]`, and `check`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from loadtests import thresholds
 from loadtests.rundef import RunDefinitionError, load_run
-from loadtests.runner import DEFAULT_SEED, RunOptions, execute
+from loadtests.runner import DEFAULT_SEED, RunOptions, e2e_from_locust, execute
 from loadtests.shapes import ShapeError
 
 
@@ -29,12 +30,35 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--push-secret", default="", help="push HMAC secret shared with the connector")
     run.add_argument("--seed", type=int, default=DEFAULT_SEED, help="sandbox seed (derives credentials)")
     run.add_argument("--workers", type=int, default=None, help="Locust workers (overrides the definition)")
+    check = sub.add_parser(
+        "check",
+        help="check a run definition's thresholds against Locust CSV statistics made elsewhere",
+        epilog="Example: python -m loadtests check loadtests/runs/peak_hour.yaml reports/rehearsal/locust_stats.csv",
+    )
+    check.add_argument("definition", type=Path, help="run definition YAML holding the thresholds")
+    check.add_argument("stats_csv", type=Path, help="Locust's <prefix>_stats.csv (e.g. from a master)")
     return parser
+
+
+def check_only(definition: Path, stats_csv: Path) -> int:
+    """Print every threshold's verdict for existing statistics; 1 when one fails."""
+    run = load_run(definition)
+    stats = thresholds.read_locust_stats(stats_csv)
+    verdicts = thresholds.check_all(run.thresholds, stats, e2e_from_locust(stats))
+    for verdict in verdicts:
+        print(verdict.line())
+    return 1 if thresholds.failed(verdicts) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit code (0 pass, 1 threshold failed, 2 could not run)."""
     args = build_parser().parse_args(argv)
+    if args.command == "check":
+        try:
+            return check_only(args.definition, args.stats_csv)
+        except (OSError, RunDefinitionError, ShapeError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     try:
         definition = load_run(args.definition)
     except (OSError, RunDefinitionError, ShapeError) as err:

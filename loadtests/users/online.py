@@ -71,13 +71,13 @@ class OnlineSubmissionDriver(PortalUser):
             if not 200 <= response.status_code < 300:
                 response.failure(f"connector refused the push: HTTP {response.status_code}")
                 return
-        gevent.spawn(self._watch_until_synced, code, time.monotonic(), options.e2e_timeout)
+        gevent.spawn(self._watch_until_synced, code, time.monotonic(), options.e2e_timeout, options.e2e_poll)
 
-    def _watch_until_synced(self, code: str, pushed_at: float, timeout: float) -> None:
+    def _watch_until_synced(self, code: str, pushed_at: float, timeout: float, poll: float) -> None:
         """Poll the portal until the connector has synced `code`; record the latency or the loss."""
         deadline = pushed_at + timeout
         while time.monotonic() < deadline:
-            gevent.sleep(0.25)
+            gevent.sleep(poll)
             body = {"session": self.session, "madonvi": self.creds.madonvi, "service": "TraCuuHoSo", "mahoso": code}
             try:
                 response = self.client.post("/dvcqg/api/service", json=body, name="TraCuuHoSo (e2e watch)")

@@ -48,6 +48,7 @@ def add_kit_options(parser) -> None:
     group.add_argument("--max-in-flight", type=int, default=200, help="open model: dossiers in flight per user")
     group.add_argument("--submission-batch", type=int, default=1, help="online dossiers per submission call")
     group.add_argument("--e2e-timeout", type=float, default=30.0, help="seconds before a pushed dossier is lost")
+    group.add_argument("--e2e-poll", type=float, default=0.1, help="seconds between e2e watch polls (resolution)")
 
 
 @dataclass(frozen=True)
