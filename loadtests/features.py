@@ -2,22 +2,23 @@
 
 The portal is always there; the admin API, the asynchronous flows and the ministry gateway
 are built on other branches. Each probe is one cheap request whose only question is "does
-this route exist?" (404 means no; 401/400/405 mean yes, we were just not allowed or not
-complete). Results are cached per process.
+this route exist?" (404 means no; 401/400/405 mean yes, we were just not allowed or used
+another method). Results are cached per process.
 """
 
 from __future__ import annotations
 
 import requests
 
-# The routes whose presence the kit checks, by feature name.
+# The routes whose presence the kit checks, by feature name. Probes are GETs even for POST
+# routes: an existing POST-only route answers 405, a missing one 404, and nothing changes.
 PROBES = {
     "admin": ("GET", "/sandbox/rules"),
-    "scenarios": ("POST", "/sandbox/scenarios/stop"),
+    "scenarios": ("GET", "/sandbox/scenarios/stop"),
     "connectors": ("GET", "/sandbox/connectors/56"),
-    "submissions": ("POST", "/sandbox/submissions"),
+    "submissions": ("GET", "/sandbox/submissions"),
     "flows_stats": ("GET", "/sandbox/flows/stats"),
-    "gateway": ("POST", "/ngsp/token"),
+    "gateway": ("GET", "/ngsp/token"),
 }
 
 _cache: dict[tuple[str, str], bool] = {}
@@ -30,9 +31,7 @@ def available(base_url: str, feature: str, admin_token: str = "", timeout: float
         method, path = PROBES[feature]
         headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
         try:
-            # An empty JSON object: enough to get a 400 from a route that exists, never a side effect
-            # worth worrying about (stop with nothing running, submissions with no province).
-            response = requests.request(method, key[0] + path, headers=headers, json={}, timeout=timeout)
+            response = requests.request(method, key[0] + path, headers=headers, timeout=timeout)
             _cache[key] = response.status_code != 404
         except requests.RequestException:
             return False  # not cached: the target may simply not be up yet

@@ -131,6 +131,11 @@ def execute(run: RunDefinition, opts: RunOptions) -> RunResult:
                 )
                 children.append(connector)
                 opts.connector_url = connector_base + PUSH_PATH
+        if run.target == "connector" and not opts.push_secret and not opts.admin_token:
+            raise RuntimeError(
+                "target connector needs --push-secret (and --connector-url) to push dossiers itself, "
+                "or --admin-token for the sandbox's flows API, or --spawn"
+            )
         admin = AdminAPI(opts.host, opts.admin_token)
         if run.scenario:
             notes.append(admin.apply_scenario(run.scenario, run.duration_s))
