@@ -71,6 +71,7 @@ class PortalClient:
         self.on_retry = on_retry
         self.http = requests.Session()
         self.session = ""
+        self.renew_at = float("inf")
 
     def send(self, method: str, path: str, **kwargs) -> requests.Response:
         """One HTTP exchange with retries on faults; returns a 4xx, or a 2xx whose body is a JSON object."""
@@ -111,10 +112,13 @@ class PortalClient:
         if payload.get("error_code") != 0 or not payload.get("session"):
             raise PortalUnavailableError(f"handshake refused: {payload.get('message')}")
         self.session = payload["session"]
+        ttl = payload.get("expires_in")
+        # Renew a little before the portal's expiry instead of paying a "-2" round trip.
+        self.renew_at = time.monotonic() + float(ttl) - min(30.0, float(ttl) * 0.1) if ttl else float("inf")
 
     def call(self, service: str, **fields) -> dict:
         """Call a service; logs in first when needed and once more on "-2". Returns the reply."""
-        if not self.session:
+        if not self.session or time.monotonic() >= self.renew_at:
             self.login()
         for attempt in range(2):
             body = {"session": self.session, "madonvi": self.madonvi, "service": service, **fields}

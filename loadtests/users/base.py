@@ -8,6 +8,7 @@ successes would report a broken connector as fast and healthy.
 from __future__ import annotations
 
 import json
+import time
 import zlib
 from collections import deque
 
@@ -29,6 +30,7 @@ class PortalUser(FastHttpUser):
 
     abstract = True
     session: str = ""
+    session_renew_at: float = float("inf")
     gateway_token: str = ""
 
     def on_start(self) -> None:
@@ -47,10 +49,13 @@ class PortalUser(FastHttpUser):
                 response.failure(f"handshake refused: {payload.get('error_code')} {payload.get('message', '')[:200]}")
                 return False
             self.session = payload["session"]
+            self.session_renew_at = _renew_at(payload.get("expires_in"))
             return True
 
     def call(self, service: str, *, name: str | None = None, **fields) -> dict | None:
         """Call a portal service; a failure is recorded unless error_code is "00". Returns the reply or None."""
+        if time.monotonic() >= self.session_renew_at:
+            self.login()  # renew just before expiry rather than pay a "-2" round trip
         for attempt in range(2):
             body = {"session": self.session, "madonvi": self.creds.madonvi, "service": service, **fields}
             with self.client.post(
@@ -130,6 +135,15 @@ class PortalUser(FastHttpUser):
             if reply is None or str(reply.get("error_code")) != "00":
                 return False
         return True
+
+
+def _renew_at(expires_in) -> float:
+    """When to renew a session that lives `expires_in` seconds: a little before it expires."""
+    try:
+        ttl = float(expires_in)
+    except (TypeError, ValueError):
+        return float("inf")  # no lifetime given: rely on "-2"
+    return time.monotonic() + ttl - min(30.0, ttl * 0.1)
 
 
 def _json(response) -> dict | None:

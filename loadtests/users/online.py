@@ -78,14 +78,11 @@ class OnlineSubmissionDriver(PortalUser):
         deadline = pushed_at + timeout
         while time.monotonic() < deadline:
             gevent.sleep(poll)
-            body = {"session": self.session, "madonvi": self.creds.madonvi, "service": "TraCuuHoSo", "mahoso": code}
-            try:
-                response = self.client.post("/dvcqg/api/service", json=body, name="TraCuuHoSo (e2e watch)")
-                if response.status_code == 200 and response.json().get("result"):
-                    _record_e2e((time.monotonic() - pushed_at) * 1000, None)
-                    return
-            except Exception:  # noqa: BLE001 - a failed poll is retried until the deadline
-                continue
+            # Through call(): the session is renewed before expiry and on "-2", like any portal call.
+            reply = self.call("TraCuuHoSo", name="TraCuuHoSo (e2e watch)", mahoso=code)
+            if reply and reply.get("result"):
+                _record_e2e((time.monotonic() - pushed_at) * 1000, None)
+                return
         _record_e2e(timeout * 1000, RuntimeError(f"{code} not synced within {timeout:g} s (lost)"))
 
 

@@ -8,7 +8,8 @@ import pytest
 import requests
 
 from loadtests import thresholds, wire
-from tests.conftest import ADMIN_TOKEN
+from loadtests.processes import start_reference_connector
+from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox
 from tests.loadtests.conftest import PUSH_SECRET
 
 pytestmark = pytest.mark.live
@@ -32,6 +33,12 @@ def smoke(name: str, **overrides) -> dict:
     }
     definition.update(overrides)
     return definition
+
+
+def code_day(code: str):
+    """The day of a MaHoSo's yyMMdd, in the kit's 2000-2099 range (strptime reads 69-99 as 19xx)."""
+    day = datetime.strptime(code.split("-")[1], "%y%m%d").date()
+    return day.replace(year=day.year + 100) if day.year < 2000 else day
 
 
 def test_a_run_within_its_thresholds_exits_zero_and_writes_the_summary(live_sandbox, run_kit):
@@ -69,10 +76,7 @@ def test_a_distributed_run_combines_both_workers_stats_on_the_master(live_sandbo
     # Every sync the master counted is in the sandbox (a few more may have landed as the run stopped).
     assert created.count > 0 and 0 <= listing["total"] - created.count <= 4
     # Each worker files codes in its own block of days: both blocks are present.
-    epoch_days = {
-        (datetime.strptime(item["MaHoSo"].split("-")[1], "%y%m%d").date() - wire.CODE_EPOCH).days
-        for item in listing["items"]
-    }
+    epoch_days = {(code_day(item["MaHoSo"]) - wire.CODE_EPOCH).days for item in listing["items"]}
     workers = {(days // wire.DAYS_PER_WORKER) % wire.MAX_WORKERS for days in epoch_days}
     assert workers == {0, 1}
 
@@ -111,3 +115,29 @@ def test_the_open_model_keeps_its_arrival_rate_whatever_the_users_do(live_sandbo
     synced = thresholds.read_locust_stats(out / "locust_stats.csv")["DongBoHoSoMC"].count
     # 5 dossiers/s for 6 s, started as the two arrival users spawn: about 30, never a closed-model trickle.
     assert 20 <= synced <= 36, synced
+
+
+def test_users_and_connector_renew_sessions_that_expire_during_the_run(tmp_path, run_kit):
+    sandbox = LiveSandbox(tmp_path / "short-sessions.db", extra_env={"SANDBOX_SESSION_TTL_SECONDS": "2"}).start()
+    connector, base = start_reference_connector(tmp_path, sandbox.base, "56", PUSH_SECRET, "", SEED, walk_seconds=0.6)
+    try:
+        definition = smoke(
+            "short-sessions",
+            target="connector",
+            duration="8s",
+            users=3,
+            user_classes=["DeskOfficer", "OnlineSubmissionDriver"],
+            options={"step-pause": 0.05, "e2e-timeout": 5},
+            thresholds={"failure_ratio": 0.01, "end_to_end": {"max_lost": 0}},
+        )
+        done, out = run_kit(
+            definition, sandbox.base, "--connector-url", base + "/webhooks/dvcqg", "--push-secret", PUSH_SECRET
+        )
+        connector_stats = requests.get(base + "/stats", timeout=5).json()
+    finally:
+        connector.stop()
+        sandbox.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    logins = thresholds.read_locust_stats(out / "locust_stats.csv")["auth"].count
+    assert logins >= 3 * 3  # three users, sessions of 2 s, 8 s of run
+    assert connector_stats["synced"] > 0 and connector_stats["failed"] == 0

@@ -30,3 +30,13 @@ def test_push_signature_is_hmac_sha256_over_timestamp_dot_raw_body():
     assert wire.sign_push("S3cret", 1764150000, raw) == "sha256=" + expected
     assert wire.verify_push("S3cret", "1764150000", raw, "sha256=" + expected)
     assert not wire.verify_push("S3cret", "1764150001", raw, "sha256=" + expected)
+
+
+def test_every_run_slot_and_worker_gets_its_own_block_of_real_days():
+    seen = set()
+    for run in (f"run-{i}" for i in range(400)):
+        for worker in (0, 31):
+            code = wire.dossier_code("56", run, worker, 0)
+            day = datetime.strptime(code.split("-")[1], "%y%m%d")  # a real date, or this raises
+            seen.add((wire.run_slot(run), worker, day))
+    assert len({(slot, worker) for slot, worker, _ in seen}) == len({day for *_, day in seen})
