@@ -105,13 +105,20 @@ def start_sandbox(out: Path, admin_token: str, seed: int, workers: int = 2) -> t
 
 
 def start_reference_connector(
-    out: Path, sandbox: str, province: str, secret: str, admin_token: str, seed: int, walk_seconds: float = 3.0
+    out: Path,
+    sandbox: str,
+    province: str,
+    secret: str,
+    admin_token: str,
+    seed: int,
+    walk_seconds: float = 3.0,
+    extra_args: tuple[str, ...] = (),
 ) -> tuple[Child, str]:
     """The reference connector on a free port; returns (child, its base URL)."""
     port = free_port()
     cmd = [sys.executable, "-m", "loadtests.reference_connector", "--sandbox", sandbox, "--province", province]
     cmd += ["--port", str(port), "--secret", secret, "--seed", str(seed), "--state", str(out / "connector.db")]
-    cmd += ["--walk-seconds", str(walk_seconds)]
+    cmd += ["--walk-seconds", str(walk_seconds), *extra_args]
     if admin_token:
         cmd += ["--admin-token", admin_token]
     child = Child("reference connector", cmd, out / "connector.log")

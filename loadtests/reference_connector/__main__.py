@@ -17,7 +17,7 @@ from gevent.pywsgi import WSGIServer  # noqa: E402
 
 from loadtests.reference_connector.app import PUSH_PATH, ConnectorApp  # noqa: E402
 from loadtests.reference_connector.inbox import Inbox  # noqa: E402
-from loadtests.reference_connector.portal import GatewayClient, PortalClient  # noqa: E402
+from loadtests.reference_connector.portal import GatewayClient, PortalClient, RetryPolicy  # noqa: E402
 from loadtests.reference_connector.processor import Processor, WalkSettings  # noqa: E402
 from simulator.clients import by_province  # noqa: E402
 
@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--walk-seconds", type=float, default=3.0, help="time to walk a dossier 2 → 4 → 9 → 10")
     parser.add_argument("--batch-interval", type=float, default=0.5, help="seconds between progress batches")
     parser.add_argument("--workers", type=int, default=8, help="greenlets processing deliveries")
+    parser.add_argument("--retry-attempts", type=int, default=6, help="attempts per portal call on faults")
+    parser.add_argument("--retry-base", type=float, default=0.2, help="first backoff step, seconds (doubles)")
+    parser.add_argument("--retry-cap", type=float, default=10.0, help="longest backoff, seconds")
     parser.add_argument("--max-skew", type=float, default=300.0, help="oldest accepted push timestamp, seconds")
     parser.add_argument("--admin-token", default="", help="register with the sandbox admin API on start")
     parser.add_argument("--public-url", default="", help="push URL to register (default http://host:port/...)")
@@ -78,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     if client is None:
         print(f"unknown province {args.province!r}", file=sys.stderr)
         return 2
+    policy = RetryPolicy(attempts=args.retry_attempts, base_s=args.retry_base, cap_s=args.retry_cap)
     portal = PortalClient(
-        args.sandbox, args.username or client.username, args.password or client.password, client.madonvi
+        args.sandbox, args.username or client.username, args.password or client.password, client.madonvi, policy=policy
     )
     gateway = GatewayClient(portal, client.gateway_key, client.gateway_secret)
     inbox = Inbox(args.state)

@@ -8,8 +8,9 @@ import pytest
 import requests
 
 from loadtests import wire
+from loadtests.processes import start_reference_connector
 from loadtests.reference_connector.app import PUSH_PATH
-from tests.conftest import Portal
+from tests.conftest import SEED, LiveSandbox, Portal
 from tests.loadtests.conftest import PUSH_SECRET
 
 pytestmark = pytest.mark.live
@@ -96,3 +97,35 @@ def test_a_dossier_already_on_the_portal_is_updated_not_refused(live_sandbox, re
     raw, headers = wire.signed_push(PUSH_SECRET, "dossier.submitted", MADONVI, dossier)
     assert push(reference_connector, raw, headers).status_code == 202
     assert wait_for_status(portal, dossier["MaHoSo"], "10").get("TrangThaiHoSo") == "10"
+
+
+def test_a_push_acknowledged_while_the_portal_is_down_is_synced_once_it_is_back(live_sandbox, tmp_path):
+    child, base = start_reference_connector(
+        tmp_path,
+        live_sandbox.base,
+        "56",
+        PUSH_SECRET,
+        "",
+        SEED,
+        0.6,
+        ("--retry-attempts", "40", "--retry-base", "0.1", "--retry-cap", "0.5"),
+    )
+    try:
+        live_sandbox.stop()
+        dossier = online_dossier(6)
+        raw, headers = wire.signed_push(PUSH_SECRET, "dossier.submitted", MADONVI, dossier)
+        assert push(base, raw, headers).status_code == 202  # acknowledged: the connector owns it now
+        time.sleep(1.0)
+        restarted = LiveSandbox(live_sandbox.db_path)
+        restarted.port, restarted.base = live_sandbox.port, live_sandbox.base
+        restarted.start()
+        try:
+            portal = Portal(restarted.post)
+            portal.login()
+            assert wait_for_status(portal, dossier["MaHoSo"], "10", timeout=30).get("TrangThaiHoSo") == "10"
+            stats = requests.get(base + "/stats", timeout=5).json()
+            assert stats["retries"] >= 1 and stats["synced"] == 1 and stats["failed"] == 0
+        finally:
+            restarted.stop()
+    finally:
+        child.stop()
