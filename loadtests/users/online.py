@@ -1,13 +1,14 @@
 """Online submissions: citizens file on the portal, the portal pushes the dossiers to the connector.
 
-Two ways to make that happen, picked on start:
+Two ways to make that happen, picked on start (`--push-via auto|portal|direct`; auto takes
+the portal's when it exists):
 - the sandbox's flows API exists: `POST /sandbox/submissions {province, count}` and the
   portal itself pushes signed `dossier.submitted` events to the registered connector; the
   end-to-end figures then come from `GET /sandbox/flows/stats`;
 - it does not (yet): the user plays the portal, signing each push itself and sending it to
   `--connector-url`, then watches the portal with TraCuuHoSo until the connector has synced
   the dossier back. Each watch is recorded as the request "e2e push→synced" (its response
-  time is the push→sync latency; a timeout is a lost dossier).
+  time is the push→sync latency to within `--e2e-poll`; a timeout is a lost dossier).
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ class OnlineSubmissionDriver(PortalUser):
         super().on_start()
         options = self.environment.parsed_options
         host = self.environment.host or ""
-        self.via_portal = bool(options.admin_token) and features.available(host, "submissions", options.admin_token)
+        portal_can = bool(options.admin_token) and features.available(host, "submissions", options.admin_token)
+        self.via_portal = options.push_via == "portal" or (options.push_via == "auto" and portal_can)
+        if self.via_portal and not portal_can:
+            log.warning("--push-via portal but the sandbox has no /sandbox/submissions (or no --admin-token)")
+            raise StopUser()
         if not self.via_portal and not options.push_secret:
             log.warning("no /sandbox/submissions and no --push-secret: online submissions not available")
             raise StopUser()

@@ -46,6 +46,12 @@ def add_kit_options(parser) -> None:
     group.add_argument("--arrival-rate", type=float, default=0.0, help="open model: dossiers per second (total)")
     group.add_argument("--arrival-users", type=int, default=1, help="open model: users sharing the arrival rate")
     group.add_argument("--max-in-flight", type=int, default=200, help="open model: dossiers in flight per user")
+    group.add_argument(
+        "--push-via",
+        choices=["auto", "portal", "direct"],
+        default="auto",
+        help="online dossiers via the portal's flows API, or pushed by the kit itself",
+    )
     group.add_argument("--submission-batch", type=int, default=1, help="online dossiers per submission call")
     group.add_argument("--e2e-timeout", type=float, default=30.0, help="seconds before a pushed dossier is lost")
     group.add_argument("--e2e-poll", type=float, default=0.1, help="seconds between e2e watch polls (resolution)")

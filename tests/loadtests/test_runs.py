@@ -88,7 +88,7 @@ def test_a_connector_run_pushes_signed_dossiers_and_measures_push_to_sync(live_s
         "duration": "8s",
         "users": 2,
         "spawn_rate": 2,
-        "options": {"e2e-timeout": 5},
+        "options": {"e2e-timeout": 5, "push-via": "direct"},
         "thresholds": {"failure_ratio": 0.01, "end_to_end": {"max_lost": 0, "max_push_sync_p95_ms": 4000}},
     }
     connector_url = reference_connector + "/webhooks/dvcqg"
@@ -127,7 +127,7 @@ def test_users_and_connector_renew_sessions_that_expire_during_the_run(tmp_path,
             duration="8s",
             users=3,
             user_classes=["DeskOfficer", "OnlineSubmissionDriver"],
-            options={"step-pause": 0.05, "e2e-timeout": 5},
+            options={"step-pause": 0.05, "e2e-timeout": 5, "push-via": "direct"},
             thresholds={"failure_ratio": 0.01, "end_to_end": {"max_lost": 0}},
         )
         done, out = run_kit(
