@@ -4,6 +4,9 @@ Delivery → (population lookup) → TraCuuHoSo → DongBoHoSoMC create or updat
 2 → 4 → 9 → 10 spread over `walk_seconds`, reported in batches of CapNhatTienDoHoSoMC every
 `batch_interval` seconds (the portal takes up to 500 entries per call: batching is what
 keeps a busy province under the portal's rate limits).
+
+Deliveries are durable (the inbox); the progress walk is not: it plays the province's
+officers, and after a restart the dossiers it was walking simply stay where they were.
 """
 
 from __future__ import annotations
