@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench loadtest clean system-deps-bench
+.PHONY: run test lint bench loadtest clean system-deps-bench system-deps-test
 
 # Debian packages some targets need, installed when missing (as root, or with sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -22,7 +22,11 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) lint
+# The dashboard's browser tests drive Debian's Chromium through Playwright (no browser download).
+system-deps-test:
+	@command -v chromium >/dev/null || ($(APT_INSTALL) chromium)
+
+test: $(STAMP) lint system-deps-test
 	$(BIN)/python -m pytest -q
 
 system-deps-bench:

@@ -124,6 +124,9 @@ def _register_features(app: Flask, api: Api) -> None:
     from simulator import systems
 
     systems.register_blueprints(api)
+    from simulator.dashboard.routes import register as register_dashboard
+
+    register_dashboard(api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 

@@ -37,3 +37,4 @@ def register_blueprints(api) -> None:
     from simulator.systems.mount_b import mount_systems_b
 
     mount_systems_b(api)
+    from simulator.systems import sweeps  # noqa: F401 - registers the runner's periodic sweep

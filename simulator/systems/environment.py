@@ -276,13 +276,15 @@ def _row(database: sqlite_utils.Database, province: str, code: str) -> dict | No
 
 
 def _notify_once(database: sqlite_utils.Database, row: dict, now: float, median: int) -> bool:
-    claimed = database.execute(
+    """Queue the final callback if this caller is the first to see the dossier final (atomically)."""
+    return notify.claim_and_notify(
+        database,
         "UPDATE environment_dossiers SET notified_at = ? WHERE province = ? AND code = ? AND notified_at IS NULL",
         [now, row["province"], row["code"]],
-    ).rowcount
-    if claimed:
-        notify.result_ready(row["province"], EVENT, state(row, now, median))
-    return bool(claimed)
+        row["province"],
+        EVENT,
+        lambda: state(row, now, median),
+    )
 
 
 def lookup(database: sqlite_utils.Database, province: str, code: str, now: float, median: int) -> dict | None:

@@ -243,15 +243,15 @@ def _result(row: dict, now: float) -> dict:
 
 
 def _notify_once(database: sqlite_utils.Database, row: dict, now: float) -> bool:
-    """Send the result callback if this caller is the first to see the request ready."""
-    claimed = database.execute(
+    """Queue the result callback if this caller is the first to see the request ready (atomically)."""
+    return notify.claim_and_notify(
+        database,
         "UPDATE judicial_requests SET notified_at = ? WHERE province = ? AND code = ? AND notified_at IS NULL",
         [now, row["province"], row["code"]],
-    ).rowcount
-    if claimed:
-        # Outside any transaction: the flows queue opens its own.
-        notify.result_ready(row["province"], EVENT, _result(row, now))
-    return bool(claimed)
+        row["province"],
+        EVENT,
+        lambda: _result(row, now),
+    )
 
 
 def lookup(database: sqlite_utils.Database, province: str, code: str, now: float) -> dict | None:

@@ -26,3 +26,19 @@ def result_ready(province: str, event: str, data: dict, db=None) -> bool:
         log.exception("could not queue %s for province %s", event, province)
         return False
     return True
+
+
+def claim_and_notify(db, claim_sql: str, params: list, province: str, event: str, data_fn) -> bool:
+    """Mark a result as notified and queue its callback in ONE transaction (no lost or double callback).
+
+    `claim_sql` is an UPDATE that sets the row's notified mark only if unset; when it claims a
+    row, `data_fn()` builds the callback body, queued in the same transaction.
+    """
+    from simulator.db import transaction
+    from simulator.flows.push import enqueue_push
+
+    with transaction(db) as conn:
+        if not conn.execute(claim_sql, params).rowcount:
+            return False
+        enqueue_push(conn, province, event, data_fn())
+    return True

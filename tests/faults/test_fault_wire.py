@@ -54,7 +54,7 @@ def server(tmp_path_factory):
         try:
             if requests.get(f"{base}/pid", timeout=1).ok:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or too slow to answer while starting
             pass
         if time.monotonic() > deadline or proc.poll() is not None:
             proc.kill()
@@ -294,7 +294,7 @@ def test_ten_thousand_injected_sleeps_are_greenlets_not_threads(server, rules):
     answers = asyncio.run(run())
     assert len(answers) == SLEEPERS
     assert all(a.startswith(b"HTTP/1.1 200") for a in answers)
-    assert time.monotonic() - started < 25  # 10,000 x 2 s served together, not one after another
+    assert time.monotonic() - started < 120  # 10,000 x 2 s served together (serially: 20,000 s)
     assert max(threads) < 20  # both workers together: a handful of OS threads, not one per sleeper
 
 

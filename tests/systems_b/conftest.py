@@ -62,11 +62,35 @@ def caller(request, client):
     return Caller(client, "56", via_gateway=request.param == "gateway")
 
 
-@pytest.fixture
-def callbacks(monkeypatch):
-    """Every notify.result_ready call, as (province, event, data)."""
-    from simulator.systems import notify
+class QueuedCallbacks:
+    """The result callbacks queued for connectors (durable jobs), as (province, event, data), read on demand."""
 
-    sent: list[tuple[str, str, dict]] = []
-    monkeypatch.setattr(notify, "result_ready", lambda province, event, data: sent.append((province, event, data)))
-    return sent
+    def __init__(self, app):
+        self.app = app
+
+    def _rows(self) -> list[tuple[str, str, dict]]:
+        import json
+
+        from simulator.app_context import db
+
+        with self.app.app_context():
+            rows = db().execute("SELECT province, event, payload FROM jobs WHERE event LIKE '%.result' ORDER BY created_at")
+            return [(p, e, json.loads(payload)["data"]) for p, e, payload in rows.fetchall()]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __getitem__(self, index):
+        return self._rows()[index]
+
+    def __eq__(self, other) -> bool:
+        return self._rows() == list(other)
+
+
+@pytest.fixture
+def callbacks(app):
+    """Every result callback queued so far (read from the job queue each time it is looked at)."""
+    return QueuedCallbacks(app)

@@ -141,3 +141,14 @@ def test_another_province_cannot_see_the_request(client, caller, clock):
     file(caller)
     other = Caller(client, "01", via_gateway=caller.via_gateway)
     assert poll(other).status_code == 404
+
+
+def test_the_runners_periodic_sweep_queues_ready_results_without_a_poll(caller, clock, callbacks, app):
+    from simulator.app_context import db, settings
+    from simulator.jobs.registry import TASKS, RunContext
+
+    file(caller)
+    # The sweep reads the shared sandbox clock at real time, weeks after the test clock's start.
+    with app.app_context():
+        TASKS["ministry_results"](RunContext(db(), settings()))
+    assert [e for _, e, _ in callbacks] == ["judicial_record.result"]

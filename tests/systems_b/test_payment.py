@@ -114,7 +114,7 @@ def test_pending_persona_stays_pending_forever(caller, client, clock, callbacks)
     url = init(caller, payer="079083000011").get_json()["UrlThanhToan"]
     assert client.post(page_path(url) + "/decision", json={"action": "pay"}).get_json()["TrangThai"] == "0"
     clock.advance(60 * 24 * 30)
-    assert query(caller)["TrangThai"] == "0" and callbacks == []
+    assert query(caller)["TrangThai"] == "0" and list(callbacks) == []
 
 
 def test_paying_twice_is_refused_as_already_final(caller, client, clock):

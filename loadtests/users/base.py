@@ -1,0 +1,162 @@
+"""The abstract portal user: session handshake, re-authentication and payload checks.
+
+Every reply is checked on its payload, not only its HTTP status: the portal answers most
+problems inside a 200 (`error_code` "-1" ... "-7"), and a load test that counted those as
+successes would report a broken connector as fast and healthy.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from collections import deque
+
+import gevent
+from locust import FastHttpUser
+
+from loadtests import features, wire
+from loadtests.users.options import credentials, next_dossier_code
+
+# Codes recently synced by this process, for pollers to read back (bounded: no memory growth).
+recent_codes: deque[str] = deque(maxlen=500)
+
+# The population database behind the gateway (not merged yet; see loadtests/README.md).
+POPULATION_PATH = "/ngsp/population/citizens/{id}"
+
+
+class PortalUser(FastHttpUser):
+    """A province connector on the portal: logs in on start and re-authenticates on "-2"."""
+
+    abstract = True
+    session: str = ""
+    session_renew_at: float = float("inf")
+    gateway_token: str = ""
+
+    def on_start(self) -> None:
+        """Log in before the first task."""
+        self.creds = credentials(self.environment.parsed_options)
+        self.login()
+
+    def login(self) -> bool:
+        """Run the session handshake; the handshake's error_code is the *number* 0 on success."""
+        body = {"username": self.creds.username, "password": self.creds.password}
+        with self.client.post("/dvcqg/api/auth", json=body, name="auth", catch_response=True) as response:
+            payload = _json(response)
+            if payload is None:
+                return False
+            if payload.get("error_code") != 0 or not payload.get("session"):
+                response.failure(f"handshake refused: {payload.get('error_code')} {payload.get('message', '')[:200]}")
+                return False
+            self.session = payload["session"]
+            self.session_renew_at = _renew_at(payload.get("expires_in"))
+            return True
+
+    def call(self, service: str, *, name: str | None = None, **fields) -> dict | None:
+        """Call a portal service; a failure is recorded unless error_code is "00". Returns the reply or None."""
+        if time.monotonic() >= self.session_renew_at:
+            self.login()  # renew just before expiry rather than pay a "-2" round trip
+        for attempt in range(2):
+            body = {"session": self.session, "madonvi": self.creds.madonvi, "service": service, **fields}
+            with self.client.post(
+                "/dvcqg/api/service", json=body, name=name or service, catch_response=True
+            ) as response:
+                payload = _json(response)
+                if payload is None:
+                    return None
+                code = str(payload.get("error_code"))
+                if code == "-2" and attempt == 0:
+                    # Sessions expire (session_ttl_seconds); a real connector logs in again and retries.
+                    response.failure("session rejected (-2); re-authenticating")
+                    if not self.login():
+                        return None
+                    continue
+                if code != "00":
+                    response.failure(f"error_code {code}: {str(payload.get('message', ''))[:200]}")
+                return payload
+        return None
+
+    def new_code(self) -> str:
+        """A MaHoSo no other user, worker or run will use."""
+        return next_dossier_code(self.environment)
+
+    def look_up_citizen(self, citizen_id: str) -> None:
+        """Look the applicant up in the population database through the gateway, when the gateway exists."""
+        host = self.environment.host or ""
+        if not features.available(host, "gateway"):
+            return
+        if not self.gateway_token and not self._gateway_login():
+            return
+        path = POPULATION_PATH.format(id=citizen_id)
+        headers = {"Authorization": f"Bearer {self.gateway_token}"}
+        with self.client.get(path, headers=headers, name="ngsp population", catch_response=True) as response:
+            if response.status_code == 401:
+                self.gateway_token = ""  # expired: the next lookup logs in again
+                response.failure("gateway token rejected")
+            elif response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+    def _gateway_login(self) -> bool:
+        import base64
+
+        basic = base64.b64encode(f"{self.creds.gateway_key}:{self.creds.gateway_secret}".encode()).decode()
+        with self.client.post(
+            "/ngsp/token",
+            data="grant_type=client_credentials",
+            headers={"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"},
+            name="ngsp token",
+            catch_response=True,
+        ) as response:
+            payload = _json(response)
+            token = (payload or {}).get("access_token")
+            if not token:
+                response.failure("no access_token in the gateway's reply")
+                return False
+            self.gateway_token = token
+            return True
+
+    def file_and_walk(self, code: str, pause: float) -> bool:
+        """The one-stop desk's whole dossier: look up, sync (create or update), then 4 → 9 → 10."""
+        applicant = wire.citizen_id(self.environment.parsed_options.province, zlib.crc32(code.encode()))
+        self.look_up_citizen(applicant)
+        found = self.call("TraCuuHoSo", mahoso=code)
+        if found is None or str(found.get("error_code")) != "00":
+            return False
+        updating = "True" if found.get("result") else "False"
+        synced = self.call(
+            "DongBoHoSoMC", isUpdating=updating, data=[wire.dossier_payload(code, applicant_id=applicant)]
+        )
+        if synced is None or str(synced.get("error_code")) != "00":
+            return False
+        recent_codes.append(code)
+        for status in ("4", "9", "10"):
+            gevent.sleep(pause)
+            reply = self.call("CapNhatTienDoHoSoMC", data=[wire.progress_entry(code, status)])
+            if reply is None or str(reply.get("error_code")) != "00":
+                return False
+        return True
+
+
+def _renew_at(expires_in) -> float:
+    """When to renew a session that lives `expires_in` seconds: a little before it expires."""
+    try:
+        ttl = float(expires_in)
+    except (TypeError, ValueError):
+        return float("inf")  # no lifetime given: rely on "-2"
+    return time.monotonic() + ttl - min(30.0, ttl * 0.1)
+
+
+def _json(response) -> dict | None:
+    """The reply's JSON object, or None after marking the request failed (status or malformed body)."""
+    if response.status_code != 200:
+        response.failure(f"HTTP {response.status_code}: {(response.text or '')[:200]}")
+        return None
+    try:
+        payload = json.loads(response.text or "")
+    except ValueError:
+        response.failure(f"malformed body: {(response.text or '')[:100]!r}")
+        return None
+    if not isinstance(payload, dict):
+        response.failure("reply is not a JSON object")
+        return None
+    return payload

@@ -1,0 +1,159 @@
+"""Wire helpers shared by the Locust users, the reference connector and the tests.
+
+- dossier codes (MaHoSo) that cannot collide between Locust workers or runs;
+- dossier and progress payloads as real connectors send them (optional fields as "");
+- the push signature: `X-DVCQG-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+PORTAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# The Locust request name under which the kit records push→sync latencies (and lost dossiers).
+E2E_NAME = "e2e push→synced"
+PUSH_NAME = "push dossier.submitted"
+DATE_FORMAT = "%Y%m%d%H%M%S"
+
+# MaHoSo is `{agency}-{yyMMdd}-{NNNN}`: only 10,000 codes per agency and day. The load kit
+# spreads its codes over the whole yyMMdd range (2000-01-01 .. 2099-12-31, every one a real
+# date the portal accepts) so each (run slot, worker) owns its own block of days:
+#   day = EPOCH + (run_slot * MAX_WORKERS + worker) * DAYS_PER_WORKER + counter // 9999
+#   NNNN = counter % 9999 + 1
+# That gives every worker 99,990 codes per run and 114 run slots before slots repeat.
+CODE_EPOCH = date(2000, 1, 1)
+CODE_DAYS = (date(2099, 12, 31) - CODE_EPOCH).days + 1
+MAX_WORKERS = 32
+DAYS_PER_WORKER = 10
+PER_DAY = 9999
+RUN_SLOTS = CODE_DAYS // (MAX_WORKERS * DAYS_PER_WORKER)
+
+
+def agency_code(province: str) -> str:
+    """The one-stop desk agency the kit files dossiers under: `000.00.01.H{province}`."""
+    return f"000.00.01.H{province}"
+
+
+def run_slot(run_id: str) -> int:
+    """The block of code days owned by a run, derived from its id (stable across workers)."""
+    return int(hashlib.sha256(run_id.encode()).hexdigest(), 16) % RUN_SLOTS
+
+
+def dossier_code(province: str, run_id: str, worker: int, counter: int) -> str:
+    """A MaHoSo unique per (run, worker, counter); raises ValueError when a block is exhausted."""
+    if not 0 <= worker < MAX_WORKERS:
+        raise ValueError(f"worker index {worker} outside 0..{MAX_WORKERS - 1}")
+    if not 0 <= counter < PER_DAY * DAYS_PER_WORKER:
+        raise ValueError(f"counter {counter} exhausted this worker's {PER_DAY * DAYS_PER_WORKER} codes")
+    offset = (run_slot(run_id) * MAX_WORKERS + worker) * DAYS_PER_WORKER + counter // PER_DAY
+    day = CODE_EPOCH + timedelta(days=offset)
+    return f"{agency_code(province)}-{day:%y%m%d}-{counter % PER_DAY + 1:04d}"
+
+
+def new_run_id() -> str:
+    """A fresh run id (the runner passes one to every Locust process of a run)."""
+    return uuid.uuid4().hex[:12]
+
+
+def portal_now(offset_seconds: float = 0) -> str:
+    """Now (plus an offset) in the portal's yyyyMMddHHmmss, Asia/Ho_Chi_Minh."""
+    return (datetime.now(PORTAL_TZ) + timedelta(seconds=offset_seconds)).strftime(DATE_FORMAT)
+
+
+def citizen_id(province: str, n: int) -> str:
+    """A well-formed 12-digit citizen ID: province code (3), gender/century 0, year 90, serial."""
+    return f"0{province}090{n % 1_000_000:06d}"
+
+
+def dossier_payload(code: str, *, status: str = "2", channel: str = "1", applicant_id: str = "") -> dict:
+    """A dossier as one-stop software syncs it (optional fields as empty strings)."""
+    applicant_id = applicant_id or "056090001234"
+    return {
+        "MaHoSo": code,
+        "MaTTHC": "1.001193",
+        "TenTTHC": "Thủ tục đăng ký khai sinh",
+        "MaLinhVuc": "G09-TP03",
+        "TenLinhVuc": "Hộ tịch",
+        "KenhThucHien": channel,
+        "SoBienNhan": "",
+        "ChuHoSo": "Nguyễn Văn An",
+        "SoGiayToChuHoSo": applicant_id,
+        "LoaiDoiTuong": "1",
+        "MaDoiTuong": "",
+        "Email": "",
+        "SoDienThoai": "0912345678",
+        "TrichYeuHoSo": "Đăng ký khai sinh cho con",
+        "DinhDanhCHS": [{"LoaiDinhDanh": "1", "SoDinhDanh": applicant_id}],
+        "NgayTiepNhan": portal_now(),
+        "NgayHenTra": portal_now(5 * 86400),
+        "NgayTra": "",
+        "NgayKetThucXuLy": "",
+        "NgayTuChoi": "",
+        "NgayNopHoSo": portal_now(-600),
+        "TrangThaiHoSo": status,
+        "DonViXuLy": "UBND Phường Nha Trang",
+        "NoiNopHoSo": "1",
+        "HinhThuc": "0",
+        "DuocThanhToanTrucTuyen": "3",
+        "TaiLieuNop": [],
+        "DanhSachLePhi": [
+            {"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}
+        ],
+        "DanhSachHoSoBoSung": [],
+        "DanhSachGiayToKetQua": [],
+    }
+
+
+def progress_entry(code: str, status: str, *, officer: str = "Trần Thị Bình", note: str = "") -> dict:
+    """A progress entry (tiến độ) as connectors report it."""
+    return {
+        "MaHoSo": code,
+        "NguoiXuLy": officer,
+        "ChucDanh": "",
+        "ThoiDiemXuLy": portal_now(),
+        "PhongBanXuLy": "",
+        "NoiDungXuLy": note or f"Chuyển trạng thái {status}",
+        "TrangThai": status,
+        "NgayBatDau": "",
+        "NgayKetThucTheoQuyDinh": "",
+    }
+
+
+def sign_push(secret: str, timestamp: int | str, raw_body: bytes) -> str:
+    """The push signature header value: `sha256=` + hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")."""
+    message = str(timestamp).encode() + b"." + raw_body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_push(secret: str, timestamp: str, raw_body: bytes, signature: str) -> bool:
+    """Constant-time check of a push signature against the raw body as received."""
+    return hmac.compare_digest(sign_push(secret, timestamp, raw_body), signature or "")
+
+
+def signed_push(secret: str, event: str, madonvi: str, data: dict, *, timestamp: int | None = None) -> tuple:
+    """A portal-style push: (raw body, headers), signed as the portal signs it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    delivery_id = uuid.uuid4().hex
+    body = {
+        "delivery_id": delivery_id,
+        "event": event,
+        "sent_at": datetime.fromtimestamp(timestamp, PORTAL_TZ).strftime(DATE_FORMAT),
+        "madonvi": madonvi,
+        "data": data,
+    }
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-DVCQG-Delivery": delivery_id,
+        "X-DVCQG-Event": event,
+        "X-DVCQG-Timestamp": str(timestamp),
+        "X-DVCQG-Signature": sign_push(secret, timestamp, raw),
+    }
+    return raw, headers
