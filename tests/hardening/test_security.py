@@ -387,3 +387,38 @@ def test_served_process_listens_on_loopback_only(served):
     tree = [psutil.Process(served.proc.pid), *psutil.Process(served.proc.pid).children(recursive=True)]
     listening = {(c.laddr.ip, c.laddr.port) for p in tree for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
     assert listening == {("127.0.0.1", served.port)}, listening
+
+
+class _RecordingProcessor:
+    """Stands in for the reference connector's processor: records what it would process."""
+
+    def __init__(self):
+        self.submitted: list[str] = []
+
+    def submit(self, delivery_id: str, event: str, raw: str) -> None:
+        self.submitted.append(delivery_id)
+
+    def snapshot(self) -> dict:
+        return {}
+
+
+def test_reference_connector_refuses_forged_and_stale_pushes_and_processes_a_replay_once():
+    from werkzeug.test import Client
+
+    from loadtests import wire
+    from loadtests.reference_connector.app import PUSH_PATH, ConnectorApp
+    from loadtests.reference_connector.inbox import Inbox
+
+    processor = _RecordingProcessor()
+    connector = Client(ConnectorApp("S3cret-for-56", Inbox(), processor))
+    raw, headers = wire.signed_push("S3cret-for-56", "dossier.submitted", "000.00.00.H56", {"MaHoSo": CODE})
+    assert connector.post(PUSH_PATH, data=raw, headers=headers).status_code == 202
+    assert connector.post(PUSH_PATH, data=raw, headers=headers).status_code == 200  # replay: acknowledged only
+    forged_raw, forged = wire.signed_push("guessed-secret", "dossier.submitted", "000.00.00.H56", {"MaHoSo": CODE})
+    assert connector.post(PUSH_PATH, data=forged_raw, headers=forged).status_code == 401
+    assert connector.post(PUSH_PATH, data=raw.replace(b"H56", b"H01"), headers=headers).status_code == 401
+    stale_raw, stale = wire.signed_push(
+        "S3cret-for-56", "dossier.submitted", "000.00.00.H56", {"MaHoSo": CODE}, timestamp=int(time.time()) - 301
+    )
+    assert connector.post(PUSH_PATH, data=stale_raw, headers=stale).status_code == 401
+    assert processor.submitted == [headers["X-DVCQG-Delivery"]]
