@@ -16,6 +16,7 @@ from simulator import __version__, config, db
 db.SCHEMA_MODULES[:] = [
     "simulator.portal.store",
     "simulator.gateway.tokens",
+    "simulator.rotation",
     "simulator.identity.overlays",
     "simulator.faults",
     "simulator.jobs.queue",
@@ -100,6 +101,7 @@ def _install_fault_engine(app: Flask) -> None:
 
 
 def _register_features(app: Flask, api: Api) -> None:
+    from simulator.admin import credentials as admin_credentials
     from simulator.admin import routes as admin_routes
     from simulator.api import rest
     from simulator.gateway import registry as gateway_registry
@@ -113,6 +115,7 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(gateway_routes.blp)
     api.register_blueprint(gateway_routes.admin_blp)
     api.register_blueprint(admin_routes.blp)
+    api.register_blueprint(admin_credentials.blp)
     from simulator.flows import routes as flow_routes
     from simulator.flows import satisfaction_api
     from simulator.jobs import routes as job_routes

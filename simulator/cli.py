@@ -70,22 +70,38 @@ def serve(host, port, db_path, workers, seed, scenario) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--seed", type=int, default=None, help="Seed the server runs with (env SANDBOX_SEED).")
-def credentials(fmt: str, seed: int | None) -> None:
+@click.option("--db", "db_path", default=None, help="SQLite file holding rotated credentials (env SANDBOX_DB).")
+def credentials(fmt: str, seed: int | None, db_path: str | None) -> None:
     """Print every province client's portal credentials, unit code and gateway key.
+
+    Credentials rotated through the admin API (stored in the database) replace the seed-derived ones.
 
     \b
     Example:
       python -m simulator credentials
       python -m simulator credentials --format json | jq '.[] | select(.province_code=="56")'
     """
-    seed = config.resolve({"seed": seed})["seed"]
-    rows = [c.as_dict() for c in province_clients(seed)]
+    conf = config.resolve({"seed": seed, "db": db_path})
+    rows = [c.as_dict() for c in _issued_clients(conf["seed"], conf["db"])]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     header = ("code", "province", "username", "password", "madonvi", "gateway key", "gateway secret")
     keys = ("province_code", "province_name", "username", "password", "madonvi", "gateway_key", "gateway_secret")
     _table(header, [[r[k] for k in keys] for r in rows])
+
+
+def _issued_clients(seed: int, db_path: str) -> list:
+    """Seed-derived clients, with rotations applied when the database exists (never created here)."""
+    from pathlib import Path
+
+    if not Path(db_path).is_file():
+        return list(province_clients(seed))
+    from simulator import db, rotation
+
+    database = db.database(db_path)
+    rotation.create_tables(database)
+    return rotation.all_current(database, seed)
 
 
 @main.command("settings")

@@ -15,7 +15,7 @@ PROVINCE_TABLES: dict[str, str] = {
     "gateway_tokens": "province = ?",
 }
 # Tables emptied by a whole reset only.
-GLOBAL_TABLES = ("identity_overlays", "gateway_rights")
+GLOBAL_TABLES = ("identity_overlays", "gateway_rights", "credential_rotations")
 
 
 def _existing(db: sqlite_utils.Database) -> set[str]:

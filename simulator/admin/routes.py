@@ -12,7 +12,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from simulator.admin import reset as sandbox_reset
-from simulator.admin.schemas import ClockState, JournalPage, ResetOut, ScenarioStatus, ScenarioSummary, ok
+from simulator.admin.schemas import ClockReply, JournalPage, ResetOut, ScenarioStatus, ScenarioSummary, ok
 from simulator.app_context import db
 from simulator.auth import require_admin
 from simulator.faults import RuleError, RuleNotFound, ScenarioError, ScenarioNotFound
@@ -235,14 +235,14 @@ def apply_scenario(name: str):
 class Clock(MethodView):
     """The sandbox clock."""
 
-    @blp.doc(security=SECURITY, responses=ok(ClockState, "The clock"))
+    @blp.doc(security=SECURITY, responses=ok(ClockReply, "The clock"))
     @blp.alt_response(401, description="Admin token required")
     def get(self):
         """Sandbox time, its time scale and time elapsed since the last reset."""
         return jsonify(_clock_state())
 
     @blp.arguments(ClockBody)
-    @blp.doc(security=SECURITY, responses=ok(ClockState, "The clock with its new scale"))
+    @blp.doc(security=SECURITY, responses=ok(ClockReply, "The clock with its new scale"))
     @blp.alt_response(401, description="Admin token required")
     def put(self, body: dict):
         """Change the time scale (no jump in sandbox time)."""

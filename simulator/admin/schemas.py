@@ -57,7 +57,7 @@ class ScenarioStatus(Schema):
     phases = fields.List(fields.Nested(PhaseSummary))
 
 
-class ClockState(Schema):
+class ClockReply(Schema):
     """Sandbox time and its scale."""
 
     now = fields.String(required=True, metadata={"description": "ISO 8601, Asia/Ho_Chi_Minh"})

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from simulator import clients
+from simulator import clients, rotation
 from simulator.app_context import db, settings
 from simulator.auth import bearer_token, require_admin
 from simulator.gateway import registry, tokens
@@ -83,7 +83,7 @@ def token():
     creds = _basic_credentials()
     if creds is None:
         return registry.gateway_error(401, "invalid_client", "send HTTP Basic with the gateway key and secret")
-    client = clients.by_gateway_key(settings()["seed"], creds[0])
+    client = rotation.by_gateway_key(db(), settings()["seed"], creds[0])
     if client is None or not _same(client.gateway_secret, creds[1]):
         return registry.gateway_error(401, "invalid_client", "unknown gateway key or wrong secret")
     ttl = settings()["gateway_token_ttl_seconds"]

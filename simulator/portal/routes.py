@@ -15,7 +15,7 @@ from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from simulator import clients
+from simulator import clients, rotation
 from simulator.app_context import db, settings
 from simulator.catalogue import province_of_agency
 from simulator.portal import sessions
@@ -88,7 +88,7 @@ def auth():
             {"error_code": 1, "message": "Thiếu hoặc sai trường: " + "; ".join(flatten_errors(err.messages))}
         )
     conf = settings()
-    client = clients.by_username(conf["seed"], creds["username"])
+    client = rotation.by_username(db(), conf["seed"], creds["username"])
     if client is None or not clients.check_password(client, creds["password"]):
         return jsonify({"error_code": 1, "message": "Sai tên đăng nhập hoặc mật khẩu (wrong username or password)"})
     token = sessions.open_session(db(), client.province_code, client.username, conf["session_ttl_seconds"])

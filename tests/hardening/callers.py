@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass
 
 import requests
 
-from tests.conftest import ADMIN_TOKEN, LiveSandbox, Portal, dossier, progress
+from simulator.clients import by_province
+from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox, Portal, dossier, progress
 
 
 @dataclass
@@ -71,3 +73,31 @@ def callers_for(sandbox: LiveSandbox) -> Callers:
         gateway_token=gateway_token(sandbox.base, portal),
         gateway_basic=basic_header(portal),
     )
+
+
+def payment_init(province: str, dossier_code: str, reference: str, secret: str | None = None) -> dict:
+    """A correctly signed payment INIT from `province` (MaXacThuc: sha256 of the fields | secret)."""
+    client = by_province(SEED, province)
+    msg = {
+        "MaDoiTac": client.madonvi,
+        "MaThamChieu": reference,
+        "SoTien": 50000,
+        "MaTienTe": "VND",
+        "ThoiGianGD": "20261126090000",
+        "ThongTinGiaoDich": "Lệ phí",
+        "SoDinhDanhNguoiNop": "",
+        "HoTenNguoiNop": "",
+        "ThongTinBienLai": {"MaHoSo": dossier_code, "PhiLePhi": []},
+    }
+    order = ["MaDoiTac", "MaThamChieu", "SoTien", "MaTienTe", "ThoiGianGD", "ThongTinGiaoDich", "MaHoSo", "SoDinhDanhNguoiNop"]
+    flat = {**msg, "MaHoSo": dossier_code}
+    msg["MaXacThuc"] = hashlib.sha256("|".join([*(str(flat[k]) for k in order), secret or client.gateway_secret]).encode()).hexdigest()
+    return msg
+
+
+def gateway_token_for(client, province: str) -> str:
+    """An NGSP bearer token for a province through a Flask test client (seed-derived secret)."""
+    info = by_province(SEED, province)
+    return client.post(
+        "/ngsp/token", headers={"Authorization": "Basic " + base64.b64encode(f"{info.gateway_key}:{info.gateway_secret}".encode()).decode()}
+    ).get_json()["access_token"]

@@ -38,7 +38,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES_PER_OPERATION = int(os.environ.get("SANDBOX_FUZZ_EXAMPLES", "100"))
 # Unknown query parameters are ignored by design (as most HTTP APIs do): not a negative case.
 CONFIG = schemathesis.Config.from_dict({"request-timeout": 15, "generation": {"allow-extra-parameters": False}})
-DESTRUCTIVE = "/sandbox/reset"
+# Run last, in this order: they end the sessions and tokens the other operations are fuzzed with.
+DESTRUCTIVE = ("/sandbox/credentials/{province}/rotate", "/sandbox/credentials/{province}/rotation", "/sandbox/reset")
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +89,13 @@ def with_portal_session(case, callers: Callers) -> None:
 
 
 def spec_operations() -> list[str]:
-    """Every operation label ("GET /path") the app documents, reset last (it wipes what others read)."""
+    """Every operation label ("GET /path") the app documents, the destructive ones last."""
     with tempfile.TemporaryDirectory() as tmp:
         spec = create_app({"db": f"{tmp}/spec.db", "admin_token": "x", "TESTING": True}).test_client().get("/openapi.json")
         paths = spec.get_json()["paths"]
     labels = [f"{method.upper()} {path}" for path, ops in paths.items() for method in ops if method in HTTP_METHODS]
-    return sorted(labels, key=lambda label: label.endswith(DESTRUCTIVE))
+    last = {path: n for n, path in enumerate(DESTRUCTIVE, start=1)}
+    return sorted(labels, key=lambda label: last.get(label.split(" ", 1)[1], 0))
 
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch"}

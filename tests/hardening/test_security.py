@@ -23,6 +23,7 @@ from simulator import config
 from simulator.clients import by_province, province_clients
 from simulator.flows import push
 from tests.conftest import ADMIN_TOKEN, ROOT, SEED, LiveSandbox, dossier, progress
+from tests.hardening.callers import gateway_token_for, payment_init
 
 MINE, THEIRS = "56", "01"
 CODE = "000.00.01.H56-261126-0001"
@@ -88,48 +89,21 @@ def test_another_province_cannot_rate_a_dossier(client, portal, portal_for):
     assert client.post(f"/api/v1/dossiers/{CODE}/rating", json=RATING, headers=bearer(portal.session)).status_code == 201
 
 
-def _payment_init(province: str, dossier_code: str, reference: str) -> dict:
-    """A correctly signed INIT from `province` (MaXacThuc: sha256 of the fields | secret)."""
-    client = by_province(SEED, province)
-    msg = {
-        "MaDoiTac": client.madonvi,
-        "MaThamChieu": reference,
-        "SoTien": 50000,
-        "MaTienTe": "VND",
-        "ThoiGianGD": "20261126090000",
-        "ThongTinGiaoDich": "Lệ phí",
-        "SoDinhDanhNguoiNop": "",
-        "HoTenNguoiNop": "",
-        "ThongTinBienLai": {"MaHoSo": dossier_code, "PhiLePhi": []},
-    }
-    order = ["MaDoiTac", "MaThamChieu", "SoTien", "MaTienTe", "ThoiGianGD", "ThongTinGiaoDich", "MaHoSo", "SoDinhDanhNguoiNop"]
-    flat = {**msg, "MaHoSo": dossier_code}
-    msg["MaXacThuc"] = hashlib.sha256("|".join([*(str(flat[k]) for k in order), client.gateway_secret]).encode()).hexdigest()
-    return msg
-
-
-def _gateway_token(client, province: str) -> str:
-    info = by_province(SEED, province)
-    return client.post(
-        "/ngsp/token", headers={"Authorization": "Basic " + base64.b64encode(f"{info.gateway_key}:{info.gateway_secret}".encode()).decode()}
-    ).get_json()["access_token"]
-
-
 def test_a_province_cannot_open_a_payment_for_another_provinces_dossier(client):
-    theirs = bearer(_gateway_token(client, THEIRS))
-    refused = client.post("/ngsp/payment/init", json=_payment_init(THEIRS, CODE, "TT-1"), headers=theirs)
+    theirs = bearer(gateway_token_for(client, THEIRS))
+    refused = client.post("/ngsp/payment/init", json=payment_init(THEIRS, CODE, "TT-1"), headers=theirs)
     assert refused.status_code == 400 and refused.get_json()["MaLoi"] == "02", refused.get_json()
     own_code = "000.00.01.H01-261126-0001"
-    assert client.post("/ngsp/payment/init", json=_payment_init(THEIRS, own_code, "TT-1"), headers=theirs).status_code == 200
+    assert client.post("/ngsp/payment/init", json=payment_init(THEIRS, own_code, "TT-1"), headers=theirs).status_code == 200
 
 
 def test_a_province_cannot_see_another_provinces_payment(client):
-    mine = bearer(_gateway_token(client, MINE))
-    assert client.post("/payment/init", json=_payment_init(MINE, CODE, "TT-56"), headers=mine).status_code == 200
+    mine = bearer(gateway_token_for(client, MINE))
+    assert client.post("/payment/init", json=payment_init(MINE, CODE, "TT-56"), headers=mine).status_code == 200
     info = by_province(SEED, THEIRS)
     msg = {"MaDoiTac": info.madonvi, "MaThamChieu": "TT-56", "ThoiGianGD": "20261126091000"}
     msg["MaXacThuc"] = hashlib.sha256("|".join([*msg.values(), info.gateway_secret]).encode()).hexdigest()
-    reply = client.post("/payment/query", json=msg, headers=bearer(_gateway_token(client, THEIRS)))
+    reply = client.post("/payment/query", json=msg, headers=bearer(gateway_token_for(client, THEIRS)))
     assert reply.status_code == 404
 
 
@@ -175,7 +149,7 @@ def test_every_admin_route_refuses_missing_or_wrong_tokens_and_changes_nothing(a
     credentials = {
         **WRONG_CREDENTIALS,
         "a province's portal session": bearer(portal.session),
-        "a province's gateway token": bearer(_gateway_token(client, MINE)),
+        "a province's gateway token": bearer(gateway_token_for(client, MINE)),
     }
     body = {
         "province": MINE,
@@ -216,7 +190,7 @@ def test_portal_sessions_expire(client, portal, monkeypatch):
 
 
 def test_gateway_tokens_expire(client, monkeypatch):
-    token = _gateway_token(client, MINE)
+    token = gateway_token_for(client, MINE)
     assert client.get("/ngsp/services", headers=bearer(token)).status_code == 200
     later = time.time() + 3600 + 1  # gateway_token_ttl_seconds default
     monkeypatch.setattr(time, "time", lambda: later)

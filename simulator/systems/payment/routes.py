@@ -15,7 +15,7 @@ from flask import Response, g, jsonify, make_response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from simulator import clients
+from simulator import rotation
 from simulator.app_context import db, settings
 from simulator.catalogue.agencies import province_of_agency
 from simulator.gateway.registry import gateway_service
@@ -60,7 +60,7 @@ def _refuse(status: int, code: str, message: str) -> Response:
 
 def _check(message_type: str, msg: dict, values: dict) -> Response | None:
     """Refuse a message from another partner or with a wrong MaXacThuc; None when it is genuine."""
-    client = clients.by_province(settings()["seed"], g.province)
+    client = rotation.by_province(db(), settings()["seed"], g.province)
     if msg["MaDoiTac"] != client.madonvi:
         return _refuse(400, "02", f"MaDoiTac {msg['MaDoiTac']} không khớp đối tác {client.madonvi} (wrong partner)")
     if not signing.verify(message_type, values, client.gateway_secret, msg["MaXacThuc"]):
@@ -250,7 +250,7 @@ class Receipt(MethodView):
 def _decide(token: str, action: str) -> tuple[dict | None, bool]:
     tx, became_final = store.decide(db(), token, action, sim_now())
     if became_final:
-        secret = clients.by_province(settings()["seed"], tx["province"]).gateway_secret
+        secret = rotation.by_province(db(), settings()["seed"], tx["province"]).gateway_secret
         notify.result_ready(tx["province"], EVENT, callback_data(tx, secret))
     return tx, became_final
 
