@@ -35,5 +35,11 @@ system-deps-bench:
 bench: $(STAMP) system-deps-bench
 	$(BIN)/python bench/run_bench.py
 
+# A short steady run end to end on this machine: a fresh sandbox and the reference connector on
+# free loopback ports, Locust headless for 30 s, thresholds checked, reports/steady/summary.md
+# printed (exit 1 if a threshold fails).
+loadtest: $(STAMP)
+	$(BIN)/python -m loadtests run loadtests/runs/steady.yaml --spawn --out reports/steady
+
 clean:
 	rm -rf $(VENV) var reports test-artifacts .pytest_cache .ruff_cache

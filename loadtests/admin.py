@@ -52,9 +52,22 @@ class AdminAPI:
             return "scenario stop: not available"
         return f"scenario stop: HTTP {response.status_code}"
 
-    def flow_stats(self, province: str, since_iso: str) -> dict | None:
-        """End-to-end figures of the portal's pushes, normalised (see normalise_flow_stats), or None."""
-        response = self._call("GET", "/sandbox/flows/stats", params={"province": province, "since": since_iso})
+    def sandbox_time(self) -> str:
+        """The sandbox clock's now as yyyyMMddHHmmss (what /sandbox/flows/stats filters on); local time if absent."""
+        response = self._call("GET", "/sandbox/clock")
+        if response is not None and response.status_code == 200:
+            try:
+                return str(response.json()["now_portal"])
+            except (ValueError, KeyError):
+                pass
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y%m%d%H%M%S")
+
+    def flow_stats(self, province: str, since: str) -> dict | None:
+        """End-to-end figures of the portal's pushes since `since` (sandbox yyyyMMddHHmmss), normalised, or None."""
+        response = self._call("GET", "/sandbox/flows/stats", params={"province": province, "since": since})
         if response is None or response.status_code != 200:
             return None
         try:
@@ -88,7 +101,7 @@ def normalise_flow_stats(payload: dict) -> dict:
     figures = {key: _first(payload, key) for key in ("pushed", "acknowledged", "synced_back", "finished", "lost")}
     for pct in ("p50", "p95", "p99"):
         figures[f"{pct}_ms"] = _first(
-            payload, f"push_sync_ms.{pct}", f"latency_ms.{pct}", f"push_to_sync.{pct}_ms", f"{pct}_ms", pct
+            payload, f"push_to_sync_ms.{pct}", f"push_sync_ms.{pct}", f"latency_ms.{pct}", f"push_to_sync.{pct}_ms", f"{pct}_ms", pct
         )
     figures["source"] = "sandbox /sandbox/flows/stats"
     return figures

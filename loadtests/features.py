@@ -14,8 +14,8 @@ import requests
 # routes: an existing POST-only route answers 405, a missing one 404, and nothing changes.
 PROBES = {
     "admin": ("GET", "/sandbox/rules"),
-    "scenarios": ("GET", "/sandbox/scenarios/stop"),
-    "connectors": ("GET", "/sandbox/connectors/56"),
+    "scenarios": ("GET", "/sandbox/scenarios/status"),
+    "connectors": ("GET", "/sandbox/connectors"),
     "submissions": ("GET", "/sandbox/submissions"),
     "flows_stats": ("GET", "/sandbox/flows/stats"),
     "gateway": ("GET", "/ngsp/token"),

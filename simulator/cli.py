@@ -273,6 +273,41 @@ def scenario_apply(name, db_path, directory) -> None:
     click.echo(f"applied {status['name']}: {len(status['phases'])} phases, {status['total_s'] / 60:.1f} min")
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+def personas(fmt: str) -> None:
+    """List the personas: fixed identifiers with known outcomes in every system.
+
+    \b
+    Example:
+      python -m simulator personas
+      python -m simulator personas --format json
+    """
+    from simulator.identity.personas import personas as all_personas
+
+    rows = [
+        {"identifier": p.identifier, "kind": p.kind, "outcome": p.outcome, "systems": ", ".join(p.systems),
+         "description": p.description_en}
+        for p in all_personas()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        click.echo(personas_markdown())
+    else:
+        _table(("identifier", "kind", "outcome", "systems", "description"), [list(r.values()) for r in rows])
+
+
+def personas_markdown() -> str:
+    """The personas as the README's markdown table."""
+    from simulator.identity.personas import personas as all_personas
+
+    lines = ["| Identifier | Kind | Outcome | Systems | What happens |", "|---|---|---|---|---|"]
+    for p in all_personas():
+        lines.append(f"| `{p.identifier}` | {p.kind} | `{p.outcome}` | {', '.join(p.systems)} | {p.description_en} |")
+    return "\n".join(lines)
+
+
 def settings_markdown() -> str:
     """The settings as the README's markdown table."""
     lines = ["| Setting | Environment | Default | Bounds | What it does |", "|---|---|---|---|---|"]

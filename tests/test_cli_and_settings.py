@@ -75,3 +75,16 @@ def test_setting_from_environment_is_typed():
 def test_unknown_setting_is_refused():
     with pytest.raises(config.SettingError, match="unknown"):
         config.resolve({"no_such_thing": 1})
+
+
+def test_every_persona_is_in_the_readme():
+    from simulator.identity.personas import personas
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for persona in personas():
+        assert persona.identifier in readme, persona.identifier
+
+
+def test_personas_command_lists_at_least_12():
+    rows = json.loads(CliRunner().invoke(main, ["personas", "--format", "json"]).output)
+    assert len(rows) >= 12 and len({r["outcome"] for r in rows}) == len(rows)

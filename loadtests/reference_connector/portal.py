@@ -137,6 +137,7 @@ class GatewayClient:
 
     def __init__(self, portal: PortalClient, key: str, secret: str):
         self.portal = portal
+        self.secret = secret  # also the payment platform's shared secret for MaXacThuc
         self.basic = base64.b64encode(f"{key}:{secret}".encode()).decode()
         self.token = ""
         self.available: bool | None = None  # unknown until the first token request

@@ -30,8 +30,12 @@ log = logging.getLogger("reference_connector")
 
 MAX_BATCH = 500  # the portal's cap on entries per CapNhatTienDoHoSoMC call
 WALK = ("4", "9", "10")
-# The payment platform behind the gateway (message type INIT); the path is the kit's guess until it is merged.
-PAYMENT_PATH = "/ngsp/payment/init"  # after the sync at 2: processing, finished, result returned
+# The payment platform's INIT message and the population lookup, both through the NGSP gateway.
+PAYMENT_PATH = "/ngsp/payment/init"
+POPULATION_PATH = "/ngsp/population/lookup"
+# MaXacThuc of INIT: SHA-256 hex of these fields joined by "|", the shared secret last (README).
+INIT_MAC_FIELDS = ("MaDoiTac", "MaThamChieu", "SoTien", "MaTienTe", "ThoiGianGD", "ThongTinGiaoDich", "MaHoSo",
+                   "SoDinhDanhNguoiNop")
 
 
 @dataclass
@@ -112,14 +116,35 @@ class Processor:
         return True
 
     def _pay_fees(self, dossier: dict) -> None:
-        """Start the online payment of the dossier's fees when the payment platform exists (not merged yet)."""
-        total = sum(float(f.get("Gia") or 0) for f in dossier.get("DanhSachLePhi") or [])
+        """Start the online payment of the dossier's fees (INIT on the payment platform, signed with MaXacThuc)."""
+        import hashlib
+
+        fees = [f for f in dossier.get("DanhSachLePhi") or [] if float(f.get("Gia") or 0) > 0]
+        total = sum(int(float(f["Gia"])) for f in fees)
         if not self.gateway or total <= 0:
             return
-        reply = self.gateway.request(
-            "POST", PAYMENT_PATH, json={"MaHoSo": dossier["MaHoSo"], "SoTien": int(total), "MaTienTe": "VND"}
-        )
-        if reply is not None:
+        payer = next((d.get("SoDinhDanh") for d in dossier.get("DinhDanhCHS") or [] if d.get("LoaiDinhDanh") == "1"), "")
+        message = {
+            "MaDoiTac": self.portal.madonvi,
+            "MaThamChieu": f"TT-{dossier['MaHoSo']}",  # one payment per dossier: retries reuse the reference
+            "SoTien": total,
+            "MaTienTe": "VND",
+            "ThoiGianGD": wire.portal_now(),
+            "ThongTinGiaoDich": f"Nộp phí, lệ phí hồ sơ {dossier['MaHoSo']}",
+            "SoDinhDanhNguoiNop": payer,
+            "HoTenNguoiNop": dossier.get("ChuHoSo", ""),
+            "ThongTinBienLai": {
+                "MaHoSo": dossier["MaHoSo"],
+                "MaTTHC": dossier.get("MaTTHC", ""),
+                "PhiLePhi": [{"TenPhiLePhi": f.get("TenPhiLePhi") or "Lệ phí", "MaPhiLePhi": f.get("MaPhiLePhi", ""),
+                              "SoTien": int(float(f["Gia"]))} for f in fees],
+            },
+        }
+        flat = {**message, "MaHoSo": dossier["MaHoSo"]}
+        joined = "|".join(str(flat[k]) for k in INIT_MAC_FIELDS) + "|" + self.gateway.secret
+        message["MaXacThuc"] = hashlib.sha256(joined.encode("utf-8")).hexdigest()
+        reply = self.gateway.request("POST", PAYMENT_PATH, json=message)
+        if reply is not None and reply.get("MaLoi") == "00":
             self.stats["payments"] += 1
 
     def _enrich_from_population(self, dossier: dict) -> None:
@@ -127,7 +152,12 @@ class Processor:
         ids = [d.get("SoDinhDanh") for d in dossier.get("DinhDanhCHS") or [] if d.get("LoaiDinhDanh") == "1"]
         if not self.gateway or not ids:
             return
-        record = self.gateway.request("GET", f"/ngsp/population/citizens/{ids[0]}")
+        record = self.gateway.request(
+            "POST",
+            POPULATION_PATH,
+            json={"MaYeuCau": f"RC-{dossier['MaHoSo']}", "MaDVC": self.portal.madonvi, "MaTichHop": "reference-connector",
+                  "MaCanBo": "connector", "SoDinhDanh": ids[0]},
+        )
         citizen = (record or {}).get("CongDan") or (record or {}).get("result") or {}
         name = citizen.get("HoVaTen") if isinstance(citizen, dict) else None
         if isinstance(name, dict) and not dossier.get("ChuHoSo"):

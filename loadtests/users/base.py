@@ -21,8 +21,8 @@ from loadtests.users.options import credentials, next_dossier_code
 # Codes recently synced by this process, for pollers to read back (bounded: no memory growth).
 recent_codes: deque[str] = deque(maxlen=500)
 
-# The population database behind the gateway (not merged yet; see loadtests/README.md).
-POPULATION_PATH = "/ngsp/population/citizens/{id}"
+# The population database behind the gateway: POST a lookup request (CongDan by 12-digit ID).
+POPULATION_PATH = "/ngsp/population/lookup"
 
 
 class PortalUser(FastHttpUser):
@@ -87,12 +87,15 @@ class PortalUser(FastHttpUser):
             return
         if not self.gateway_token and not self._gateway_login():
             return
-        path = POPULATION_PATH.format(id=citizen_id)
         headers = {"Authorization": f"Bearer {self.gateway_token}"}
-        with self.client.get(path, headers=headers, name="ngsp population", catch_response=True) as response:
+        body = {"MaYeuCau": f"LT-{citizen_id}", "MaDVC": self.creds.madonvi, "MaTichHop": "locust", "MaCanBo": "desk",
+                "SoDinhDanh": citizen_id}
+        with self.client.post(POPULATION_PATH, json=body, headers=headers, name="ngsp population", catch_response=True) as response:
             if response.status_code == 401:
                 self.gateway_token = ""  # expired: the next lookup logs in again
                 response.failure("gateway token rejected")
+            elif response.status_code == 404:
+                response.success()  # a citizen with no record (about 2 % of valid IDs) is a real answer
             elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
 

@@ -38,6 +38,7 @@ def register_system(system: str, prefix: str) -> None:
     SYSTEM_PREFIXES[system] = prefix
 
 
+@functools.cache
 def default_rights() -> dict:
     """The default grants: `{"*": [...], "<province>": {"deny": [...]}}` read from data."""
     return json.loads(RIGHTS_FILE.read_text(encoding="utf-8"))

@@ -21,6 +21,7 @@ from simulator.catalogue import province_of_agency
 from simulator.portal import sessions
 from simulator.portal.schemas import SERVICE_SCHEMAS, AuthRequest, flatten_errors
 from simulator.portal.services import ERROR_CODES, HANDLERS, Caller, reply
+from simulator.schema_cache import schema_instance
 
 blp = Blueprint(
     "portal",
@@ -82,7 +83,7 @@ def auth():
     """Issue a session for valid credentials."""
     body = read_json_body()
     try:
-        creds = AuthRequest().load(body, unknown="include")
+        creds = schema_instance(AuthRequest).load(body, unknown="include")
     except ValidationError as err:
         return jsonify(
             {"error_code": 1, "message": "Thiếu hoặc sai trường: " + "; ".join(flatten_errors(err.messages))}
@@ -142,7 +143,7 @@ def service():
     if province is None:
         return jsonify(reply("-2", reason))
     try:
-        loaded = schema().load(body)
+        loaded = schema_instance(schema).load(body)
     except ValidationError as err:
         return jsonify(reply("-1", f"{name}: " + "; ".join(flatten_errors(err.messages))))
     madonvi = loaded["madonvi"].strip()

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 
 from simulator.portal import store
 from simulator.portal.schemas import Dossier, ProgressEntry, flatten_errors
+from simulator.schema_cache import schema_instance
 
 # The portal's service error codes, one source for handlers, docs and tests.
 ERROR_CODES = {
@@ -65,7 +66,7 @@ def _validate_entries(schema: type, entries: list, label: str) -> list[tuple[int
     out = []
     for index, raw in enumerate(entries):
         try:
-            out.append((index, schema().load(raw), ""))
+            out.append((index, schema_instance(schema).load(raw), ""))
         except ValidationError as err:
             code = raw.get("MaHoSo", "") if isinstance(raw, dict) else ""
             where = f"{label}[{index}]" + (f" ({code})" if code else "")

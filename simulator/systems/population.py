@@ -27,6 +27,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from simulator.app_context import db
 from simulator.gateway.registry import gateway_service, register_system
 from simulator.identity import InvalidIdentifier, to_congdan
+from simulator.schema_cache import schema_instance
 from simulator.systems import common, people, soap
 from simulator.systems.errors import MinistryError, register_error_format
 
@@ -183,7 +184,7 @@ def _read_request() -> dict:
         _, raw = soap.parse_envelope()
     else:
         raw = common.parse_json_object()
-    return common.load(PopulationRequest(), raw)
+    return common.load(schema_instance(PopulationRequest), raw)
 
 
 def _citizen(request_data: dict):

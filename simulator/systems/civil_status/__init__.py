@@ -21,6 +21,7 @@ from simulator.app_context import db, settings
 from simulator.gateway.registry import gateway_service, register_system
 from simulator.identity import InvalidIdentifier
 from simulator.identity.rules import FEMALE, MALE, check_citizen_id
+from simulator.schema_cache import schema_instance
 from simulator.systems import common
 from simulator.systems.civil_status import schemas, store
 from simulator.systems.errors import MinistryError, register_error_format
@@ -182,7 +183,7 @@ class Dossiers(MethodView):
     @gateway_service("civil-status.dossiers", "List the province's civil-status dossiers and their status")
     def get(self):
         """Dossiers with their current trangThai (results become ready as the clock passes)."""
-        query = common.load(schemas.CivilStatusListQuery(), request.args.to_dict())
+        query = common.load(schema_instance(schemas.CivilStatusListQuery), request.args.to_dict())
         now_ts = common.sandbox_now().timestamp()
         rows = [store.refresh(db(), row, now_ts) for row in store.list_for(db(), g.province, query.get("module"))]
         data = [store.to_wire(row, now_ts) for row in rows]
