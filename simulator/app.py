@@ -11,6 +11,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from simulator import __version__, config, db
+from simulator.openapi_docs import JsonBodyErrors
 
 # Features that own tables (each has create_tables(db)).
 db.SCHEMA_MODULES[:] = [
@@ -74,7 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database = db.database(sandbox["db"])
     db.init_schema(database)
 
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [JsonBodyErrors()]})
     _register_features(app, api)
     _register_errors(app)
     _register_infra_routes(app)

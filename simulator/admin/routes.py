@@ -131,6 +131,7 @@ class RuleItem(MethodView):
         security=SECURITY,
         responses={"200": {"description": "The rule", "content": {"application/json": {"schema": RuleBody}}}},
     )
+    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="No such rule")
     def get(self, rule_id: str):
         """One rule."""
@@ -144,12 +145,14 @@ class RuleItem(MethodView):
         security=SECURITY,
         responses={"200": {"description": "The rule", "content": {"application/json": {"schema": RuleBody}}}},
     )
+    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(422, description="Invalid rule")
     def put(self, body: dict, rule_id: str):
         """Create or replace the rule with this id."""
         return jsonify(_rule_or_422({**body, "id": rule_id}).to_json())
 
     @blp.response(204)
+    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="No such rule")
     @blp.doc(security=SECURITY)
     def delete(self, rule_id: str):

@@ -172,6 +172,7 @@ def _admin_only():
 @admin_blp.arguments(RightChange)
 @admin_blp.response(200, RightChange)
 @admin_blp.alt_response(401, description="Admin token required")
+@admin_blp.alt_response(404, description="Unknown province")
 @admin_blp.doc(security=[{"bearer": []}])
 def change_right(change: dict, province: str):
     """Grant or revoke a service for a province (admin)."""

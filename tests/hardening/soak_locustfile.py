@@ -120,18 +120,49 @@ class PortalConnector(SandboxUser):
 
 
 class GatewayCaller(SandboxUser):
-    """A province on the integration gateway: token, then the services it may call."""
+    """A province on the integration gateway: token, then ministry lookups through it."""
 
-    weight = 2
+    weight = 3
 
     def on_start(self) -> None:
-        info = by_province(SEED, PROVINCES[next(_next_province) % len(PROVINCES)])
-        reply = self.request("POST", "/ngsp/token", auth=(info.gateway_key, info.gateway_secret))
-        self.token = self.json_of(reply).get("access_token", "")
+        self.info = by_province(SEED, PROVINCES[next(_next_province) % len(PROVINCES)])
+        self.token = ""
+        for _attempt in range(5):  # an injected 503 may meet the token call too
+            reply = self.request("POST", "/ngsp/token", auth=(self.info.gateway_key, self.info.gateway_secret))
+            self.token = self.json_of(reply).get("access_token", "")
+            if self.token:
+                break
 
-    @task
+    @property
+    def auth(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @task(1)
     def list_services(self) -> None:
-        self.request("GET", "/ngsp/services", headers={"Authorization": f"Bearer {self.token}"})
+        self.request("GET", "/ngsp/services", headers=self.auth)
+
+    @task(3)
+    def population_lookup(self) -> None:
+        body = {
+            "MaYeuCau": "YC-soak",
+            "MaDVC": "1.001193",
+            "MaTichHop": f"LGSP-H{self.info.province_code}",
+            "MaCanBo": "CB01",
+            "SoDinhDanh": "001088000004",
+            "HoVaTen": "",
+            "NgayThangNamSinh": "",
+        }
+        self.request("POST", "/ngsp/population/lookup", json=body, headers=self.auth)
+
+    @task(2)
+    def insurance_card(self) -> None:
+        path = "/ngsp/social-insurance/cards/092085000006/validity?date=20250601"
+        self.request("GET", path, name="/ngsp/social-insurance/cards/validity", headers=self.auth)
+
+    @task(1)
+    def enterprise(self) -> None:
+        path = "/ngsp/business-registration/chiTietDoanhNghiep?msdn=0102000016"
+        self.request("GET", path, name="/ngsp/business-registration", headers=self.auth)
 
 
 class Admin(SandboxUser):

@@ -39,3 +39,26 @@ def test_admin_replies_are_documented(client):
 def test_soap_errors_are_documented_as_xml(client):
     responses = client.get("/openapi.json").get_json()["paths"]["/population/lookup"]["post"]["responses"]
     assert "text/xml" in responses["400"]["content"]
+
+
+def test_token_endpoint_with_non_object_json_is_an_oauth_error_not_a_500(client):
+    for body in ('"text"', "[]", "1e400", "null"):
+        reply = client.post("/ngsp/token", data=body, content_type="application/json")
+        assert reply.status_code == 401 and reply.get_json()["error"] == "invalid_client", body
+
+
+def test_every_operation_with_a_json_body_documents_the_400_of_a_body_that_does_not_parse(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method == "parameters":  # path-level parameters, not an operation
+                continue
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                assert "400" in operation["responses"], (method, path)
+
+
+def test_admin_rule_and_gateway_right_errors_are_documented(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for method in ("get", "put", "delete"):
+        assert "401" in paths["/sandbox/rules/{rule_id}"][method]["responses"]
+    assert "404" in paths["/sandbox/gateway/rights/{province}"]["put"]["responses"]

@@ -33,7 +33,24 @@ from tests.hardening.callers import Callers, callers_for, login, seed_dossiers
 
 pytestmark = pytest.mark.live
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+def status_explicitly_documented(ctx, response, case) -> None:
+    """Stricter than status_code_conformance: flask-smorest documents a `default` reply on every
+    operation, which would make any status "documented"; each status must be listed itself."""
+    responses = case.operation.definition.raw.get("responses", {})
+    status = str(response.status_code)
+    if status not in responses and f"{status[0]}XX" not in responses:
+        documented = ", ".join(sorted(k for k in responses if k != "default"))
+        raise AssertionError(f"{case.operation.label} answered {status}, documented only {documented}")
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    status_explicitly_documented,
+    content_type_conformance,
+    response_schema_conformance,
+]
 # About 90 s for the whole document; SANDBOX_FUZZ_EXAMPLES raises it for a deeper run by hand.
 EXAMPLES_PER_OPERATION = int(os.environ.get("SANDBOX_FUZZ_EXAMPLES", "100"))
 # Unknown query parameters are ignored by design (as most HTTP APIs do): not a negative case.

@@ -9,6 +9,7 @@ keep the SQLite file small.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -105,7 +106,7 @@ def test_soak_with_faults_keeps_memory_journal_and_database_bounded(soaked_sandb
             "WARNING",
         ],
         cwd=ROOT,
-        env={**_env(), "SOAK_REPORT": str(report_path)},
+        env={**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN, "SOAK_REPORT": str(report_path)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -141,9 +142,3 @@ def test_soak_with_faults_keeps_memory_journal_and_database_bounded(soaked_sandb
     # Each worker trims once per 1 % of the bound written, so the table may briefly hold that much more.
     assert journal_rows <= JOURNAL_MAX_ROWS * 1.05, figures
     assert size < DB_BYTES_MAX, figures
-
-
-def _env() -> dict:
-    import os
-
-    return {**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN}
