@@ -33,6 +33,7 @@ system-deps-bench:
 	@command -v wrk >/dev/null || ($(APT_INSTALL) wrk)
 
 bench: $(STAMP) system-deps-bench
+	$(BIN)/python bench/identity_bench.py --n 200000
 	$(BIN)/python bench/run_bench.py
 
 # A short steady run end to end on this machine: a fresh sandbox and the reference connector on
