@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import re
+import socket
 import sqlite3
 import time
 
@@ -20,6 +21,7 @@ import pytest
 import requests
 
 from simulator import config
+from simulator.app import create_app
 from simulator.clients import by_province, province_clients
 from tests.conftest import ADMIN_TOKEN, ROOT, SEED, LiveSandbox, dossier, progress
 from tests.hardening.callers import gateway_token_for, payment_init
@@ -104,6 +106,23 @@ def test_a_province_cannot_see_another_provinces_payment(client):
     msg["MaXacThuc"] = hashlib.sha256("|".join([*msg.values(), info.gateway_secret]).encode()).hexdigest()
     reply = client.post("/payment/query", json=msg, headers=bearer(gateway_token_for(client, THEIRS)))
     assert reply.status_code == 404
+
+
+def test_a_province_cannot_read_another_provinces_ministry_requests(client):
+    mine, theirs = bearer(gateway_token_for(client, MINE)), bearer(gateway_token_for(client, THEIRS))
+    request = {
+        "maHoSoMCDT": CODE,
+        "soDinhDanh": "056090001234",
+        "hoTen": "Nguyễn Văn An",
+        "ngaySinh": "05/08/1990",
+        "loaiPhieu": "1",
+        "mucDichSuDung": "Xin việc",
+    }
+    filed = client.post("/ngsp/judicial_record/requests", json=request, headers=mine)
+    assert filed.status_code == 200, filed.get_json()
+    assert client.get(f"/ngsp/judicial_record/requests/{CODE}", headers=mine).status_code == 200
+    assert client.get(f"/ngsp/judicial_record/requests/{CODE}", headers=theirs).status_code == 404
+    assert client.get(f"/judicial-record/requests/{CODE}", headers=theirs).status_code == 404
 
 
 # --- admin API ----------------------------------------------------------------------------------
@@ -288,12 +307,9 @@ def _bad_requests(app_rules) -> list[tuple[str, str, dict, bytes]]:
 @pytest.mark.live
 def test_error_bodies_never_leak_tracebacks_paths_or_secrets(served):
     """Bad bodies, bad tokens and hostile path values on every route; every 4xx/5xx body is clean."""
-    from simulator.app import create_app
-
     spec_app = create_app({"db": str(served.db_path.parent / "routes.db"), "admin_token": "x"})
-    rules = [
-        (r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in spec_app.url_map.iter_rules() if r.rule not in ("/sandbox/reset",)
-    ]  # reset with the admin token would only wipe this sandbox
+    # Reset with the admin token would wipe the served sandbox halfway through the sweep.
+    rules = [(r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in spec_app.url_map.iter_rules() if r.rule != "/sandbox/reset"]
     session = requests.Session()
     checked = 0
     for method, path, headers, body in _bad_requests(rules):
@@ -312,8 +328,7 @@ def test_error_bodies_never_leak_tracebacks_paths_or_secrets(served):
 
 @pytest.mark.live
 def test_garbage_on_the_socket_gets_a_clean_error(served):
-    import socket
-
+    """Malformed HTTP reaches gunicorn itself: its error pages must be as quiet as ours."""
     for garbage in (
         b"GARBAGE\r\n\r\n",
         b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -327,24 +342,8 @@ def test_garbage_on_the_socket_gets_a_clean_error(served):
 
 @pytest.mark.live
 def test_served_process_listens_on_loopback_only(served):
+    """By default every listening socket of the gunicorn process tree is on 127.0.0.1."""
     assert config.SETTINGS["host"].default == "127.0.0.1"
     tree = [psutil.Process(served.proc.pid), *psutil.Process(served.proc.pid).children(recursive=True)]
     listening = {(c.laddr.ip, c.laddr.port) for p in tree for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
     assert listening == {("127.0.0.1", served.port)}, listening
-
-
-def test_a_province_cannot_read_another_provinces_ministry_requests(client):
-    mine, theirs = bearer(gateway_token_for(client, MINE)), bearer(gateway_token_for(client, THEIRS))
-    request = {
-        "maHoSoMCDT": CODE,
-        "soDinhDanh": "056090001234",
-        "hoTen": "Nguyễn Văn An",
-        "ngaySinh": "05/08/1990",
-        "loaiPhieu": "1",
-        "mucDichSuDung": "Xin việc",
-    }
-    filed = client.post("/ngsp/judicial_record/requests", json=request, headers=mine)
-    assert filed.status_code == 200, filed.get_json()
-    assert client.get(f"/ngsp/judicial_record/requests/{CODE}", headers=mine).status_code == 200
-    assert client.get(f"/ngsp/judicial_record/requests/{CODE}", headers=theirs).status_code == 404
-    assert client.get(f"/judicial-record/requests/{CODE}", headers=theirs).status_code == 404
