@@ -117,3 +117,30 @@ class SandboxClock:
             [now, now, now],
         )
         self._read_at = float("-inf")
+
+
+_shared: dict[tuple[int, str], SandboxClock] = {}
+
+
+def shared_clock(db_path: str | Path) -> SandboxClock:
+    """This process's one sandbox clock for a database file (created lazily, after any fork).
+
+    Every feature reads sandbox time through it, so a scale change made in this process is
+    seen by all of them at once (and by other workers within REFRESH_S).
+    """
+    import os
+
+    key = (os.getpid(), str(db_path))
+    clock = _shared.get(key)
+    if clock is None:
+        clock = _shared[key] = SandboxClock(db_path)
+    return clock
+
+
+def forget_shared(db_path: str | Path) -> None:
+    """Make this process's clock for a file re-read the stored row on its next reading."""
+    import os
+
+    clock = _shared.get((os.getpid(), str(db_path)))
+    if clock is not None:
+        clock._read_at = float("-inf")

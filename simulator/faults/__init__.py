@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.clock import SandboxClock
+from simulator.clock import SandboxClock, shared_clock
 from simulator.faults.buckets import SqliteTokenBuckets
 from simulator.faults.connection import ProcessLocalDB
 from simulator.faults.engine import Decision, Engine, RequestInfo
@@ -56,7 +56,7 @@ class FaultSandbox:
         """Build the engine from resolved settings (simulator.config.resolve())."""
         limits = Limits.from_settings(settings)
         path = settings["db"]
-        clock = SandboxClock(path)
+        clock = shared_clock(path)
         store = FaultStore(path, limits, settings["fault_rules_max"])
         engine = Engine(store, clock, settings["seed"], limits, SqliteTokenBuckets(ProcessLocalDB(path)),
                         enabled=settings["faults_enabled"])

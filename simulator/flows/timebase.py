@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
-from simulator.clock import TZ, SandboxClock
+from simulator.clock import TZ, SandboxClock, forget_shared, shared_clock
 
 PORTAL_FORMAT = "%Y%m%d%H%M%S"
 
-_clocks: dict[tuple[int, str], SandboxClock] = {}
-
 
 def sim_clock(db_path: str) -> SandboxClock:
-    """This process's sandbox clock for a database file (opened lazily, after any fork)."""
-    key = (os.getpid(), str(db_path))
-    clock = _clocks.get(key)
-    if clock is None:
-        clock = _clocks[key] = SandboxClock(db_path)
-    return clock
+    """This process's sandbox clock for a database file (the one every feature shares)."""
+    return shared_clock(db_path)
 
 
 def refresh(db_path: str) -> None:
     """Forget the cached clock row so the next reading sees a change made elsewhere at once."""
-    _clocks.pop((os.getpid(), str(db_path)), None)
+    forget_shared(db_path)
 
 
 def sim_now(db_path: str) -> datetime:

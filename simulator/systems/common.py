@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from flask import request
@@ -102,18 +101,12 @@ def responses_doc(
     return docs
 
 
-@lru_cache(maxsize=8)
-def _clock(db_path: str):
-    from simulator.clock import SandboxClock
-
-    return SandboxClock(db_path)
-
-
 def sandbox_now() -> datetime:
     """Simulated time now (Asia/Ho_Chi_Minh) from the sandbox clock of the current app."""
     from simulator.app_context import settings
+    from simulator.clock import shared_clock
 
-    return _clock(settings()["db"]).now()
+    return shared_clock(settings()["db"]).now()
 
 
 def bad_identifier(exc) -> MinistryError:

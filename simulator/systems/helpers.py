@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
-from simulator.clock import TZ, SandboxClock
+from simulator.clock import TZ, SandboxClock, shared_clock
 
 
 def sandbox_clock() -> SandboxClock:
     """The app's sandbox clock (tests may replace `app.extensions["sandbox_clock"]`)."""
     clock = current_app.extensions.get("sandbox_clock")
     if clock is None:
-        clock = current_app.extensions["sandbox_clock"] = SandboxClock(current_app.config["SANDBOX"]["db"])
+        clock = shared_clock(current_app.config["SANDBOX"]["db"])
     return clock
 
 

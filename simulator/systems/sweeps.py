@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.clock import SandboxClock
+from simulator.clock import shared_clock
 from simulator.jobs.registry import RunContext, periodic
-
-_clocks: dict[str, SandboxClock] = {}
 
 
 @periodic("ministry_results")
@@ -14,9 +12,7 @@ def sweep_ministry_results(ctx: RunContext) -> None:
     from simulator.systems import environment, judicial_record
     from simulator.systems.civil_status import store as civil_status
 
-    path = ctx.settings["db"]
-    clock = _clocks.get(path) or _clocks.setdefault(path, SandboxClock(path))
-    now = clock.timestamp()
+    now = shared_clock(ctx.settings["db"]).timestamp()
     civil_status.sweep_ready(ctx.db, now)
     judicial_record.sweep_ready(ctx.db, now)
     environment.sweep_ready(ctx.db, now, ctx.settings["environment_median_minutes"])
