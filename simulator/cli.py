@@ -59,6 +59,8 @@ def serve(host, port, db_path, workers, seed, scenario) -> None:
     click.echo(f"National portal sandbox {__version__} on {base}  (database {values['db']})")
     click.echo(f"  API docs:      {base}/docs   (OpenAPI: {base}/openapi.json)")
     click.echo(f"  Portal:        POST {base}/dvcqg/api/auth, then POST {base}/dvcqg/api/service")
+    click.echo(f"  Gateway:       POST {base}/ngsp/token, then {base}/ngsp/{{system}}/...")
+    click.echo(f"  Dashboard:     {base}/dashboard   (paste the admin token below)")
     click.echo("  Credentials:   python -m simulator credentials")
     note = " (generated; set SANDBOX_ADMIN_TOKEN to fix it)" if generated else ""
     click.echo(f"  Admin token:   {values['admin_token']}{note}")
