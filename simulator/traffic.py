@@ -44,7 +44,8 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
                 client = f"H{username[-2:]}" if isinstance(username, str) and username[-2:].isdigit() else None
                 return RequestInfo("portal", "auth", method, client, path)
             service = body.get("service")
-            operation = service if service in SERVICE_SCHEMAS else ("unknown" if service else None)
+            # Any JSON may arrive: only a string can name a service (a list here was a classifier crash).
+            operation = service if isinstance(service, str) and service in SERVICE_SCHEMAS else ("unknown" if service else None)
             madonvi = body.get("madonvi")
             province = province_of_agency(madonvi) if isinstance(madonvi, str) else None
             return RequestInfo("portal", operation, method, f"H{province}" if province else None, path)

@@ -62,3 +62,31 @@ def test_admin_rule_and_gateway_right_errors_are_documented(client):
     for method in ("get", "put", "delete"):
         assert "401" in paths["/sandbox/rules/{rule_id}"][method]["responses"]
     assert "404" in paths["/sandbox/gateway/rights/{province}"]["put"]["responses"]
+
+
+def test_an_empty_required_id_is_refused_at_submission_not_stored_to_crash_later(client):
+    from tests.hardening.callers import gateway_token_for
+
+    headers = {"Authorization": f"Bearer {gateway_token_for(client, '56')}"}
+    marriage = {
+        "maHoSo": "000.00.01.H56-261126-0009",
+        "chongSoDinhDanh": "",
+        "chongHoTen": "A",
+        "voSoDinhDanh": "",
+        "voHoTen": "B",
+        "nycHoTen": "C",
+        "nycSoDinhDanh": "001088000004",
+    }
+    reply = client.post("/civil-status/marriages", json=marriage, headers=headers)
+    assert reply.status_code == 400 and "chongSoDinhDanh" in reply.get_data(as_text=True)
+    assert client.get("/civil-status/dossiers", headers=headers).status_code == 200
+
+
+def test_a_portal_body_whose_service_is_not_a_string_is_classified_not_crashed(app):
+    from werkzeug.test import EnvironBuilder
+
+    from simulator.traffic import make_classifier
+
+    classify = make_classifier(app.config["SANDBOX"]["db"], app.config["SANDBOX"]["max_body_bytes"])
+    environ = EnvironBuilder(path="/dvcqg/api/service", method="POST", json={"service": ["TraCuuHoSo"]}).get_environ()
+    assert classify(environ).operation == "unknown"

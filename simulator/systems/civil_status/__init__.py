@@ -54,6 +54,9 @@ _ID_FIELDS = {
     "KH": {"chongSoDinhDanh": MALE, "voSoDinhDanh": FEMALE, "nycSoDinhDanh": None},
     "XNHN": {"nxnSoDinhDanh": None, "nycSoDinhDanh": None},
 }
+# IDs a dossier may leave empty; every other one must be valid (an empty required ID used to be
+# stored and then crash the result sweep and every read of the dossier).
+_OPTIONAL_IDS = frozenset({"chaSoDinhDanh", "nxnSoDinhDanh"})
 _ROLES = {"me": "người mẹ", "cha": "người cha", "chong": "người chồng", "vo": "người vợ"}
 
 
@@ -61,7 +64,7 @@ def _check_ids(module: str, data: dict) -> None:
     """Each ID valid by the rules and of the right sex (the mother must be female...)."""
     for name, sex in _ID_FIELDS[module].items():
         value = data.get(name)
-        if not value:
+        if not value and (name in _OPTIONAL_IDS or name not in data):
             continue
         try:
             parts = check_citizen_id(value)
