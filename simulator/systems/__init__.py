@@ -26,6 +26,9 @@ SYSTEM_MODULES: list[str] = [
     "simulator.systems.social_insurance",
     "simulator.systems.business_registration",
     "simulator.systems.civil_status",
+    "simulator.systems.judicial_record",
+    "simulator.systems.environment",
+    "simulator.systems.payment.routes",
 ]
 
 
@@ -33,8 +36,4 @@ def register_blueprints(api) -> None:
     """Register every system's blueprint on the flask-smorest Api (before gateway collection)."""
     for name in SYSTEM_MODULES:
         api.register_blueprint(importlib.import_module(name).blp)
-    # Judicial record, environment and payment register their prefix and error format here.
-    from simulator.systems.mount_b import mount_systems_b
-
-    mount_systems_b(api)
     from simulator.systems import sweeps  # noqa: F401 - registers the runner's periodic sweep

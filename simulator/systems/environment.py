@@ -24,9 +24,10 @@ from flask_smorest import Blueprint, abort
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from simulator.app_context import db, settings
-from simulator.gateway.registry import gateway_service
+from simulator.gateway.registry import gateway_service, register_system
 from simulator.provinces import province as province_by_code
 from simulator.systems import notify, people
+from simulator.systems.errors import register_error_format
 from simulator.systems.helpers import (
     ddmmyyyy,
     document_errors,
@@ -65,6 +66,11 @@ blp = Blueprint(
 def error_body(status: int, message: str) -> dict:
     """The environment system's error format."""
     return {"success": False, "errorCode": str(status), "errorMessage": message}
+
+
+# Mounted like every system: its prefix on the gateway, its error format for errors and faults.
+register_system("environment", PREFIX)
+register_error_format("environment", PREFIX, error_body)
 
 
 def create_tables(database: sqlite_utils.Database) -> None:

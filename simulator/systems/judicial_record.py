@@ -25,9 +25,10 @@ from flask_smorest import Blueprint, abort
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from simulator.app_context import db, settings
-from simulator.gateway.registry import gateway_service
+from simulator.gateway.registry import gateway_service, register_system
 from simulator.identity import persona_outcome
 from simulator.systems import notify, people
+from simulator.systems.errors import register_error_format
 from simulator.systems.helpers import (
     citizen_id_validator,
     dd_mm_yyyy_validator,
@@ -61,6 +62,11 @@ blp = Blueprint(
 def error_body(status: int, message: str) -> dict:
     """The judicial record system's error format."""
     return {"statusCode": "01", "errorDetail": message}
+
+
+# Mounted like every system: its prefix on the gateway, its error format for errors and faults.
+register_system("judicial_record", PREFIX)
+register_error_format("judicial_record", PREFIX, error_body)
 
 
 def create_tables(database: sqlite_utils.Database) -> None:

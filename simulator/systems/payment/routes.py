@@ -18,8 +18,9 @@ from flask_smorest import Blueprint
 from simulator import rotation
 from simulator.app_context import db, settings
 from simulator.catalogue.agencies import province_of_agency
-from simulator.gateway.registry import gateway_service
+from simulator.gateway.registry import gateway_service, register_system
 from simulator.systems import notify
+from simulator.systems.errors import register_error_format
 from simulator.systems.helpers import document_errors, portal_time, sim_now
 from simulator.systems.payment import receipt_pdf, signing, store
 from simulator.systems.payment.schemas import (
@@ -50,6 +51,11 @@ blp = Blueprint(
 def error_body(status: int, message: str) -> dict:
     """The payment platform's error format."""
     return {"MaLoi": _CODES.get(status, "99"), "MoTaLoi": message}
+
+
+# Mounted like every system: its prefix on the gateway, its error format for errors and faults.
+register_system("payment", PREFIX)
+register_error_format("payment", PREFIX, error_body)
 
 
 def _refuse(status: int, code: str, message: str) -> Response:
