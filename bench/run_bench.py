@@ -97,11 +97,15 @@ class PeakMemory(threading.Thread):
             time.sleep(0.2)
 
 
-def wrk(url: str, connections: int, duration: int, script: Path | None, timeout: int, threads: int = 2) -> dict:
+def wrk(url: str, connections: int, duration: int, script: Path | None, timeout: int, threads: int = 2,
+        extra: list[str] | None = None) -> dict:
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", f"{timeout}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=duration + 120).stdout
+    cmd.append(url)
+    if extra:
+        cmd += ["--", *extra]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 120).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = {m.group(1): _ms(m.group(2)) for m in re.finditer(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -121,20 +125,28 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def lookup_script(token: str, path: Path, count: int = 2000) -> Path:
-    """A wrk Lua script POSTing lookups of `count` distinct valid citizen IDs in turn."""
+def valid_ids(count: int, offset: int = 0) -> list[str]:
+    """`count` distinct valid IDs that have a citizen record, from a fixed walk over the ID space."""
     from simulator.identity import Population
 
     pop = Population(SEED)
-    ids, n = [], 0
+    ids, seen, n = [], set(), offset
     while len(ids) < count:
         candidate = f"0{(n % 90) + 1:02d}{n % 2}{(n * 7) % 100:02d}{(n * 7919) % 10**6:06d}"
         n += 1
+        if candidate in seen:
+            continue
+        seen.add(candidate)
         try:
             if pop.citizen(candidate) is not None:
                 ids.append(candidate)
         except Exception:  # invalid by the rules: skip
             continue
+    return ids
+
+
+def lookup_script(token: str, path: Path, ids: list[str]) -> Path:
+    """A wrk Lua script POSTing lookups of the given citizen IDs in turn."""
     lua = [
         'wrk.method = "POST"',
         'wrk.headers["Content-Type"] = "application/json"',
@@ -144,23 +156,31 @@ def lookup_script(token: str, path: Path, count: int = 2000) -> Path:
         "request = function()",
         "  n = n + 1",
         "  local id = ids[(n % #ids) + 1]",
-        '  return wrk.format(nil, nil, nil, \'{"MaYeuCau":"BENCH-\' .. n .. \'","MaDVC":"000.00.00.H56",'
-        '"MaTichHop":"bench","MaCanBo":"bench","SoDinhDanh":"\' .. id .. \'"}\')',
+        '  return wrk.format(nil, nil, nil, \'{"MaYeuCau":"BENCH-\' .. n .. \'","MaDVC":"000.00.00.H56",\'',
+        '    .. \'"MaTichHop":"bench","MaCanBo":"bench","SoDinhDanh":"\' .. id .. \'"}\')',
         "end",
     ]
     path.write_text("\n".join(lua), encoding="utf-8")
     return path
 
 
-def portal_script(base: str, path: Path) -> Path:
-    """A wrk Lua script calling the portal's TraCuuHoSo (the cheapest simulated operation) with a session."""
+def bare_post_script(token: str, path: Path, sample_id: str) -> Path:
+    """The lookup's request, byte for byte in shape (POST, same headers, same body), for the bare endpoint."""
+    body = json.dumps({"MaYeuCau": "BENCH-1", "MaDVC": "000.00.00.H56", "MaTichHop": "bench", "MaCanBo": "bench",
+                       "SoDinhDanh": sample_id}, separators=(",", ":"))
+    path.write_text("\n".join(['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"',
+                               f'wrk.headers["Authorization"] = "Bearer {token}"', f"wrk.body = '{body}'"]),
+                    encoding="utf-8")
+    return path
+
+
+def portal_prelude(base: str) -> str:
+    """wrk Lua lines calling the portal's TraCuuHoSo (the cheapest simulated operation) with a session."""
     c = by_province(SEED, "56")
     session = requests.post(base + "/dvcqg/api/auth", json={"username": c.username, "password": c.password}, timeout=10).json()
     body = json.dumps({"session": session["session"], "madonvi": c.madonvi, "service": "TraCuuHoSo",
                        "mahoso": "000.00.01.H56-261126-0001"})
-    path.write_text("\n".join(['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"',
-                               f"wrk.body = '{body}'"]), encoding="utf-8")
-    return path
+    return "\n".join(['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"', f"wrk.body = '{body}'"])
 
 
 def gateway_token(base: str) -> str:
@@ -182,19 +202,34 @@ def served_requests(db_path: Path, system: str) -> float:
     return float(row[0])
 
 
-def delay_run(base: str, db_path: Path, script: Path, pid: int, delay_s: float, connections: int, duration: int) -> dict:
+def steady_latency(out: str) -> dict:
+    """The STEADY-LATENCY line bench/latency.lua prints: n and percentiles in ms."""
+    match = re.search(r"STEADY-LATENCY n=(\d+) (.*)", out)
+    if not match:
+        return {}
+    marks = dict(re.findall(r"p([\d.]+)=(\d+)", match.group(2)))
+    return {"n": int(match.group(1)), **{f"p{k}": float(v) for k, v in marks.items()}}
+
+
+def delay_run(base: str, db_path: Path, prelude: str, work: Path, pid: int, delay_s: float, connections: int,
+              duration: int, threads: int = 2) -> dict:
     rule = {"id": "bench-delay", "match": {"system": "portal", "operation": "TraCuuHoSo"},
             "effects": [{"latency": {"dist": "fixed", "seconds": delay_s}}]}
     admin = {"Authorization": f"Bearer {ADMIN}"}
     requests.put(base + "/sandbox/rules/bench-delay", json=rule, headers=admin, timeout=30).raise_for_status()
     time.sleep(1.2)
+    script = work / f"delay-{connections}.lua"
+    script.write_text(prelude + "\n" + (ROOT / "bench" / "latency.lua").read_text(encoding="utf-8"), encoding="utf-8")
+    ramp = delay_s  # first requests spread over one delay period
+    warm = ramp + delay_s * 2 + 2  # every connection has completed at least one delayed request since its ramp
     memory = PeakMemory(pid)
     memory.start()
     result: dict = {}
+    extra = [str(warm), str(ramp), str(-(-connections // threads))]
     runner = threading.Thread(target=lambda: result.update(wrk(base + "/dvcqg/api/service", connections, duration, script,
-                                                                timeout=int(delay_s * 3 + 5))))
+                                                                timeout=int(delay_s * 3 + 5), threads=threads,
+                                                                extra=extra)))
     runner.start()
-    warm = delay_s * 2 + 3  # every connection has completed at least one delayed request
     time.sleep(warm)
     c1, t1 = served_requests(db_path, "portal"), time.monotonic()
     time.sleep(max(1.0, duration - warm - delay_s - 2))
@@ -205,21 +240,37 @@ def delay_run(base: str, db_path: Path, script: Path, pid: int, delay_s: float, 
     requests.delete(base + "/sandbox/rules/bench-delay", headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)
     steady = (c2 - c1) / (t2 - t1)
     bound = connections / delay_s
+    lat = steady_latency(result.get("raw", ""))
     return {**{k: v for k, v in result.items() if k != "raw"}, "steady_rps": steady, "bound_rps": bound,
-            "share_of_bound": steady / bound, "p99_over_delay_ms": (result["p99_ms"] or 0) - delay_s * 1000,
-            "peak_rss_mb": memory.peak, "delay_s": delay_s, "connections": connections}
+            "share_of_bound": steady / bound, "steady_latency": lat,
+            "p99_over_delay_ms": lat.get("p99", float("nan")) - delay_s * 1000,
+            "wrk_p99_over_delay_ms": (result["p99_ms"] or 0) - delay_s * 1000,
+            "peak_rss_mb": memory.peak, "delay_s": delay_s, "connections": connections, "ramp_s": ramp,
+            "warm_s": warm}
+
+
+def throughput_rounds(targets: dict[str, tuple[str, Path | None]], rounds: int, duration: int) -> dict:
+    """Run every target once per round, interleaved, so each round compares them under the same noise."""
+    runs: dict[str, list[dict]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (url, script) in targets.items():
+            runs[name].append(wrk(url, 64, duration, script, 10))
+    return runs
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--duration", type=int, default=15, help="seconds per throughput run")
-    parser.add_argument("--quick", action="store_true", help="smaller delay runs (CI smoke): 1 s x 200, 2 s x 1000")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per throughput run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the throughput runs")
+    parser.add_argument("--quick", action="store_true", help="one short round, smaller delay runs (smoke test)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: run `make bench` (it installs Debian's wrk) or apt-get install wrk", file=sys.stderr)
         return 2
+    if args.quick:
+        args.rounds, args.duration = 1, 4
     work = Path(tempfile.mkdtemp(prefix="sandbox-bench-"))
     sandbox_port, bare_port = free_port(), free_port()
     env = {**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN, "SANDBOX_SEED": str(SEED), "SANDBOX_WORKER_CONNECTIONS": "12000"}
@@ -228,21 +279,32 @@ def main() -> int:
                      "--db", str(work / "bench.db")], env, work / "sandbox.log")
     bare = start([python, "-m", "gunicorn", "-k", "gevent", "-w", str(args.workers), "--worker-connections", "12000",
                   "--no-control-socket", "-b", f"127.0.0.1:{bare_port}", "bench.bare_app:app"], env, work / "bare.log")
-    results: dict = {}
+    results: dict = {"workers": args.workers, "rounds": args.rounds, "duration": args.duration,
+                     "cache_size": int(os.environ.get("SANDBOX_IDENTITY_CACHE_SIZE", "10000"))}
     try:
         base = f"http://127.0.0.1:{sandbox_port}"
+        bare_url = f"http://127.0.0.1:{bare_port}/json"
         wait_up(base + "/healthz")
-        wait_up(f"http://127.0.0.1:{bare_port}/json")
+        wait_up(bare_url)
         token = gateway_token(base)
-        script = lookup_script(token, work / "lookup.lua")
-        wrk(base + "/population/lookup", 32, 3, script, 10)  # warm-up
-        results["bare"] = wrk(f"http://127.0.0.1:{bare_port}/json", 64, args.duration, None, 10)
-        results["lookup"] = wrk(base + "/population/lookup", 64, args.duration, script, 10)
-        results["lookup"]["ratio_to_bare"] = results["lookup"]["rps"] / results["bare"]["rps"]
+        warm_ids = valid_ids(2000)
+        cold_ids = valid_ids(4000 if args.quick else results["cache_size"] * 3, offset=10**6)
+        results["cold_ids"] = len(cold_ids)
+        lookup = base + "/population/lookup"
+        portal = work / "portal.lua"
+        portal.write_text(portal_prelude(base), encoding="utf-8")
+        targets = {
+            "bare_get": (bare_url, None),
+            "bare_post": (bare_url, bare_post_script(token, work / "bare.lua", warm_ids[0])),
+            "lookup": (lookup, lookup_script(token, work / "lookup.lua", warm_ids)),
+            "lookup_cold": (lookup, lookup_script(token, work / "lookup-cold.lua", cold_ids)),
+            "portal": (base + "/dvcqg/api/service", portal),
+        }
+        wrk(lookup, 32, 3, targets["lookup"][1], 10)  # warm-up: worker caches, SQLite pages
+        results["throughput"] = throughput_rounds(targets, args.rounds, args.duration)
         runs = [(1.0, 200, 20), (2.0, 1000, 25)] if args.quick else [(1.0, 1000, 30), (5.0, 10000, 60)]
-        portal = portal_script(base, work / "portal.lua")
-        results["portal"] = wrk(base + "/dvcqg/api/service", 64, args.duration, portal, 10)
-        results["delays"] = [delay_run(base, work / "bench.db", portal, sandbox.pid, d, c, t) for d, c, t in runs]
+        prelude = portal_prelude(base)
+        results["delays"] = [delay_run(base, work / "bench.db", prelude, work, sandbox.pid, d, c, t) for d, c, t in runs]
     finally:
         stop(sandbox)
         stop(bare)
@@ -252,51 +314,100 @@ def main() -> int:
         Path(args.out).write_text(report, encoding="utf-8")
         print(f"written to {args.out}")
     (work / "results.json").write_text(json.dumps(results, default=str, indent=2))
+    print(f"raw results: {work / 'results.json'}")
     return 0
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _mark(ok: bool) -> str:
+    return "**met**" if ok else "**missed**"
+
+
 def render(results: dict, args) -> str:
+    """docs/benchmarks.md: machine, method, figures and whether each target is met."""
     cpu = platform.processor() or platform.machine()
     try:
         model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         model = cpu
+    runs = results["throughput"]
+    rounds = len(runs["lookup"])
+    ratio = {name: [runs[name][i]["rps"] / runs["bare_post"][i]["rps"] for i in range(rounds)]
+             for name in ("lookup", "lookup_cold", "portal", "bare_get")}
+    ratio_get = [runs["lookup"][i]["rps"] / runs["bare_get"][i]["rps"] for i in range(rounds)]
     lines = [
         "# Benchmarks",
         "",
         f"Measured {dt.date.today().isoformat()} by `make bench` (bench/run_bench.py) on {os.cpu_count()} cores ({model}), "
-        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, {args.workers} gunicorn gevent "
-        "workers, load from wrk on the same machine (loopback). The machine is shared and noisy: compare ratios within "
-        "one run, not absolute figures across runs.",
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, {results['workers']} gunicorn "
+        "gevent workers for both servers, load from wrk on the same machine (loopback). The machine is shared and noisy: "
+        "compare figures within one run, not across runs.",
         "",
         "## Citizen lookup vs a bare Flask endpoint",
         "",
-        "| endpoint | req/s | p50 ms | p99 ms | errors |",
-        "|---|---|---|---|---|",
+        f"{rounds} interleaved rounds of {results['duration']} s per endpoint, 64 connections, journal and fault engine on "
+        "(no rule). The bare endpoint (bench/bare_app.py) is served by the same gunicorn setup and gets the lookup's own "
+        "request (POST, same headers, same JSON body), which it parses and answers with a small JSON object; its GET "
+        "variant (no body) is shown too. *Lookup* cycles over 2,000 citizens (they fit the per-worker identity cache, "
+        f"`SANDBOX_IDENTITY_CACHE_SIZE` = {results['cache_size']:,}); *lookup, cold* cycles over "
+        f"{results['cold_ids']:,} citizens, so every lookup derives its citizen again.",
+        "",
+        "| round | bare POST req/s | bare GET req/s | lookup req/s | lookup, cold req/s | portal TraCuuHoSo req/s "
+        "| lookup / bare POST | lookup / bare GET |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for name, label in (("bare", "bare Flask JSON (GET /json)"), ("lookup", "POST /population/lookup (journal + faults on)"),
-                        ("portal", "portal TraCuuHoSo (journal + faults on)")):
-        r = results[name]
-        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['socket_errors'] + r['non_2xx']} |")
-    lines += ["", f"Lookup reaches **{results['lookup']['ratio_to_bare']:.0%}** of the bare endpoint (target ≥ 50 %).", "",
-              "## Injected delay vs Little's law", "",
-              "Measured on the portal's `TraCuuHoSo` (session check, one indexed read, journal and fault engine on): the "
-              "bound at 10,000 connections and 5 s is 2,000 req/s, above what two cores serve for a full citizen lookup, "
-              "so the cheapest simulated operation isolates what is measured here, the cost of holding delayed requests.",
-              "",
-              "| delay | connections | bound req/s | steady req/s | share of bound | wrk req/s | p99 ms "
-              "| p99 − delay ms | socket errors | non-2xx | peak server RSS MB |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for i in range(rounds):
+        lines.append(f"| {i + 1} | {runs['bare_post'][i]['rps']:.0f} | {runs['bare_get'][i]['rps']:.0f} "
+                     f"| {runs['lookup'][i]['rps']:.0f} | {runs['lookup_cold'][i]['rps']:.0f} | {runs['portal'][i]['rps']:.0f} "
+                     f"| {ratio['lookup'][i]:.0%} | {ratio_get[i]:.0%} |")
+    errors = sum(r["socket_errors"] + r["non_2xx"] for name in runs for r in runs[name] if name != "bare_get")
+    median = _median(ratio["lookup"])
+    lines += [
+        "",
+        f"Median over the rounds: lookup **{median:.0%}** of the bare endpoint given the same request "
+        f"({_median(ratio_get):.0%} of its body-less GET); lookup, cold {_median(ratio['lookup_cold']):.0%}; "
+        f"portal TraCuuHoSo {_median(ratio['portal']):.0%}. Target ≥ 50 %: {_mark(median >= 0.5)}. "
+        f"Socket errors and non-2xx answers over all runs: {errors}.",
+        "",
+        "## Injected delay vs Little's law",
+        "",
+        "A fixed latency rule on the portal's `TraCuuHoSo` (session check, one indexed read, journal and fault engine "
+        "on). Each connection's first request waits a random 0..delay s (the ramp), so the connections are spread "
+        "over one delay period, as a load generator's ramp-up does; requests sent before the warm-up ends are not "
+        "counted. *Steady req/s* comes from the sandbox's own counters (SQLite) between two instants after the "
+        "warm-up; latencies are measured by bench/latency.lua per request (send time by X-Request-ID, monotonic "
+        "clock) over the same steady state. wrk's own p99 over the whole run (ramp included) is shown for reference; "
+        "its latency statistics are not used for the targets because on this machine they contradict Little's law "
+        "(see bench/latency.lua).",
+        "",
+        "| delay | connections | bound req/s | steady req/s | share of bound | steady p50 ms | steady p99 ms "
+        "| p99 − delay ms | steady max ms | wrk whole-run p99 ms | socket errors | non-2xx | peak server RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results["delays"]:
+        lat = r["steady_latency"]
         lines.append(
             f"| {r['delay_s']:.0f} s | {r['connections']} | {r['bound_rps']:.0f} | {r['steady_rps']:.0f} "
-            f"| {r['share_of_bound']:.1%} | "
-            f"{r['rps']:.0f} | {r['p99_ms']:.0f} | {r['p99_over_delay_ms']:.0f} | {r['socket_errors']} | "
-            f"{r['non_2xx']} | {r['peak_rss_mb']:.0f} |"
+            f"| {r['share_of_bound']:.1%} | {lat.get('p50', float('nan')):.0f} | {lat.get('p99', float('nan')):.0f} "
+            f"| {r['p99_over_delay_ms']:.0f} | {lat.get('p100', float('nan')):.0f} | {r['p99_ms'] or 0:.0f} "
+            f"| {r['socket_errors']} | {r['non_2xx']} | {r['peak_rss_mb']:.0f} |"
         )
-    lines += ["", "Targets: ≥ 95 % of the bound, p99 within 100 ms of the delay, no socket errors, server memory < 500 MB.",
-              "Steady req/s comes from the sandbox's own counters between two instants after warm-up; wrk's average "
-              "includes the first delay, during which nothing can complete.", ""]
+    checks = []
+    for r in results["delays"]:
+        ok = (r["share_of_bound"] >= 0.95 and r["p99_over_delay_ms"] <= 100 and r["socket_errors"] == 0
+              and r["peak_rss_mb"] < 500)
+        checks.append(f"{r['delay_s']:.0f} s × {r['connections']:,}: {_mark(ok)}")
+    lines += [
+        "",
+        "Targets: ≥ 95 % of the bound, p99 within 100 ms of the delay, no socket errors, server memory < 500 MB — "
+        + "; ".join(checks) + ".",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -78,6 +78,14 @@ _setting("page_size_max", int, 500, "Largest page size the REST dossier listing 
 # --- systems ------------------------------------------------------------------------
 _setting("missing_share", float, 0.02, "Share of valid citizen IDs with no record in the population.", 0.0, 1.0)
 _setting(
+    "identity_cache_size",
+    int,
+    10_000,
+    "Derived citizen records each worker keeps in memory (LRU, about 1.7 KB each; 0 turns it off).",
+    0,
+    1_000_000,
+)
+_setting(
     "civil_status_median_minutes",
     float,
     240.0,

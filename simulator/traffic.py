@@ -17,6 +17,7 @@ from simulator.catalogue import province_of_agency
 from simulator.db import database
 from simulator.faults import RequestInfo
 from simulator.faults.wsgi_body import json_body
+from simulator.gateway import tokens
 from simulator.gateway.registry import SYSTEM_PREFIXES
 from simulator.portal.schemas import SERVICE_SCHEMAS
 
@@ -28,9 +29,9 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
         scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        row = (
-            database(db_path).execute("SELECT province FROM gateway_tokens WHERE token = ?", [token.strip()]).fetchone()
-        )
+        # An expired token still names its province: rules written for a client apply to its 401s too.
+        tokens.province_for(database(db_path), token.strip(), environ)
+        row = environ[tokens.ENVIRON_KEY][1]
         return f"H{row[0]}" if row else None
 
     def classify(environ: dict) -> RequestInfo | None:

@@ -25,13 +25,14 @@ response to carry headers; the journal records them with status 0.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import re
 import socket
 import struct
 import time
-import uuid
 from collections.abc import Callable, Iterable
 
 import gevent
@@ -42,6 +43,29 @@ from simulator.faults.formats import JSON, format_error
 log = logging.getLogger(__name__)
 REQUEST_ID_RE = re.compile(r"^[\w.:@/+=-]{1,128}$")
 MAINTENANCE_MESSAGE = "Hệ thống đang bảo trì, vui lòng thử lại sau"
+
+
+def _new_id_source() -> tuple[str, Iterable[int]]:
+    return os.urandom(8).hex(), itertools.count(1)
+
+
+# Generated request ids are 32 hex digits: a random per-process prefix and a counter (unique without
+# a system call per request; uuid4 reads the kernel's random source every time). Re-drawn in every
+# forked worker so two workers never share a prefix.
+_id_prefix, _id_counter = _new_id_source()
+
+
+def _reseed_ids() -> None:
+    global _id_prefix, _id_counter
+    _id_prefix, _id_counter = _new_id_source()
+
+
+os.register_at_fork(after_in_child=_reseed_ids)
+
+
+def new_request_id() -> str:
+    """A fresh request id: 32 lowercase hex digits, unique across workers and restarts."""
+    return f"{_id_prefix}{next(_id_counter):016x}"
 
 
 class ConnectionDropped(StopIteration):
@@ -101,7 +125,7 @@ class FaultMiddleware:
         started = time.monotonic()
         request_id = environ.get("HTTP_X_REQUEST_ID", "")
         if not REQUEST_ID_RE.match(request_id):
-            request_id = uuid.uuid4().hex
+            request_id = new_request_id()
         environ["sandbox.request_id"] = request_id
         try:
             info = self.classify(environ)

@@ -44,13 +44,21 @@ def default_rights() -> dict:
     return json.loads(RIGHTS_FILE.read_text(encoding="utf-8"))
 
 
-def is_allowed(db: sqlite_utils.Database, province: str, service: str) -> bool:
-    """Whether a province may call a service: an admin override first, then the data defaults."""
-    row = db.execute(
-        "SELECT allowed FROM gateway_rights WHERE province = ? AND service = ?", [province, service]
-    ).fetchone()
-    if row is not None:
-        return bool(row[0])
+def is_allowed(db: sqlite_utils.Database, province: str, service: str, overrides: dict[str, bool] | None = None) -> bool:
+    """Whether a province may call a service: an admin override first, then the data defaults.
+
+    `overrides` are the province's admin overrides when already read (with its token); else they are
+    read here.
+    """
+    if overrides is not None:
+        if service in overrides:
+            return overrides[service]
+    else:
+        row = db.conn.execute(
+            "SELECT allowed FROM gateway_rights WHERE province = ? AND service = ?", [province, service]
+        ).fetchone()
+        if row is not None:
+            return bool(row[0])
     rights = default_rights()
     denied = rights.get("provinces", {}).get(province, {}).get("deny", [])
     if service in denied or service.split(".")[0] + ".*" in denied:
@@ -91,12 +99,13 @@ def gateway_service(service: str, description: str):
         def guarded(*args, **kwargs):
             from simulator.app_context import db
             from simulator.auth import bearer_token
-            from simulator.gateway.tokens import province_for
+            from simulator.gateway.tokens import province_for, rights_overrides
 
-            province, reason = province_for(db(), bearer_token())
+            token = bearer_token()
+            province, reason = province_for(db(), token, request.environ)
             if province is None:
                 return gateway_error(401, "invalid_token", reason)
-            if not is_allowed(db(), province, service):
+            if not is_allowed(db(), province, service, rights_overrides(request.environ, token)):
                 return gateway_error(403, "access_denied", f"province {province} has no access right to {service}")
             g.province = province
             g.gateway_service = service

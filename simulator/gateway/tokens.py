@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 
@@ -34,11 +35,43 @@ def issue(db: sqlite_utils.Database, province: str, ttl_seconds: int) -> str:
     return token
 
 
-def province_for(db: sqlite_utils.Database, token: str) -> tuple[str | None, str]:
-    """(province, "") for a live token, else (None, the OAuth2 error description)."""
+ENVIRON_KEY = "sandbox.gateway_token"
+# The token's province and expiry, and that province's admin overrides of access rights as a JSON
+# object {service: 0|1} (NULL when none): one statement for everything the gateway checks.
+_TOKEN_SQL = (
+    "SELECT t.province, t.expires_at, (SELECT json_group_object(r.service, r.allowed) FROM gateway_rights r"
+    " WHERE r.province = t.province) FROM gateway_tokens t WHERE t.token = ?"
+)
+
+
+def _row(db: sqlite_utils.Database, token: str, environ: dict | None) -> tuple | None:
+    memo = environ.get(ENVIRON_KEY) if environ is not None else None
+    if memo is not None and memo[0] == token:
+        return memo[1]
+    row = db.conn.execute(_TOKEN_SQL, [token]).fetchone()
+    if environ is not None:
+        environ[ENVIRON_KEY] = (token, row)
+    return row
+
+
+def rights_overrides(environ: dict, token: str) -> dict[str, bool] | None:
+    """The admin overrides of the token's province read with it this request, or None if not read."""
+    memo = environ.get(ENVIRON_KEY)
+    if memo is None or memo[0] != token or memo[1] is None:
+        return None
+    return {service: bool(allowed) for service, allowed in json.loads(memo[1][2] or "{}").items()}
+
+
+def province_for(db: sqlite_utils.Database, token: str, environ: dict | None = None) -> tuple[str | None, str]:
+    """(province, "") for a live token, else (None, the OAuth2 error description).
+
+    With the request's WSGI `environ`, the row read is kept there: the fault classifier (which
+    needs the caller's province before the app runs) and the gateway guard share one read, which
+    also brings the province's access-right overrides (see `rights_overrides`).
+    """
     if not token:
         return None, "missing bearer token: call POST /ngsp/token first"
-    row = db.execute("SELECT province, expires_at FROM gateway_tokens WHERE token = ?", [token]).fetchone()
+    row = _row(db, token, environ)
     if row is None:
         return None, "unknown bearer token"
     if row[1] < time.time():

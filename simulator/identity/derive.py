@@ -54,14 +54,27 @@ class DecimalFeistel:
     records can name each other (spouses, a BHXH code and its ID) without storing anything.
     """
 
+    # Round values are memoised for small halves (4 x 1000 ints for the spouse and representative
+    # permutations): a citizen's derivation walks several partner links, each four rounds.
+    MEMO_MAX_HALF = 1000
+
     def __init__(self, half: int, key: str, rounds: int = 4):
         self.half = half
         self.key = key
         self.rounds = rounds
+        self._memo: dict[tuple[int, int], int] | None = {} if half <= self.MEMO_MAX_HALF else None
 
     def _f(self, r: int, x: int) -> int:
+        memo = self._memo
+        if memo is not None:
+            value = memo.get((r, x))
+            if value is not None:
+                return value
         h = blake2b(f"{self.key}:{r}:{x}".encode(), digest_size=8).digest()
-        return int.from_bytes(h, "big") % self.half
+        value = int.from_bytes(h, "big") % self.half
+        if memo is not None:
+            memo[(r, x)] = value
+        return value
 
     def forward(self, x: int) -> int:
         """Map x to its image."""

@@ -31,6 +31,7 @@ Insurance (`insurance.py`) and enterprises (`enterprise.py`) are derived from th
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from simulator.identity import enterprise as enterprise_mod
 from simulator.identity import insurance as insurance_mod
@@ -65,10 +66,17 @@ def _death_probability(birth_year: int) -> float:
 class Population:
     """Every citizen, insurance participant and enterprise of one sandbox seed."""
 
-    def __init__(self, seed: int, missing_share: float = 0.02, today: date | None = None):
-        """`missing_share` of valid IDs have no record; `today` anchors ages and card validity."""
+    def __init__(self, seed: int, missing_share: float = 0.02, today: date | None = None, cache_size: int = 0):
+        """`missing_share` of valid IDs have no record; `today` anchors ages and card validity.
+
+        `cache_size` > 0 keeps that many derived citizens in an LRU: derivation is pure in
+        (seed, missing_share, today, ID), so a cached record is the record; servers use it because
+        connectors look the same people up again and again (0: derive every time).
+        """
         if not 0.0 <= missing_share <= 1.0:
             raise ValueError(f"missing_share must be within 0..1, got {missing_share}")
+        self.cache_size = cache_size
+        self._cached_citizen = lru_cache(maxsize=cache_size)(self._derive_citizen) if cache_size > 0 else None
         self.seed = seed
         self.missing_share = missing_share
         self.today = today or date.today()
@@ -162,15 +170,22 @@ class Population:
             return father, mother
         return None
 
-    def household_head_id(self, id12: str, p: CitizenIdParts) -> str:
-        """The ID of the head of this person's household (whose address the household shares)."""
-        spouse = self.spouse_id(id12, p)
+    def household_head_id(self, id12: str, p: CitizenIdParts, known: dict | None = None) -> str:
+        """The ID of the head of this person's household (whose address the household shares).
+
+        `known` may carry what the caller already derived for this person (`spouse`, `spouse_death`,
+        `parents`), so a citizen's derivation does not walk the same links twice.
+        """
+        known = known or {}
+        spouse = known["spouse"] if "spouse" in known else self.spouse_id(id12, p)
         if spouse is not None:
             if p.sex == MALE:
                 return id12
-            return spouse if self.death_date(spouse, parts_of(spouse).birth_year) is None else id12
+            death = known["spouse_death"] if "spouse_death" in known else self.death_date(
+                spouse, parts_of(spouse).birth_year)
+            return spouse if death is None else id12
         if self.today.year - p.birth_year < 30:
-            family = self.parents(id12, p)
+            family = known["parents"] if "parents" in known else self.parents(id12, p)
             if family is not None:
                 for parent in family:
                     if self.death_date(parent, parts_of(parent).birth_year) is None:
@@ -198,8 +213,13 @@ class Population:
     def citizen(self, id12: str) -> Citizen | None:
         """The citizen with this 12-digit ID, or None when not in the database.
 
-        Raises InvalidIdentifier for an ID that breaks the format rules.
+        Raises InvalidIdentifier for an ID that breaks the format rules (never cached).
         """
+        if self._cached_citizen is not None:
+            return self._cached_citizen(id12)
+        return self._derive_citizen(id12)
+
+    def _derive_citizen(self, id12: str) -> Citizen | None:
         p = self.parse(id12)
         if not self.exists(id12):
             return None
@@ -213,11 +233,12 @@ class Population:
         death = self.death_date(id12, p.birth_year)
         spouse = self.spouse_id(id12, p)
         marital = "single"
+        known: dict = {"spouse": spouse}
         if spouse is not None:
-            spouse_death = self.death_date(spouse, parts_of(spouse).birth_year)
+            spouse_death = known["spouse_death"] = self.death_date(spouse, parts_of(spouse).birth_year)
             marital = "widowed" if spouse_death and not death else "married"
-        family = self.parents(id12, p)
-        head = self.household_head_id(id12, p)
+        family = known["parents"] = self.parents(id12, p)
+        head = self.household_head_id(id12, p, known)
         permanent = self.address(head, successor_of(parts_of(head).province_code[1:]).code)
         current = permanent
         persona = persona_for(id12)

@@ -15,7 +15,7 @@ from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from simulator import clients, rotation
+from simulator import clients, rotation, schema_cache
 from simulator.app_context import db, settings
 from simulator.catalogue import province_of_agency
 from simulator.portal import sessions
@@ -143,7 +143,7 @@ def service():
     if province is None:
         return jsonify(reply("-2", reason))
     try:
-        loaded = schema_instance(schema).load(body)
+        loaded = schema_cache.load(schema_instance(schema), body)
     except ValidationError as err:
         return jsonify(reply("-1", f"{name}: " + "; ".join(flatten_errors(err.messages))))
     madonvi = loaded["madonvi"].strip()

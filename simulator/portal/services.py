@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from marshmallow import ValidationError
 
+from simulator import schema_cache
 from simulator.portal import store
 from simulator.portal.schemas import Dossier, ProgressEntry, flatten_errors
 from simulator.schema_cache import schema_instance
@@ -66,7 +67,7 @@ def _validate_entries(schema: type, entries: list, label: str) -> list[tuple[int
     out = []
     for index, raw in enumerate(entries):
         try:
-            out.append((index, schema_instance(schema).load(raw), ""))
+            out.append((index, schema_cache.load(schema_instance(schema), raw), ""))
         except ValidationError as err:
             code = raw.get("MaHoSo", "") if isinstance(raw, dict) else ""
             where = f"{label}[{index}]" + (f" ({code})" if code else "")

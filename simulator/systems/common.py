@@ -9,6 +9,7 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 
+from simulator import schema_cache
 from simulator.systems.errors import MinistryError
 
 YMD = r"^\d{8}$"
@@ -36,7 +37,7 @@ def parse_json_object(max_items: int = 200) -> dict:
 def load(schema: Schema, data: dict) -> dict:
     """Validate `data` with a marshmallow schema; MinistryError(400) naming each bad field."""
     try:
-        return schema.load(data)
+        return schema_cache.load(schema, data)
     except ValidationError as exc:
         from simulator.portal.schemas import flatten_errors
 

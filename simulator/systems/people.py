@@ -2,7 +2,8 @@
 
 Stable API (systems-b and later features call it; keep names and signatures):
 
-* `population(seed, missing_share) -> Population` — cached per (seed, missing_share, day).
+* `population(seed, missing_share, cache_size=0) -> Population` — cached per (seed, missing_share,
+  day, cache size).
 * `current_population() -> Population` — the one of the running app's settings.
 * `citizen_with_overlays(db, id12, pop=None) -> Citizen | None` — the citizen as every system
   must show it: the derived record (or a child registered through civil status), with stored
@@ -31,7 +32,8 @@ import sqlite_utils
 from simulator.identity import Population
 from simulator.identity.derive import rng
 from simulator.identity.kinship import compose_id
-from simulator.identity.overlays import apply_overlays, events_for
+from simulator.identity.overlays import TABLE as OVERLAYS
+from simulator.identity.overlays import apply_overlays
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, PersonName, Place, Relative
 from simulator.identity.rules import FEMALE
@@ -45,27 +47,46 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 @lru_cache(maxsize=8)
-def _population(seed: int, missing_share: float, today: date) -> Population:
-    return Population(seed, missing_share, today)
+def _population(seed: int, missing_share: float, today: date, cache_size: int) -> Population:
+    return Population(seed, missing_share, today, cache_size)
 
 
-def population(seed: int, missing_share: float) -> Population:
-    """The derived population for a seed (cached; rebuilt when the real date changes)."""
-    return _population(seed, float(missing_share), date.today())
+def population(seed: int, missing_share: float, cache_size: int = 0) -> Population:
+    """The derived population for a seed (cached; rebuilt when the real date changes).
+
+    `cache_size` derived citizens are kept in memory (the `identity_cache_size` setting).
+    """
+    return _population(seed, float(missing_share), date.today(), int(cache_size))
 
 
 def current_population() -> Population:
-    """The population of the running app's `seed` and `missing_share` settings."""
+    """The population of the running app's `seed`, `missing_share` and `identity_cache_size` settings."""
     from simulator.app_context import settings
 
     values = settings()
-    return population(values["seed"], values["missing_share"])
+    return population(values["seed"], values["missing_share"], values["identity_cache_size"])
 
 
 def registered_record(db: sqlite_utils.Database, id12: str) -> dict | None:
     """The stored registration of a citizen created through civil status, or None."""
     row = db.execute(f"SELECT record FROM {TABLE} WHERE id = ?", [id12]).fetchone()
     return json.loads(row[0]) if row else None
+
+
+def _stored(db: sqlite_utils.Database, id12: str) -> tuple[dict | None, list[dict]]:
+    """(registration or None, overlay events in recording order) for an ID, in one statement.
+
+    Every lookup in every system comes through here, so both tables are read in one statement
+    (one read snapshot: a birth registered between two reads cannot be half seen).
+    """
+    rows = db.conn.execute(
+        f"SELECT 0, 0, record, NULL FROM {TABLE} WHERE id = ?1"
+        f" UNION ALL SELECT 1, id, kind, payload FROM {OVERLAYS} WHERE subject_id = ?1 ORDER BY 1, 2",
+        [id12],
+    ).fetchall()
+    record = json.loads(rows[0][2]) if rows and rows[0][0] == 0 else None
+    events = [{"id": r[1], "kind": r[2], "payload": json.loads(r[3])} for r in rows if r[0] == 1]
+    return record, events
 
 
 def _place(d: dict) -> Place:
@@ -118,7 +139,7 @@ def citizen_with_overlays(
     """
     pop = pop or current_population()
     pop.parse(id12)
-    rec = registered_record(db, id12)
+    rec, events = _stored(db, id12)
     if rec is not None:
         # why: depth guard, a registered child's parents are looked up without their own parents
         citizen = _from_registration(db, pop, id12, rec) if _depth == 0 else _shallow(pop, id12, rec)
@@ -126,7 +147,7 @@ def citizen_with_overlays(
         citizen = pop.citizen(id12)
     if citizen is None:
         return None
-    return apply_overlays(citizen, events_for(db, id12))
+    return apply_overlays(citizen, events)
 
 
 def _shallow(pop: Population, id12: str, rec: dict) -> Citizen:

@@ -25,16 +25,30 @@ ET.register_namespace("env", SOAP12)
 ET.register_namespace("dc", NS)
 
 
+SOAP_MIMETYPES = ("text/xml", "application/soap+xml", "application/xml")
+
+
 def is_soap_request() -> bool:
     """Whether the request body is a SOAP envelope (by Content-Type)."""
-    return request.mimetype in ("text/xml", "application/soap+xml", "application/xml")
+    # The raw header, not request.mimetype: asked on every population call, and werkzeug parses
+    # the header's options each time.
+    content_type = request.environ.get("CONTENT_TYPE", "")
+    return content_type.partition(";")[0].strip().lower() in SOAP_MIMETYPES
 
 
 def wants_soap() -> bool:
     """Whether the reply should be SOAP: SOAP request, `?format=soap`, or an Accept asking for XML."""
-    if is_soap_request() or request.args.get("format") == "soap":
+    environ = request.environ
+    cached = environ.get("sandbox.wants_soap")
+    if cached is None:  # asked by the route and again by error handlers: decide once per request
+        environ["sandbox.wants_soap"] = cached = _wants_soap(environ)
+    return cached
+
+
+def _wants_soap(environ: dict) -> bool:
+    if is_soap_request() or "format=soap" in environ.get("QUERY_STRING", "") and request.args.get("format") == "soap":
         return True
-    accept = request.headers.get("Accept", "")
+    accept = environ.get("HTTP_ACCEPT", "")
     return "soap+xml" in accept or ("text/xml" in accept and "json" not in accept)
 
 

@@ -216,3 +216,21 @@ def test_lookup_memory_does_not_grow_with_distinct_ids(population):
     growth = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     assert growth < 200_000
+
+
+def test_the_identity_cache_returns_the_derived_record_and_stays_bounded(population):
+    cached = Population(seed=20250701, today=TODAY, cache_size=50)
+    ids = random_ids(300, seed=11)
+    for id12 in ids + ids[-20:] + ids[:20]:  # re-reads recent entries (hits) and evicted ones (derived again)
+        assert cached.citizen(id12) == population.citizen(id12)
+    info = cached._cached_citizen.cache_info()
+    assert info.currsize == 50 and info.hits >= 20
+
+
+def test_invalid_ids_are_refused_every_time_with_the_cache_on():
+    from simulator.identity.rules import InvalidIdentifier
+
+    cached = Population(seed=20250701, today=TODAY, cache_size=10)
+    for _ in range(2):
+        with pytest.raises(InvalidIdentifier):
+            cached.citizen("999000000000")
