@@ -45,6 +45,30 @@ def database(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+def off_loop(fn, *args):
+    """`fn(*args)` in a native thread when this process runs gevent, else directly.
+
+    A gevent worker serves every connection from one OS thread, and SQLite never yields: a write
+    that waits for another worker's write lock, or commits into a WAL checkpoint and its fsync,
+    would freeze every request of the worker meanwhile (tens of ms, seen as latency spikes
+    under load). In a native thread only the calling greenlet waits; sqlite3 releases the GIL.
+    The caller must not use the same connection from two threads at once (hold a lock around it).
+    """
+    if _gevent_patched():
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn, args)
+    return fn(*args)
+
+
+def _gevent_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return False
+    return monkey.is_module_patched("threading")
+
+
 def init_schema(db: sqlite_utils.Database) -> None:
     """Create every feature's tables and indexes if they do not exist yet."""
     for name in SCHEMA_MODULES:

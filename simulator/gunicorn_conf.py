@@ -33,9 +33,19 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Start this worker's job runner (a greenlet); only the one holding the lease works."""
+    """Freeze the loaded app for the garbage collector, then start this worker's job runner.
+
+    The app, its schemas and data tables (~76,000 objects) live as long as the worker: frozen,
+    they are no longer traversed by every full collection, which under 10,000 held connections
+    otherwise pauses the whole worker for 100-250 ms at a time. The job runner is a greenlet;
+    only the worker holding the lease works.
+    """
+    import gc
+
     from simulator.jobs.runner import start_in_worker
 
+    gc.collect()
+    gc.freeze()
     start_in_worker(worker.wsgi)
 
 

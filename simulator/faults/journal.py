@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from simulator.db import transaction
+from simulator.db import off_loop, transaction
 from simulator.faults import metrics
 from simulator.faults.connection import ProcessLocalDB
 
@@ -110,24 +110,31 @@ class Journal:
         self._buffer.append(entry)
 
     def flush(self) -> int:
-        """Write buffered entries now, in one transaction; return how many were written."""
+        """Write buffered entries now, in one transaction; return how many were written.
+
+        Under gevent the write runs in a native thread (`db.off_loop`): the worker keeps serving
+        while SQLite waits for the write lock or checkpoints the WAL.
+        """
         with self._lock:
             batch, self._buffer = self._buffer, []
             if not batch:
                 return 0
-            with transaction(self._writer()) as conn:
-                if self.enabled:
-                    conn.executemany(
-                        f"INSERT INTO request_journal ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                        [tuple(e.get(c) for c in COLUMNS) for e in batch],
-                    )
-                    self._since_trim += len(batch)
-                    if self._since_trim >= max(1, self.max_rows // 100):
-                        self._since_trim = 0
-                        conn.execute("DELETE FROM request_journal WHERE id <= "
-                                     "(SELECT max(id) FROM request_journal) - ?", [self.max_rows])
-                metrics.write_aggregates(conn, batch)
+            off_loop(self._write, batch)
             return len(batch)
+
+    def _write(self, batch: list[dict]) -> None:
+        with transaction(self._writer()) as conn:
+            if self.enabled:
+                conn.executemany(
+                    f"INSERT INTO request_journal ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                    [tuple(e.get(c) for c in COLUMNS) for e in batch],
+                )
+                self._since_trim += len(batch)
+                if self._since_trim >= max(1, self.max_rows // 100):
+                    self._since_trim = 0
+                    conn.execute("DELETE FROM request_journal WHERE id <= "
+                                 "(SELECT max(id) FROM request_journal) - ?", [self.max_rows])
+            metrics.write_aggregates(conn, batch)
 
     def query(self, system: str | None = None, operation: str | None = None, client: str | None = None,
               status: int | None = None, fault: str | None = None, since: Any = None, until: Any = None,

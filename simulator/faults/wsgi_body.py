@@ -12,6 +12,7 @@ import io
 import json
 from typing import Any
 
+JSON_KEY = "sandbox.json_body"
 BODY_KEY = "sandbox.body"
 
 
@@ -73,11 +74,19 @@ def read_body(environ: dict, max_bytes: int) -> bytes | None:
 
 
 def json_body(environ: dict, max_bytes: int) -> Any:
-    """The request body parsed as JSON, or None when absent, too big or not JSON."""
+    """The request body parsed as JSON, or None when absent, too big or not JSON.
+
+    Parsed once per request and kept in `environ[JSON_KEY]`, so the app can reuse the value
+    the classifier already parsed (treat it as read-only).
+    """
+    if JSON_KEY in environ:
+        return environ[JSON_KEY]
     data = read_body(environ, max_bytes)
-    if not data:
-        return None
-    try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return None
+    value = None
+    if data:
+        try:
+            value = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            value = None
+    environ[JSON_KEY] = value
+    return value

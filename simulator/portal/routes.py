@@ -18,6 +18,7 @@ from marshmallow import ValidationError
 from simulator import clients, rotation, schema_cache
 from simulator.app_context import db, settings
 from simulator.catalogue import province_of_agency
+from simulator.faults.wsgi_body import JSON_KEY
 from simulator.portal import sessions
 from simulator.portal.schemas import SERVICE_SCHEMAS, AuthRequest, flatten_errors
 from simulator.portal.services import ERROR_CODES, HANDLERS, Caller, reply
@@ -44,6 +45,9 @@ def read_json_body() -> dict:
     content_type = (request.mimetype or "").lower()
     if content_type not in ("application/json", "text/json", "text/plain", ""):
         raise PortalInputError(415, "-1", f"Content-Type {request.mimetype!r} không được hỗ trợ; dùng application/json")
+    parsed = request.environ.get(JSON_KEY)
+    if isinstance(parsed, dict):  # the fault classifier parsed this very body already
+        return parsed
     raw = request.get_data(cache=True)
     if not raw.strip():
         raise PortalInputError(400, "-1", "Thân yêu cầu rỗng; cần một đối tượng JSON (empty body)")
