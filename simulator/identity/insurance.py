@@ -2,7 +2,8 @@
 
 A participant is found by 12-digit ID or by 10-digit BHXH code; the two are a bijection
 (`kinship.Structure.bhxh_of` / `id_of_bhxh`). IDs outside the insurable space, and the
-`no_insurance` persona, have no record. Cards are annual (1 January to 31 December of `today`'s
+`no_insurance` persona, have no record. A child registered through civil status is insured
+from its registration (under 6: group TE, benefit level 1, from the birth date). Cards are annual (1 January to 31 December of `today`'s
 year); the `expired_health_card` persona's card ended on 31 December of the previous year; a
 deceased person's card ends on the death date.
 """
@@ -58,8 +59,17 @@ def _resolve(population: Population, identifier: str) -> tuple[str, str] | None:
     )
 
 
-def derive_insurance(population: Population, identifier: str) -> InsuranceRecord | None:
-    """The insurance record for a citizen ID or BHXH code, or None (see the module docstring)."""
+def resolve_holder(population: Population, identifier: str) -> tuple[str, str] | None:
+    """(citizen ID, BHXH code) for a 12-digit ID or a 10-digit code, or None when no code is issued."""
+    return _resolve(population, identifier)
+
+
+def derive_insurance(population: Population, identifier: str, citizen=None) -> InsuranceRecord | None:
+    """The insurance record for a citizen ID or BHXH code, or None (see the module docstring).
+
+    `citizen` is the person when the caller already has them and the derived population does not
+    (a child registered through civil status); it must be the person `identifier` resolves to.
+    """
     resolved = _resolve(population, identifier)
     if resolved is None:
         return None
@@ -67,7 +77,10 @@ def derive_insurance(population: Population, identifier: str) -> InsuranceRecord
     persona = persona_for(id12)
     if persona is not None and persona.outcome == "no_insurance":
         return None
-    citizen = population.citizen(id12)
+    if citizen is None:
+        citizen = population.citizen(id12)
+    elif citizen.id != id12:
+        raise ValueError(f"citizen {citizen.id} is not the holder of {identifier}")
     if citizen is None:
         return None
     today = population.today

@@ -277,9 +277,17 @@ class Population:
             death_date=death,
         )
 
-    def insurance(self, identifier: str) -> InsuranceRecord | None:
-        """The insurance participant for a 12-digit ID or a 10-digit BHXH code, or None."""
-        return insurance_mod.derive_insurance(self, identifier)
+    def insurance(self, identifier: str, citizen: Citizen | None = None) -> InsuranceRecord | None:
+        """The insurance participant for a 12-digit ID or a 10-digit BHXH code, or None.
+
+        `citizen`: the holder, when known and not derived here (a child registered through civil status).
+        """
+        return insurance_mod.derive_insurance(self, identifier, citizen)
+
+    def bhxh_holder(self, identifier: str) -> str | None:
+        """The 12-digit ID a citizen ID or BHXH code is issued to, or None when none is issued."""
+        resolved = insurance_mod.resolve_holder(self, identifier)
+        return resolved[0] if resolved else None
 
     def enterprise(self, msdn: str) -> Enterprise | None:
         """The enterprise with this 10-digit code (msdn), or None when not registered."""

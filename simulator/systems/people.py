@@ -31,7 +31,7 @@ import sqlite_utils
 
 from simulator.identity import Population
 from simulator.identity.derive import rng
-from simulator.identity.kinship import compose_id
+from simulator.identity.kinship import BHXH_SERIAL_CAP, compose_id
 from simulator.identity.overlays import TABLE as OVERLAYS
 from simulator.identity.overlays import apply_overlays
 from simulator.identity.personas import persona_for
@@ -184,7 +184,15 @@ def insurance_with_overlays(
     pop = pop or current_population()
     record = pop.insurance(identifier)
     if record is None:
-        return None
+        # Not derived: maybe a child registered through civil status, insured from its registration.
+        holder = pop.bhxh_holder(identifier)
+        registered = _stored(db, holder)[0] if holder else None
+        if registered is None:
+            return None
+        child = citizen_with_overlays(db, holder, pop)
+        record = pop.insurance(identifier, child) if child is not None else None
+        if record is None:
+            return None
     person = citizen_with_overlays(db, record.citizen_id, pop)
     if person is None:
         return None
@@ -208,7 +216,8 @@ def new_child_id(db: sqlite_utils.Database, pop: Population, key: str, province2
     r = rng(pop.seed, "child-id", key)
     fallback = None
     for _ in range(2000):
-        candidate = compose_id("0" + province2, sex, born.year, r.randrange(1_000_000))
+        # A serial inside the insurable space: every registered child gets a BHXH code and its card.
+        candidate = compose_id("0" + province2, sex, born.year, r.randrange(BHXH_SERIAL_CAP))
         if registered_record(db, candidate) is not None or persona_for(candidate) is not None:
             continue
         if not pop.exists(candidate):

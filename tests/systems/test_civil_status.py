@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from simulator.systems.civil_status import store
@@ -212,3 +214,19 @@ def test_processing_time_is_deterministic_and_slow_persona_is_slower():
     assert (
         a == store.processing_minutes(1, "X-1", 240, False) and store.processing_minutes(1, "X-1", 240, True) == a * 5
     )
+
+
+def test_a_registered_newborn_is_insured_free_from_birth_under_its_id_and_code(caller, clock):
+    caller.post("/civil-status/births", birth(nksNgaySinh="20250101"))
+    assert poll_until_final(caller, clock, "000.00.01.H56-251103-0001")[-1] == "4"
+    child_id = caller.get("/civil-status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]["ketQua"]["nksSoDinhDanh"]
+    reply = caller.get(f"/social-insurance/participants/{child_id}")
+    assert reply.status_code == 200, reply.get_json()
+    card = reply.get_json()["DuLieu"]
+    this_year = f"{date.today().year}0101"  # cards are annual: this year's, or from the birth if later
+    assert card["MaTheBHYT"].startswith("TE1") and card["GiaTriTuNgay"] == max(this_year, "20250101")
+    assert card["SoDinhDanh"] == child_id and card["NgaySinh"] == "20250101"
+    by_code = caller.get(f"/social-insurance/participants/{card['MaSoBHXH']}").get_json()["DuLieu"]
+    assert by_code["MaTheBHYT"] == card["MaTheBHYT"] and by_code["HoVaTen"] == "Trần Minh Khôi"
+    validity = caller.get(f"/social-insurance/cards/{card['MaTheBHYT']}/validity").get_json()["DuLieu"]
+    assert validity["ConHieuLuc"] is True
