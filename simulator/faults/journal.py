@@ -97,7 +97,7 @@ class Journal:
 
     def _flush_quietly(self) -> None:
         try:
-            self.flush()
+            self.flush(in_thread=False)  # at exit the hub may be gone, and nothing else is served
         except (sqlite3.Error, OSError):
             pass
 
@@ -109,17 +109,20 @@ class Journal:
             self.dropped += 1
         self._buffer.append(entry)
 
-    def flush(self) -> int:
+    def flush(self, in_thread: bool = True) -> int:
         """Write buffered entries now, in one transaction; return how many were written.
 
-        Under gevent the write runs in a native thread (`db.off_loop`): the worker keeps serving
-        while SQLite waits for the write lock or checkpoints the WAL.
+        Under gevent the write runs in a native thread (`db.off_loop`) unless `in_thread` is false:
+        the worker keeps serving while SQLite waits for the write lock or checkpoints the WAL.
         """
         with self._lock:
             batch, self._buffer = self._buffer, []
             if not batch:
                 return 0
-            off_loop(self._write, batch)
+            if in_thread:
+                off_loop(self._write, batch)
+            else:
+                self._write(batch)
             return len(batch)
 
     def _write(self, batch: list[dict]) -> None:
