@@ -30,8 +30,7 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
         if scheme.lower() != "bearer" or not token.strip():
             return None
         # An expired token still names its province: rules written for a client apply to its 401s too.
-        tokens.province_for(database(db_path), token.strip(), environ)
-        row = environ[tokens.ENVIRON_KEY][1]
+        row = tokens.lookup(database(db_path), token.strip(), environ)
         return f"H{row[0]}" if row else None
 
     def classify(environ: dict) -> RequestInfo | None:

@@ -44,7 +44,8 @@ _TOKEN_SQL = (
 )
 
 
-def _row(db: sqlite_utils.Database, token: str, environ: dict | None) -> tuple | None:
+def lookup(db: sqlite_utils.Database, token: str, environ: dict | None = None) -> tuple | None:
+    """(province, expires_at, overrides JSON) of a token, expired or not, or None; kept in `environ`."""
     memo = environ.get(ENVIRON_KEY) if environ is not None else None
     if memo is not None and memo[0] == token:
         return memo[1]
@@ -71,7 +72,7 @@ def province_for(db: sqlite_utils.Database, token: str, environ: dict | None = N
     """
     if not token:
         return None, "missing bearer token: call POST /ngsp/token first"
-    row = _row(db, token, environ)
+    row = lookup(db, token, environ)
     if row is None:
         return None, "unknown bearer token"
     if row[1] < time.time():

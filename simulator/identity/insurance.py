@@ -38,7 +38,7 @@ _WORKING_GROUPS = (
 _EMPLOYED = frozenset({"DN", "HC", "CH"})
 
 
-def _resolve(population: Population, identifier: str) -> tuple[str, str] | None:
+def resolve_holder(population: Population, identifier: str) -> tuple[str, str] | None:
     """(citizen ID, BHXH code) for either kind of identifier, or None when none is issued."""
     if isinstance(identifier, str) and len(identifier) == 12:
         p = population.parse(identifier)
@@ -59,18 +59,13 @@ def _resolve(population: Population, identifier: str) -> tuple[str, str] | None:
     )
 
 
-def resolve_holder(population: Population, identifier: str) -> tuple[str, str] | None:
-    """(citizen ID, BHXH code) for a 12-digit ID or a 10-digit code, or None when no code is issued."""
-    return _resolve(population, identifier)
-
-
 def derive_insurance(population: Population, identifier: str, citizen=None) -> InsuranceRecord | None:
     """The insurance record for a citizen ID or BHXH code, or None (see the module docstring).
 
     `citizen` is the person when the caller already has them and the derived population does not
     (a child registered through civil status); it must be the person `identifier` resolves to.
     """
-    resolved = _resolve(population, identifier)
+    resolved = resolve_holder(population, identifier)
     if resolved is None:
         return None
     id12, code = resolved

@@ -75,7 +75,6 @@ class Population:
         """
         if not 0.0 <= missing_share <= 1.0:
             raise ValueError(f"missing_share must be within 0..1, got {missing_share}")
-        self.cache_size = cache_size
         self._cached_citizen = lru_cache(maxsize=cache_size)(self._derive_citizen) if cache_size > 0 else None
         self.seed = seed
         self.missing_share = missing_share

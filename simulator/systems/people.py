@@ -186,10 +186,7 @@ def insurance_with_overlays(
     if record is None:
         # Not derived: maybe a child registered through civil status, insured from its registration.
         holder = pop.bhxh_holder(identifier)
-        registered = _stored(db, holder)[0] if holder else None
-        if registered is None:
-            return None
-        child = citizen_with_overlays(db, holder, pop)
+        child = citizen_with_overlays(db, holder, pop) if holder else None
         record = pop.insurance(identifier, child) if child is not None else None
         if record is None:
             return None
