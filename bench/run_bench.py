@@ -436,19 +436,23 @@ READING = """## Reading these figures
   hashes and Feistel permutations), so they reach about 45 % of the bare endpoint; a connector's load
   test usually looks the same test citizens up again and again, which the cache serves.
 - **Delays hold no thread**: 10,000 connections sleeping are 10,000 greenlets; server memory stays
-  under 400 MB and no socket errors occur. The Little's-law share is met at both sizes.
-- **p99 at 5 s × 10,000** is the target this 2-core machine does not meet reliably. Runs of the same
-  configuration on 2026-11-26 gave p99 − delay of 100, 126, 151, 186, 197, 237, 282 and 386 ms (p90 − delay
-  30-110 ms): the two workers serve 2,000 req/s × 0.4 ms ≈ 0.8 of the two cores, which they share with wrk
-  holding 10,000 sockets, so bursts of wake-ups queue. Things tried and measured: each worker freezes the
-  loaded app for the garbage collector (full collections had paused a worker for 100-250 ms with 5,000
-  held requests), the journal's SQLite writes run in a native thread so a WAL checkpoint or another worker's
-  write lock never stalls the event loop, and the job runner reads before it takes the write lock; with
-  full collections suppressed altogether the tail stayed at 100-200 ms, and 4 workers instead of 2 gave
-  102-376 ms. What would move it: fewer CPU per request in the HTTP server (gunicorn's `gevent_pywsgi`
-  worker costs 0.20 ms per bare request here against 0.25-0.27 ms, but the reset/hang/truncate effects use
-  gunicorn's own socket handling) or a machine where the load generator does not share two cores.
-- The one wrk timeout in the throughput rounds is wrk's own under saturation (64 connections in a closed
+  under 400 MB and no socket errors occur.
+- **The p99 tail at 5 s × 10,000 was the garbage collector.** Every in-flight request (~50 objects the
+  collector tracks) lives long enough to reach the oldest generation, and the identity cache adds ~12
+  per cached citizen; a full collection walks them all with the worker's event loop stopped, 150-310 ms,
+  and on CPython's own schedule one came every ~10 s per worker. Each pause is echoed: the requests it
+  held back come back together one delay later, and again after that. Measured on 2026-11-26 with the
+  same run: p99 − delay 117-223 ms on CPython's schedule (100-386 ms in earlier runs), 5-9 ms with the
+  collector switched off, and a bare Flask endpoint that sleeps 5 s showed the same (+142 ms, +5 ms with
+  the collector off). Each worker now freezes the loaded app, keeps CPython's young-generation
+  thresholds and runs full collections itself when no request has come for 1 s, or at the latest every
+  `SANDBOX_GC_FULL_EVERY_S` (600 s): under continuous load that is at most one 0.15-0.3 s pause per
+  interval, which a run shorter than the interval does not meet. The oldest generation held little
+  cyclic garbage (8,000-12,000 objects per worker after a minute at 1,000 req/s), so memory stays flat.
+  Also done: the job runner's lease (written every second by every worker) moved to its own
+  connection in a native thread; it had once held an event loop 140-185 ms waiting for another
+  worker's write lock.
+- A wrk timeout in the throughput rounds, when one shows, is wrk's own under saturation (64 connections in a closed
   loop, where gevent serves connections unevenly); it is not an error answer.
 - `python bench/identity_bench.py --n 1000000` (uncached derivation): `citizen()` median ≈ 0.1 ms, flat
   RSS over 1,000,000 distinct IDs.

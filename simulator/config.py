@@ -69,6 +69,15 @@ _setting("port", int, 8000, "TCP port `serve` listens on.", 1, 65535)
 _setting("workers", int, 2, "Number of gunicorn gevent worker processes for `serve`.", 1, 64)
 _setting("worker_connections", int, 12000, "Simultaneous connections per gevent worker.", 10, 100000)
 _setting(
+    "gc_full_every_s",
+    int,
+    600,
+    "Longest a server worker goes without a full garbage collection under continuous load (it runs one "
+    "whenever no request came for 1 s); 0 keeps CPython's own schedule, which pauses busy workers.",
+    0,
+    86400,
+)
+_setting(
     "max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000
 )
 # --- portal -------------------------------------------------------------------------

@@ -83,7 +83,13 @@ class FaultSandbox:
 
     def middleware(self, app, classify) -> FaultMiddleware:
         """Wrap a WSGI app so classified requests meet faults and are journaled."""
-        return FaultMiddleware(app, classify, self.engine, self.journal)
+        self.wsgi = FaultMiddleware(app, classify, self.engine, self.journal)
+        return self.wsgi
+
+    def requests_seen(self) -> int:
+        """Requests this process has received so far (0 before `middleware` is called)."""
+        wsgi = getattr(self, "wsgi", None)
+        return wsgi.requests_seen if wsgi is not None else 0
 
     def render_metrics(self) -> tuple[bytes, str]:
         """Prometheus exposition (body, content type) across all workers."""

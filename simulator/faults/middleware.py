@@ -119,10 +119,13 @@ class FaultMiddleware:
         self.engine = engine
         self.journal = journal
         self.sleep = sleep
+        self.requests_seen = 0  # every request, classified or not: the worker's activity signal
+
 
     def __call__(self, environ: dict, start_response: Callable):
         """Handle one request (the WSGI entry point)."""
         started = time.monotonic()
+        self.requests_seen += 1
         request_id = environ.get("HTTP_X_REQUEST_ID", "")
         if not REQUEST_ID_RE.match(request_id):
             request_id = new_request_id()

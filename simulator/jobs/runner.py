@@ -17,7 +17,8 @@ import uuid
 
 import sqlite_utils
 
-from simulator.db import database
+from simulator.db import database, off_loop
+from simulator.faults.connection import ProcessLocalDB
 from simulator.jobs import lease, queue
 from simulator.jobs.registry import HANDLERS, TASKS, Result, RunContext
 
@@ -36,6 +37,9 @@ class Runner:
         self.backoff = queue.Backoff.from_settings(settings)
         self.rng = rng or random.Random()
         self.leader = False
+        # The lease is written every second from every worker: on its own connection, in a native
+        # thread, so waiting for another worker's write lock never stops this worker's event loop.
+        self._lease_db = ProcessLocalDB(settings["db"])
         self._renewed_at = float("-inf")
         self._tasks_at = float("-inf")
         self._greenlet = None
@@ -56,7 +60,7 @@ class Runner:
         if self.leader and now - self._renewed_at < RENEW_EVERY_S:
             return True
         try:
-            self.leader = lease.acquire(self.db, self.owner, self.settings["runner_lease_seconds"])
+            self.leader = off_loop(lease.acquire, self._lease_db(), self.owner, self.settings["runner_lease_seconds"])
         except Exception:  # a locked or failing database must not kill the loop; try again later
             log.exception("runner lease check failed")
             self.leader = False
