@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench loadtest clean system-deps-bench system-deps-test
+.PHONY: run test lint bench loadtest clean system-deps-run system-deps-bench system-deps-test
 
 # Debian packages some targets need, installed when missing (as root, or with sudo).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -16,7 +16,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-run: $(STAMP)
+# DejaVu Sans sets the PDF receipts' Vietnamese; without it they fall back to ASCII (so `run` goes on).
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+system-deps-run:
+	-@test -f $(FONT) || ($(APT_INSTALL) fonts-dejavu-core)
+
+run: $(STAMP) system-deps-run
 	$(BIN)/python -m simulator serve
 
 lint: $(STAMP)
@@ -25,6 +30,7 @@ lint: $(STAMP)
 # The dashboard's browser tests drive Debian's Chromium through Playwright (no browser download).
 system-deps-test:
 	@command -v chromium >/dev/null || ($(APT_INSTALL) chromium)
+	@test -f $(FONT) || ($(APT_INSTALL) fonts-dejavu-core)
 
 test: $(STAMP) lint system-deps-test
 	$(BIN)/python -m pytest -q

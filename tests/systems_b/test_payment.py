@@ -86,6 +86,7 @@ def test_init_pay_on_the_page_then_query_bill_and_treasury_receipt(caller, clien
     assert bill.mimetype == "application/pdf" and bill.data.startswith(b"%PDF-")
     text = pypdf.PdfReader(io.BytesIO(bill.data), strict=True).pages[0].extract_text()
     assert state["SoBienLai"] in text and "150.000 VND" in text
+    assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in text and "Tổng số tiền: 150.000 VND" in text  # with its diacritics
     receipt = caller.get(SYSTEM, PREFIX, f"/receipts/{state['SoBienLai']}").get_json()
     assert receipt["SoTien"] == 150000 and receipt["KhoBac"] and receipt["TaiKhoanThuNSNN"] == "7111"
     assert receipt["MaHoSo"] == "000.00.01.H56-261126-0001" and receipt["PhiLePhi"][0]["SoTien"] == 150000

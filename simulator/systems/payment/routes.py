@@ -198,7 +198,7 @@ class Bill(MethodView):
         if tx["status"] != store.PAID:
             return _refuse(409, "06", f"Giao dịch {tx['reference']} chưa thanh toán thành công (no bill yet)")
         pdf = receipt_pdf.render(
-            "BIEN LAI THU PHI, LE PHI", _bill_lines(store.receipt(db(), g.province, tx["receipt_no"]))
+            "BIÊN LAI THU PHÍ, LỆ PHÍ", _bill_lines(store.receipt(db(), g.province, tx["receipt_no"]))
         )
         response = make_response(pdf)
         response.headers["Content-Type"] = "application/pdf"
@@ -208,17 +208,17 @@ class Bill(MethodView):
 
 def _bill_lines(rec: dict) -> list[str]:
     lines = [
-        f"So bien lai: {rec['number']}",
-        f"Ma giao dich: {rec['transaction_id']}   Ma tham chieu: {rec['reference']}",
-        f"Kho bac: {rec['treasury']}",
-        f"Tai khoan thu NSNN: {rec['account']}",
-        f"Ma ho so: {rec['dossier']}   Ma TTHC: {rec['procedure']}",
-        f"Nguoi nop: {rec['payer_name']} {rec['payer_id']}".rstrip(),
-        f"Noi dung: {rec['description']}",
-        f"Ngay nop: {portal_time(rec['paid_at'])}",
+        f"Số biên lai: {rec['number']}",
+        f"Mã giao dịch: {rec['transaction_id']}   Mã tham chiếu: {rec['reference']}",
+        f"Kho bạc: {rec['treasury']}",
+        f"Tài khoản thu NSNN: {rec['account']}",
+        f"Mã hồ sơ: {rec['dossier']}   Mã TTHC: {rec['procedure']}",
+        f"Người nộp: {rec['payer_name']} {rec['payer_id']}".rstrip(),
+        f"Nội dung: {rec['description']}",
+        f"Ngày nộp: {portal_time(rec['paid_at'])}",
     ]
     lines += [f"  - {f['TenPhiLePhi']}: {f['SoTien']:,} VND".replace(",", ".") for f in rec["fees"]]
-    lines.append(f"Tong so tien: {rec['amount']:,} VND".replace(",", "."))
+    lines.append(f"Tổng số tiền: {rec['amount']:,} VND".replace(",", "."))
     return lines
 
 
