@@ -11,7 +11,7 @@ delay later, and again after that. That was the whole p99 tail of the delay benc
 
 The policy, per worker (`apply` after the app is loaded, then `start` a greenlet):
 - the loaded app is frozen: its ~76,000 objects are never walked again;
-- the young generations keep CPython's thresholds (700, 10): pauses of ~1-3 ms and ~20-35 ms
+- the young generations keep CPython's thresholds (700, 10): pauses of ~1-5 ms and ~20-55 ms
   that free the short-lived cycles a request leaves;
 - the oldest generation is not collected on CPython's schedule but by the greenlet: when no
   request has arrived for `QUIET_S`, or at the latest `gc_full_every_s` after the last full

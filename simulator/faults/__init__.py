@@ -50,6 +50,7 @@ class FaultSandbox:
     engine: Engine
     journal: Journal
     scenarios: ScenarioRunner
+    wsgi: FaultMiddleware | None = None  # set by `middleware`
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> FaultSandbox:
@@ -88,8 +89,7 @@ class FaultSandbox:
 
     def requests_seen(self) -> int:
         """Requests this process has received so far (0 before `middleware` is called)."""
-        wsgi = getattr(self, "wsgi", None)
-        return wsgi.requests_seen if wsgi is not None else 0
+        return self.wsgi.requests_seen if self.wsgi is not None else 0
 
     def render_metrics(self) -> tuple[bytes, str]:
         """Prometheus exposition (body, content type) across all workers."""

@@ -121,7 +121,6 @@ class FaultMiddleware:
         self.sleep = sleep
         self.requests_seen = 0  # every request, classified or not: the worker's activity signal
 
-
     def __call__(self, environ: dict, start_response: Callable):
         """Handle one request (the WSGI entry point)."""
         started = time.monotonic()
