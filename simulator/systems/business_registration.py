@@ -31,7 +31,7 @@ from simulator.systems import common, people
 from simulator.systems.errors import MinistryError, register_error_format
 from simulator.systems.population import PlaceSchema
 
-SYSTEM, PREFIX = "business-registration", "/business-registration"
+SYSTEM, PREFIX = "business_registration", "/business_registration"
 _CODES = {"invalid_identifier": "MSDN_KHONG_HOP_LE", "missing": "THIEU_THAM_SO"}
 
 blp = Blueprint(
@@ -125,7 +125,7 @@ class EnterpriseDetail(MethodView):
             {400: "Invalid or missing msdn", 404: "No enterprise with this msdn"},
         ),
     )
-    @gateway_service("business-registration.detail", "Enterprise details by enterprise code (msdn)")
+    @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
     def get(self):
         """The enterprise record; dissolved and suspended enterprises show it in `TinhTrangPhapLy`."""
         msdn = request.args.get("msdn", "").strip()

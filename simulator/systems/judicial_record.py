@@ -1,10 +1,10 @@
 """Judicial record (lý lịch tư pháp, LLTP): certificate requests processed on the sandbox clock.
 
 Contract (seen fragments, completed by the sandbox and documented in OpenAPI):
-- `POST /judicial-record/requests` files a request for a certificate (phiếu LLTP số 1 or 2)
+- `POST /judicial_record/requests` files a request for a certificate (phiếu LLTP số 1 or 2)
   tied to the one-stop dossier `maHoSoMCDT`; the reply is `{statusCode: "00", errorDetail: "",
   data: {maHoSoMCDT, ngayHenTraKetQua}}`.
-- `GET /judicial-record/requests/{maHoSoMCDT}` answers the result `{maHoSoMCDT, trangThaiXuLy,
+- `GET /judicial_record/requests/{maHoSoMCDT}` answers the result `{maHoSoMCDT, trangThaiXuLy,
   lyDoTuChoi, ngayHenTraKetQua, ketQuaXuLy}`; `trangThaiXuLy` is "1" received, "2" processing,
   "3" certificate issued, "4" rejected.
 - Errors: `{statusCode: "01", errorDetail}` with a 4xx HTTP status.
@@ -39,7 +39,7 @@ from simulator.systems.helpers import (
     unit_draw,
 )
 
-PREFIX = "/judicial-record"
+PREFIX = "/judicial_record"
 EVENT = "judicial_record.result"
 RECEIVED, PROCESSING, ISSUED, REJECTED = "1", "2", "3", "4"
 STATUS_NAMES = {RECEIVED: "Đã tiếp nhận", PROCESSING: "Đang xử lý", ISSUED: "Đã cấp phiếu", REJECTED: "Từ chối"}

@@ -34,7 +34,7 @@ from simulator.identity.rules import check_health_card
 from simulator.systems import common, people
 from simulator.systems.errors import MinistryError, register_error_format
 
-SYSTEM, PREFIX = "social-insurance", "/social-insurance"
+SYSTEM, PREFIX = "social_insurance", "/social_insurance"
 
 blp = Blueprint(
     "social_insurance",
@@ -201,7 +201,7 @@ class ParticipantView(MethodView):
         security=[{"bearer": []}],
         responses=common.responses_doc(InsuranceParticipantReply, InsuranceError, _ERRORS),
     )
-    @gateway_service("social-insurance.participant", "A BHXH/BHYT participant by BHXH code or citizen ID")
+    @gateway_service("social_insurance.participant", "A BHXH/BHYT participant by BHXH code or citizen ID")
     def get(self, identifier: str):
         """The participant's insurance record."""
         return _ok(to_bhxh(_participant(identifier)))
@@ -221,7 +221,7 @@ class ContributionsView(MethodView):
         security=[{"bearer": []}],
         responses=common.responses_doc(InsuranceContributionReply, InsuranceError, _ERRORS),
     )
-    @gateway_service("social-insurance.contributions", "A participant's social-insurance contribution history")
+    @gateway_service("social_insurance.contributions", "A participant's social-insurance contribution history")
     def get(self, identifier: str):
         """Months contributed, one period ending this month (or at death) when contributing."""
         record = _participant(identifier)
@@ -273,7 +273,7 @@ class CardValidityView(MethodView):
         ],
         responses=common.responses_doc(InsuranceValidityReply, InsuranceError, _ERRORS),
     )
-    @gateway_service("social-insurance.card-validity", "Whether a health-insurance card is valid on a date")
+    @gateway_service("social_insurance.card-validity", "Whether a health-insurance card is valid on a date")
     def get(self, card: str):
         """`ConHieuLuc` true/false with the reason (expired, not yet valid, holder deceased, wrong card)."""
         on = _check_date()

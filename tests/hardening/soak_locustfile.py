@@ -156,13 +156,13 @@ class GatewayCaller(SandboxUser):
 
     @task(2)
     def insurance_card(self) -> None:
-        path = "/ngsp/social-insurance/cards/092085000006/validity?date=20250601"
-        self.request("GET", path, name="/ngsp/social-insurance/cards/validity", headers=self.auth)
+        path = "/ngsp/social_insurance/cards/092085000006/validity?date=20250601"
+        self.request("GET", path, name="/ngsp/social_insurance/cards/validity", headers=self.auth)
 
     @task(1)
     def enterprise(self) -> None:
-        path = "/ngsp/business-registration/chiTietDoanhNghiep?msdn=0102000016"
-        self.request("GET", path, name="/ngsp/business-registration", headers=self.auth)
+        path = "/ngsp/business_registration/chiTietDoanhNghiep?msdn=0102000016"
+        self.request("GET", path, name="/ngsp/business_registration", headers=self.auth)
 
 
 class Admin(SandboxUser):

@@ -77,9 +77,9 @@ def test_an_empty_required_id_is_refused_at_submission_not_stored_to_crash_later
         "nycHoTen": "C",
         "nycSoDinhDanh": "001088000004",
     }
-    reply = client.post("/civil-status/marriages", json=marriage, headers=headers)
+    reply = client.post("/civil_status/marriages", json=marriage, headers=headers)
     assert reply.status_code == 400 and "chongSoDinhDanh" in reply.get_data(as_text=True)
-    assert client.get("/civil-status/dossiers", headers=headers).status_code == 200
+    assert client.get("/civil_status/dossiers", headers=headers).status_code == 200
 
 
 def test_a_portal_body_whose_service_is_not_a_string_is_classified_not_crashed(app):

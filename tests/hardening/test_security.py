@@ -122,7 +122,7 @@ def test_a_province_cannot_read_another_provinces_ministry_requests(client):
     assert filed.status_code == 200, filed.get_json()
     assert client.get(f"/ngsp/judicial_record/requests/{CODE}", headers=mine).status_code == 200
     assert client.get(f"/ngsp/judicial_record/requests/{CODE}", headers=theirs).status_code == 404
-    assert client.get(f"/judicial-record/requests/{CODE}", headers=theirs).status_code == 404
+    assert client.get(f"/judicial_record/requests/{CODE}", headers=theirs).status_code == 404
 
 
 # --- admin API ----------------------------------------------------------------------------------

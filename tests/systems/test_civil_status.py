@@ -37,7 +37,7 @@ def birth(code: str = "000.00.01.H56-251103-0001", **overrides) -> dict:
 def poll_until_final(caller, clock, code: str) -> list[str]:
     seen = []
     for _ in range(200):
-        status = caller.get(f"/civil-status/dossiers/{code}").get_json()["data"]["trangThai"]
+        status = caller.get(f"/civil_status/dossiers/{code}").get_json()["data"]["trangThai"]
         if not seen or seen[-1] != status:
             seen.append(status)
         if status in ("4", "6"):
@@ -50,10 +50,10 @@ def test_birth_goes_1_3_4_and_the_child_appears_in_the_population(caller, clock)
     names = {
         i: _full(caller.post("/population/lookup", request_fields(i)).get_json()["CongDan"]) for i in (FATHER, MOTHER)
     }
-    reply = caller.post("/civil-status/births", birth(meHoTen=names[MOTHER], chaHoTen=names[FATHER].lower()))
+    reply = caller.post("/civil_status/births", birth(meHoTen=names[MOTHER], chaHoTen=names[FATHER].lower()))
     assert reply.status_code == 200 and reply.get_json()["data"]["trangThai"] == "1", reply.get_json()
     assert poll_until_final(caller, clock, "000.00.01.H56-251103-0001") == ["1", "3", "4"]
-    result = caller.get("/civil-status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]["ketQua"]
+    result = caller.get("/civil_status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]["ketQua"]
     child_id = result["nksSoDinhDanh"]
     assert child_id.startswith("0562") and child_id[4:6] == "25"
     child = caller.post("/population/lookup", request_fields(child_id)).get_json()["CongDan"]
@@ -69,10 +69,10 @@ def test_a_ready_result_queues_exactly_one_durable_callback(caller, clock, app):
 
     from simulator.app_context import db
 
-    caller.post("/civil-status/births", birth())
+    caller.post("/civil_status/births", birth())
     clock.advance(days=30)
-    caller.get("/civil-status/dossiers/000.00.01.H56-251103-0001")
-    caller.get("/civil-status/dossiers")
+    caller.get("/civil_status/dossiers/000.00.01.H56-251103-0001")
+    caller.get("/civil_status/dossiers")
     with app.app_context():
         rows = db().execute("SELECT province, event, payload FROM jobs WHERE event = 'civil_status.result'").fetchall()
     assert len(rows) == 1 and rows[0][0] == "56"
@@ -83,26 +83,26 @@ def test_a_ready_result_queues_exactly_one_durable_callback(caller, clock, app):
 def test_sweep_finishes_due_dossiers_without_a_poll(caller, clock, app):
     from simulator.app_context import db
 
-    caller.post("/civil-status/births", birth())
+    caller.post("/civil_status/births", birth())
     with app.app_context():
         assert store.sweep_ready(db(), clock.now) == 0
         clock.advance(days=30)
         assert store.sweep_ready(db(), clock.now) == 1
         assert store.sweep_ready(db(), clock.now) == 0
-    assert caller.get("/civil-status/dossiers?trangThai=4").get_json()["data"][0]["trangThai"] == "4"
+    assert caller.get("/civil_status/dossiers?trangThai=4").get_json()["data"][0]["trangThai"] == "4"
 
 
 def test_unknown_father_persona_rejects_the_birth_with_a_reason(caller, clock):
-    caller.post("/civil-status/births", birth(chaSoDinhDanh="001089000001"))
+    caller.post("/civil_status/births", birth(chaSoDinhDanh="001089000001"))
     assert poll_until_final(caller, clock, "000.00.01.H56-251103-0001")[-1] == "6"
-    data = caller.get("/civil-status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]
+    data = caller.get("/civil_status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]
     assert "Không tìm thấy" in data["lyDo"] and data["ketQua"] is None
 
 
 def test_mismatched_mother_name_is_rejected(caller, clock):
-    caller.post("/civil-status/births", birth(meHoTen="Nguyễn Thị Sai"))
+    caller.post("/civil_status/births", birth(meHoTen="Nguyễn Thị Sai"))
     poll_until_final(caller, clock, "000.00.01.H56-251103-0001")
-    assert "không khớp" in caller.get("/civil-status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]["lyDo"]
+    assert "không khớp" in caller.get("/civil_status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]["lyDo"]
 
 
 def test_death_registration_shows_the_person_deceased_everywhere(caller, clock):
@@ -114,11 +114,11 @@ def test_death_registration_shows_the_person_deceased_everywhere(caller, clock):
         "nycHoTen": "Phạm Văn Bình",
         "nycSoDinhDanh": FATHER,
     }
-    assert caller.post("/civil-status/deaths", body).status_code == 200
+    assert caller.post("/civil_status/deaths", body).status_code == 200
     assert poll_until_final(caller, clock, "KT-0001")[-1] == "4"
     record = caller.post("/population/lookup", request_fields(SINGLE_MAN)).get_json()["CongDan"]
     assert record["DaChet"] is True and record["NgayChet"] == "20250201"
-    card = caller.get(f"/social-insurance/cards/{SINGLE_MAN}/validity").get_json()["DuLieu"]
+    card = caller.get(f"/social_insurance/cards/{SINGLE_MAN}/validity").get_json()["DuLieu"]
     assert card["ConHieuLuc"] is False
 
 
@@ -131,7 +131,7 @@ def test_death_of_the_deceased_persona_is_rejected(caller, clock):
         "nycHoTen": "A",
         "nycSoDinhDanh": FATHER,
     }
-    caller.post("/civil-status/deaths", body)
+    caller.post("/civil_status/deaths", body)
     assert poll_until_final(caller, clock, "KT-0002")[-1] == "6"
 
 
@@ -143,14 +143,14 @@ def test_marriage_then_confirmation_shows_married(caller, clock):
         "nycHoTen": "Hoàng Thị Liên",
         "nycSoDinhDanh": SINGLE_WOMAN,
     }
-    caller.post("/civil-status/marriages", body)
+    caller.post("/civil_status/marriages", body)
     assert poll_until_final(caller, clock, "KH-0001")[-1] == "4"
     wife = caller.post("/population/lookup", request_fields(SINGLE_WOMAN)).get_json()["CongDan"]
     assert wife["TinhTrangHonNhan"] == "2" and wife["VoChong"]["SoDinhDanh"] == SINGLE_MAN
     confirm = {"maHoSo": "XN-0001", "nycHoTen": "Hoàng Thị Liên", "nycSoDinhDanh": SINGLE_WOMAN}
-    caller.post("/civil-status/marital-status-confirmations", confirm)
+    caller.post("/civil_status/marital-status-confirmations", confirm)
     poll_until_final(caller, clock, "XN-0001")
-    result = caller.get("/civil-status/dossiers/XN-0001").get_json()["data"]["ketQua"]
+    result = caller.get("/civil_status/dossiers/XN-0001").get_json()["data"]["ketQua"]
     assert result["tinhTrangHonNhan"] == "2" and result["voChong"]["SoDinhDanh"] == SINGLE_MAN
 
 
@@ -162,9 +162,9 @@ def test_married_persona_cannot_marry_again(caller, clock):
         "nycHoTen": "A",
         "nycSoDinhDanh": FATHER,
     }
-    caller.post("/civil-status/marriages", body)
+    caller.post("/civil_status/marriages", body)
     poll_until_final(caller, clock, "KH-0002")
-    assert "đang có vợ/chồng" in caller.get("/civil-status/dossiers/KH-0002").get_json()["data"]["lyDo"]
+    assert "đang có vợ/chồng" in caller.get("/civil_status/dossiers/KH-0002").get_json()["data"]["lyDo"]
 
 
 @pytest.mark.parametrize(
@@ -181,21 +181,21 @@ def test_married_persona_cannot_marry_again(caller, clock):
     ],
 )
 def test_bad_birth_input_is_400_status_message(caller, overrides, needle):
-    reply = caller.post("/civil-status/births", birth(**overrides))
+    reply = caller.post("/civil_status/births", birth(**overrides))
     body = reply.get_json()
     assert reply.status_code == 400 and body["status"] == 400 and needle in body["message"], body
 
 
 def test_missing_fields_and_malformed_json_are_400(caller):
-    reply = caller.post("/civil-status/deaths", {"maHoSo": "x"})
+    reply = caller.post("/civil_status/deaths", {"maHoSo": "x"})
     assert reply.status_code == 400 and "nktSoDinhDanh" in reply.get_json()["message"]
-    reply = caller.post("/civil-status/births", data=b"{oops", headers={"Content-Type": "application/json"})
+    reply = caller.post("/civil_status/births", data=b"{oops", headers={"Content-Type": "application/json"})
     assert reply.status_code == 400 and set(reply.get_json()) == {"status", "message"}
 
 
 def test_same_dossier_twice_is_409(caller):
-    assert caller.post("/civil-status/births", birth()).status_code == 200
-    reply = caller.post("/civil-status/births", birth())
+    assert caller.post("/civil_status/births", birth()).status_code == 200
+    reply = caller.post("/civil_status/births", birth())
     assert reply.status_code == 409 and "đã tồn tại" in reply.get_json()["message"]
 
 
@@ -203,10 +203,10 @@ def test_another_province_cannot_see_the_dossier(client, caller):
     from tests.gateway.test_gateway import get_token
     from tests.systems.conftest import Caller
 
-    caller.post("/civil-status/births", birth())
+    caller.post("/civil_status/births", birth())
     other = Caller(client, get_token(client, "79"), True)
-    assert other.get("/civil-status/dossiers/000.00.01.H56-251103-0001").status_code == 404
-    assert other.get("/civil-status/dossiers").get_json()["data"] == []
+    assert other.get("/civil_status/dossiers/000.00.01.H56-251103-0001").status_code == 404
+    assert other.get("/civil_status/dossiers").get_json()["data"] == []
 
 
 def test_processing_time_is_deterministic_and_slow_persona_is_slower():
@@ -217,16 +217,16 @@ def test_processing_time_is_deterministic_and_slow_persona_is_slower():
 
 
 def test_a_registered_newborn_is_insured_free_from_birth_under_its_id_and_code(caller, clock):
-    caller.post("/civil-status/births", birth(nksNgaySinh="20250101"))
+    caller.post("/civil_status/births", birth(nksNgaySinh="20250101"))
     assert poll_until_final(caller, clock, "000.00.01.H56-251103-0001")[-1] == "4"
-    child_id = caller.get("/civil-status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]["ketQua"]["nksSoDinhDanh"]
-    reply = caller.get(f"/social-insurance/participants/{child_id}")
+    child_id = caller.get("/civil_status/dossiers/000.00.01.H56-251103-0001").get_json()["data"]["ketQua"]["nksSoDinhDanh"]
+    reply = caller.get(f"/social_insurance/participants/{child_id}")
     assert reply.status_code == 200, reply.get_json()
     card = reply.get_json()["DuLieu"]
     this_year = f"{date.today().year}0101"  # cards are annual: this year's, or from the birth if later
     assert card["MaTheBHYT"].startswith("TE1") and card["GiaTriTuNgay"] == max(this_year, "20250101")
     assert card["SoDinhDanh"] == child_id and card["NgaySinh"] == "20250101"
-    by_code = caller.get(f"/social-insurance/participants/{card['MaSoBHXH']}").get_json()["DuLieu"]
+    by_code = caller.get(f"/social_insurance/participants/{card['MaSoBHXH']}").get_json()["DuLieu"]
     assert by_code["MaTheBHYT"] == card["MaTheBHYT"] and by_code["HoVaTen"] == "Trần Minh Khôi"
-    validity = caller.get(f"/social-insurance/cards/{card['MaTheBHYT']}/validity").get_json()["DuLieu"]
+    validity = caller.get(f"/social_insurance/cards/{card['MaTheBHYT']}/validity").get_json()["DuLieu"]
     assert validity["ConHieuLuc"] is True

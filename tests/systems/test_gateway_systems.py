@@ -8,16 +8,16 @@ from tests.systems.conftest import request_fields
 SERVICES = {
     "population.verify",
     "population.lookup",
-    "social-insurance.participant",
-    "social-insurance.contributions",
-    "social-insurance.card-validity",
-    "business-registration.detail",
-    "civil-status.birth",
-    "civil-status.death",
-    "civil-status.marriage",
-    "civil-status.marital-status",
-    "civil-status.dossiers",
-    "civil-status.dossier",
+    "social_insurance.participant",
+    "social_insurance.contributions",
+    "social_insurance.card-validity",
+    "business_registration.detail",
+    "civil_status.birth",
+    "civil_status.death",
+    "civil_status.marriage",
+    "civil_status.marital-status",
+    "civil_status.dossiers",
+    "civil_status.dossier",
 }
 
 
@@ -46,7 +46,7 @@ def test_calls_without_a_token_are_401_on_both_paths(client):
     for path in ("/ngsp/population/verify", "/population/verify"):
         reply = client.post(path, json=request_fields("001088000004"))
         assert reply.status_code == 401 and reply.get_json()["error"] == "invalid_token"
-    assert client.get("/ngsp/civil-status/dossiers").status_code == 401
+    assert client.get("/ngsp/civil_status/dossiers").status_code == 401
 
 
 def test_unknown_path_on_a_system_is_404(gw):

@@ -10,7 +10,7 @@ from tests.systems_b.test_judicial_record import request_body
 from tests.systems_b.test_payment import init_message
 
 CALLS = [
-    ("judicial_record", "/judicial-record", "/requests", "judicial_record.request", request_body),
+    ("judicial_record", "/judicial_record", "/requests", "judicial_record.request", request_body),
     ("environment", "/environment", "/dossiers", "environment.submit", submission),
     ("payment", "/payment", "/init", "payment.init", init_message),
 ]
@@ -58,7 +58,7 @@ def test_services_are_listed_on_the_gateway(client, caller):
 
 def test_every_operation_documents_its_error_schema(client):
     spec = client.get("/openapi.json").get_json()
-    own = {"/judicial-record": "JudicialError", "/environment": "EnvironmentError", "/payment": "PaymentError"}
+    own = {"/judicial_record": "JudicialError", "/environment": "EnvironmentError", "/payment": "PaymentError"}
     for path, item in spec["paths"].items():
         prefix = next((p for p in own if path.startswith(p)), None)
         if prefix is None:

@@ -6,7 +6,7 @@ import pytest
 
 from simulator.systems import judicial_record
 
-SYSTEM, PREFIX = "judicial_record", "/judicial-record"
+SYSTEM, PREFIX = "judicial_record", "/judicial_record"
 CLEAN_ID = "056090001234"
 
 

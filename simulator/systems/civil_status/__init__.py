@@ -3,7 +3,7 @@
 The real registry's token login is replaced by the NGSP gateway token (`POST /ngsp/token`):
 every call carries `Authorization: Bearer <gateway token>` and sees only its province's
 dossiers. Submissions answer at once with trangThai "1"; results come later by polling
-(`GET /civil-status/dossiers/<maHoSo>`), on the sandbox clock (see `store`), and a
+(`GET /civil_status/dossiers/<maHoSo>`), on the sandbox clock (see `store`), and a
 `civil_status.result` callback is queued when the flows feature is present.
 
 Errors are `{status, message}` with `status` the HTTP code: 400 invalid field or identifier
@@ -26,7 +26,7 @@ from simulator.systems import common
 from simulator.systems.civil_status import schemas, store
 from simulator.systems.errors import MinistryError, register_error_format
 
-SYSTEM, PREFIX = "civil-status", "/civil-status"
+SYSTEM, PREFIX = "civil_status", "/civil_status"
 
 blp = Blueprint(
     "civil_status",
@@ -119,7 +119,7 @@ class Births(MethodView):
     """Birth registration (KS)."""
 
     @blp.doc(**_submit_doc("Submit a birth registration (KS)", schemas.BirthRequest))
-    @gateway_service("civil-status.birth", "Submit a birth registration (khai sinh, KS)")
+    @gateway_service("civil_status.birth", "Submit a birth registration (khai sinh, KS)")
     def post(self):
         """Receive a birth dossier; at result the child gets a new ID and appears in the population."""
         return _submit("KS", schemas.BirthRequest())
@@ -130,7 +130,7 @@ class Deaths(MethodView):
     """Death registration (KT)."""
 
     @blp.doc(**_submit_doc("Submit a death registration (KT)", schemas.DeathRequest))
-    @gateway_service("civil-status.death", "Submit a death registration (khai tử, KT)")
+    @gateway_service("civil_status.death", "Submit a death registration (khai tử, KT)")
     def post(self):
         """Receive a death dossier; at result the population shows the person deceased."""
         return _submit("KT", schemas.DeathRequest())
@@ -141,7 +141,7 @@ class Marriages(MethodView):
     """Marriage registration (KH)."""
 
     @blp.doc(**_submit_doc("Submit a marriage registration (KH)", schemas.MarriageRequest))
-    @gateway_service("civil-status.marriage", "Submit a marriage registration (kết hôn, KH)")
+    @gateway_service("civil_status.marriage", "Submit a marriage registration (kết hôn, KH)")
     def post(self):
         """Receive a marriage dossier; at result both spouses show married everywhere."""
         return _submit("KH", schemas.MarriageRequest())
@@ -152,7 +152,7 @@ class MaritalConfirmations(MethodView):
     """Marital-status confirmation (XNHN)."""
 
     @blp.doc(**_submit_doc("Request a marital-status confirmation (XNHN)", schemas.MaritalConfirmationRequest))
-    @gateway_service("civil-status.marital-status", "Request a marital-status confirmation (xác nhận TTHN)")
+    @gateway_service("civil_status.marital-status", "Request a marital-status confirmation (xác nhận TTHN)")
     def post(self):
         """Receive a confirmation request; the result carries the marital status on that day."""
         return _submit("XNHN", schemas.MaritalConfirmationRequest())
@@ -183,7 +183,7 @@ class Dossiers(MethodView):
             schemas.CivilStatusDossierList, schemas.CivilStatusError, {400: "Invalid filter"}
         ),
     )
-    @gateway_service("civil-status.dossiers", "List the province's civil-status dossiers and their status")
+    @gateway_service("civil_status.dossiers", "List the province's civil-status dossiers and their status")
     def get(self):
         """Dossiers with their current trangThai (results become ready as the clock passes)."""
         query = common.load(schema_instance(schemas.CivilStatusListQuery), request.args.to_dict())
@@ -206,7 +206,7 @@ class DossierView(MethodView):
             schemas.CivilStatusDossierReply, schemas.CivilStatusError, {404: "Unknown dossier"}
         ),
     )
-    @gateway_service("civil-status.dossier", "Poll one civil-status dossier (status and result)")
+    @gateway_service("civil_status.dossier", "Poll one civil-status dossier (status and result)")
     def get(self, code: str):
         """The dossier's status; `ketQua` once trangThai is 4, `lyDo` when 6."""
         row = store.get(db(), code)
