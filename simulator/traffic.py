@@ -18,8 +18,8 @@ from simulator.db import database
 from simulator.faults import RequestInfo
 from simulator.faults.wsgi_body import json_body
 from simulator.gateway import tokens
-from simulator.gateway.registry import SYSTEM_PREFIXES
 from simulator.portal.schemas import SERVICE_SCHEMAS
+from simulator.systems import registry
 
 
 def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], RequestInfo | None]:
@@ -32,6 +32,8 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
         # An expired token still names its province: rules written for a client apply to its 401s too.
         row = tokens.lookup(database(db_path), token.strip(), environ)
         return f"H{row[0]}" if row else None
+
+    prefixes = registry.prefixes()
 
     def classify(environ: dict) -> RequestInfo | None:
         path = environ.get("PATH_INFO", "")
@@ -52,11 +54,11 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
         if path.startswith("/ngsp/"):
             parts = path.split("/", 4)  # ["", "ngsp", system, op, rest]
             system = parts[2] if len(parts) > 2 else ""
-            if system in ("token", "services") or system not in SYSTEM_PREFIXES:
+            if system in ("token", "services") or system not in prefixes:
                 return RequestInfo("gateway", system or None, method, token_province(environ), path)
             operation = parts[3] if len(parts) > 3 and parts[3] else None
             return RequestInfo(system, operation, method, token_province(environ), path, via="gateway")
-        for system, prefix in SYSTEM_PREFIXES.items():
+        for system, prefix in prefixes.items():
             if path == prefix or path.startswith(prefix + "/"):
                 rest = path[len(prefix) :].strip("/")
                 operation = rest.split("/", 1)[0] or None

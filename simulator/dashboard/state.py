@@ -9,7 +9,7 @@ import sqlite_utils
 
 from simulator import provinces, statuses
 from simulator.dashboard import health
-from simulator.dashboard.systems import SYSTEMS
+from simulator.dashboard.systems import map_systems
 from simulator.flows import arrivals, satisfaction
 from simulator.flows.stats import CLOSED
 from simulator.flows.timebase import to_portal
@@ -30,7 +30,7 @@ def systems_state(faults) -> list[dict]:
     """Every map system with its health, reasons, requests per second, error rate and p95."""
     rules = current_rules(faults)
     traffic = health.observed_traffic(faults.journal.db)
-    return [{**s.as_dict(), **health.system_health(s.name, rules, traffic.get(s.name))} for s in SYSTEMS]
+    return [{**s.as_dict(), **health.system_health(s.name, rules, traffic.get(s.name))} for s in map_systems()]
 
 
 def dossier_counts(db: sqlite_utils.Database) -> dict[str, dict[str, int]]:

@@ -29,13 +29,6 @@ class GatewayService:
 
 
 SERVICES: dict[str, GatewayService] = {}
-# System name -> its own URL prefix, e.g. "population" -> "/population".
-SYSTEM_PREFIXES: dict[str, str] = {}
-
-
-def register_system(system: str, prefix: str) -> None:
-    """Declare a ministry system and the prefix its blueprint is mounted on."""
-    SYSTEM_PREFIXES[system] = prefix
 
 
 @functools.cache

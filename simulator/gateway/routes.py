@@ -14,6 +14,8 @@ from simulator import clients, rotation
 from simulator.app_context import db, settings
 from simulator.auth import bearer_token, require_admin
 from simulator.gateway import registry, tokens
+from simulator.systems import registry as systems
+from simulator.systems.registry import SystemSpec
 
 blp = Blueprint(
     "gateway",
@@ -21,6 +23,19 @@ blp = Blueprint(
     url_prefix="/ngsp",
     description="National integration platform (NGSP): OAuth2 client credentials, the service list and "
     "routing to the ministry systems with per-province access rights.",
+)
+
+# Its error format (OAuth2 style) is the fault engine's built-in "gateway" format.
+SPEC = systems.declare(
+    SystemSpec(
+        name="gateway",
+        module=__name__,
+        label_vi="Nền tảng NGSP",
+        label_en="NGSP gateway",
+        sector_vi="Trục liên thông quốc gia",
+        sector_en="National integration platform",
+        operations=("token", "services"),
+    )
 )
 
 
@@ -137,9 +152,9 @@ def services():
 )
 def route(system: str, rest: str):
     """Dispatch to the target system's view (its own guard checks token and rights)."""
-    prefix = registry.SYSTEM_PREFIXES.get(system)
+    prefix = systems.prefixes().get(system)
     if prefix is None:
-        known = ", ".join(sorted(registry.SYSTEM_PREFIXES))
+        known = ", ".join(sorted(systems.prefixes()))
         return registry.gateway_error(404, "unknown_system", f"no system {system!r} on the gateway; known: {known}")
     adapter = current_app.url_map.bind("localhost")
     try:

@@ -23,12 +23,28 @@ from simulator.portal import sessions
 from simulator.portal.schemas import SERVICE_SCHEMAS, AuthRequest, flatten_errors
 from simulator.portal.services import ERROR_CODES, HANDLERS, Caller, reply
 from simulator.schema_cache import schema_instance
+from simulator.systems import registry
+from simulator.systems.registry import SystemSpec
 
 blp = Blueprint(
     "portal",
     __name__,
     url_prefix="/dvcqg/api",
     description="Cổng Dịch vụ công quốc gia: session handshake and the single integration endpoint.",
+)
+
+SPEC = registry.declare(
+    SystemSpec(
+        name="portal",
+        module=__name__,
+        label_vi="Cổng DVC quốc gia",
+        label_en="National portal",
+        sector_vi="Văn phòng Chính phủ",
+        sector_en="Government Office",
+        # The handshake, then one operation per `service` of the integration endpoint.
+        operations=("auth", *SERVICE_SCHEMAS),
+        error_body=lambda status, message, code=None: {"error_code": "-1", "message": message},
+    )
 )
 
 

@@ -12,6 +12,7 @@ logic and its own error format (`error_body(status, message)`):
 * `environment` — environmental permit / EIA dossiers with appraisal and supplements.
 * `payment` — the payment platform (INIT / QUERY / GET_BILL, payer page) and treasury receipts.
 
+Each declares itself in `registry` (name, prefix, error format, operations, events, labels).
 Every system reads people through `simulator.systems.people` so a change made through one
 system (a birth, a death, a marriage) shows in every other.
 """
@@ -20,20 +21,11 @@ from __future__ import annotations
 
 import importlib
 
-# Modules exposing `blp` (a flask-smorest Blueprint); registered in this order.
-SYSTEM_MODULES: list[str] = [
-    "simulator.systems.population",
-    "simulator.systems.social_insurance",
-    "simulator.systems.business_registration",
-    "simulator.systems.civil_status",
-    "simulator.systems.judicial_record",
-    "simulator.systems.environment",
-    "simulator.systems.payment.routes",
-]
+from simulator.systems import registry
 
 
 def register_blueprints(api) -> None:
-    """Register every system's blueprint on the flask-smorest Api (before gateway collection)."""
-    for name in SYSTEM_MODULES:
-        api.register_blueprint(importlib.import_module(name).blp)
+    """Register every ministry system's blueprint on the flask-smorest Api (before gateway collection)."""
+    for spec in registry.ministry_systems():
+        api.register_blueprint(importlib.import_module(spec.module).blp)
     from simulator.systems import sweeps  # noqa: F401 - registers the runner's periodic sweep

@@ -24,12 +24,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from simulator.gateway.registry import gateway_service, register_system
+from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_doanhnghiep
 from simulator.identity.rules import check_tax_code
-from simulator.systems import common, people
-from simulator.systems.errors import MinistryError, register_error_format
+from simulator.systems import common, people, registry
+from simulator.systems.errors import MinistryError
 from simulator.systems.population import PlaceSchema
+from simulator.systems.registry import SystemSpec
 
 SYSTEM, PREFIX = "business_registration", "/business_registration"
 _CODES = {"invalid_identifier": "MSDN_KHONG_HOP_LE", "missing": "THIEU_THAM_SO"}
@@ -60,8 +61,20 @@ def error_body(status: int, message: str, code: str | None = None) -> dict:
     return {"MaLoi": maloi, "ThongBao": message}
 
 
-register_system(SYSTEM, PREFIX)
-register_error_format(SYSTEM, PREFIX, error_body)
+SPEC = registry.declare(
+    SystemSpec(
+        name=SYSTEM,
+        module=__name__,
+        label_vi="Đăng ký doanh nghiệp",
+        label_en="Business registration",
+        sector_vi="Tài chính",
+        sector_en="Finance",
+        prefix=PREFIX,
+        operations=("chiTietDoanhNghiep",),
+        events=(),
+        error_body=error_body,
+    )
+)
 
 
 class BusinessRegistrationError(Schema):

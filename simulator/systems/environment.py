@@ -24,10 +24,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from simulator.app_context import db, settings
-from simulator.gateway.registry import gateway_service, register_system
+from simulator.gateway.registry import gateway_service
 from simulator.provinces import province as province_by_code
-from simulator.systems import notify, people
-from simulator.systems.errors import register_error_format
+from simulator.systems import notify, people, registry
 from simulator.systems.helpers import (
     ddmmyyyy,
     document_errors,
@@ -37,6 +36,7 @@ from simulator.systems.helpers import (
     tax_code_validator,
     unit_draw,
 )
+from simulator.systems.registry import SystemSpec
 
 PREFIX = "/environment"
 EVENT = "environment.result"
@@ -68,9 +68,21 @@ def error_body(status: int, message: str) -> dict:
     return {"success": False, "errorCode": str(status), "errorMessage": message}
 
 
-# Mounted like every system: its prefix on the gateway, its error format for errors and faults.
-register_system("environment", PREFIX)
-register_error_format("environment", PREFIX, error_body)
+# Declared like every system: its prefix on the gateway, its error format for errors and faults.
+SPEC = registry.declare(
+    SystemSpec(
+        name="environment",
+        module=__name__,
+        label_vi="Môi trường",
+        label_en="Environment",
+        sector_vi="Nông nghiệp và Môi trường",
+        sector_en="Agriculture & environment",
+        prefix=PREFIX,
+        operations=("dossiers",),
+        events=(EVENT,),
+        error_body=error_body,
+    )
+)
 
 
 def create_tables(database: sqlite_utils.Database) -> None:

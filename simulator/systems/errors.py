@@ -1,18 +1,18 @@
 """Each ministry system answers errors in its own format; this module picks the right one.
 
-A system registers `register_error_format(system, error_body, render=None)`; the app's HTTP
-error handler asks `error_response_for(path, err)`, which matches both the system's own
-prefix (`/population/...`) and its gateway route (`/ngsp/population/...`). Views raise
+A system declares `error_body` (and `render` for a non-JSON reply) in its `SystemSpec`
+(`simulator.systems.registry`); the app's HTTP error handler asks
+`error_response_for(path, err)`, which matches both the system's own prefix
+(`/population/...`) and its gateway route (`/ngsp/population/...`). Views raise
 `MinistryError(status, message, code=...)` for errors that carry a system-specific code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
+
+from simulator.systems import registry
 
 
 class MinistryError(HTTPException):
@@ -22,39 +22,6 @@ class MinistryError(HTTPException):
         super().__init__(description=message)
         self.code = status
         self.system_code = code
-
-
-@dataclass(frozen=True)
-class ErrorFormat:
-    """How one system writes its errors."""
-
-    prefix: str
-    error_body: Callable[..., dict]
-    render: Callable[[int, dict, str | None], Response] | None = None
-
-
-ERROR_FORMATS: dict[str, ErrorFormat] = {}
-
-
-def register_error_format(
-    system: str, prefix: str, error_body: Callable[..., dict], render: Callable | None = None
-) -> None:
-    """Declare a system's error body builder (and optionally a non-JSON renderer, e.g. SOAP).
-
-    The fault engine uses the same builder, so an injected error looks like a real one.
-    """
-    from simulator.faults import register_format
-    from simulator.faults.formats import JSON
-
-    ERROR_FORMATS[system] = ErrorFormat(prefix, error_body, render)
-    register_format(system, lambda status, message: (error_body(status, message), JSON))
-
-
-def _system_of(path: str) -> ErrorFormat | None:
-    for system, fmt in ERROR_FORMATS.items():
-        if path == fmt.prefix or path.startswith(fmt.prefix + "/") or path.startswith(f"/ngsp/{system}/"):
-            return fmt
-    return None
 
 
 def _message(err: HTTPException) -> str:
@@ -71,8 +38,8 @@ def _message(err: HTTPException) -> str:
 
 def error_response_for(path: str, err: HTTPException) -> Response | None:
     """The error reply in the format of the system owning `path`, or None outside ministry systems."""
-    fmt = _system_of(path)
-    if fmt is None:
+    fmt = registry.by_path(path)
+    if fmt is None or fmt.error_body is None:
         return None
     status = err.code or 500
     code = getattr(err, "system_code", None)
@@ -86,8 +53,8 @@ def error_response_for(path: str, err: HTTPException) -> Response | None:
 
 def reply_for(path: str, status: int, message: str) -> Response | None:
     """A reply in the format of the system owning `path` (e.g. for an unexpected 500), or None."""
-    fmt = _system_of(path)
-    if fmt is None:
+    fmt = registry.by_path(path)
+    if fmt is None or fmt.error_body is None:
         return None
     body = fmt.error_body(status, message)
     if fmt.render is not None:

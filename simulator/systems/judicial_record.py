@@ -25,10 +25,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from simulator.app_context import db, settings
-from simulator.gateway.registry import gateway_service, register_system
+from simulator.gateway.registry import gateway_service
 from simulator.identity import persona_outcome
-from simulator.systems import notify, people
-from simulator.systems.errors import register_error_format
+from simulator.systems import notify, people, registry
 from simulator.systems.helpers import (
     citizen_id_validator,
     dd_mm_yyyy_validator,
@@ -38,6 +37,7 @@ from simulator.systems.helpers import (
     sim_now,
     unit_draw,
 )
+from simulator.systems.registry import SystemSpec
 
 PREFIX = "/judicial_record"
 EVENT = "judicial_record.result"
@@ -64,9 +64,21 @@ def error_body(status: int, message: str) -> dict:
     return {"statusCode": "01", "errorDetail": message}
 
 
-# Mounted like every system: its prefix on the gateway, its error format for errors and faults.
-register_system("judicial_record", PREFIX)
-register_error_format("judicial_record", PREFIX, error_body)
+# Declared like every system: its prefix on the gateway, its error format for errors and faults.
+SPEC = registry.declare(
+    SystemSpec(
+        name="judicial_record",
+        module=__name__,
+        label_vi="Lý lịch tư pháp",
+        label_en="Judicial record",
+        sector_vi="Tư pháp",
+        sector_en="Justice",
+        prefix=PREFIX,
+        operations=("requests",),
+        events=(EVENT,),
+        error_body=error_body,
+    )
+)
 
 
 def create_tables(database: sqlite_utils.Database) -> None:

@@ -25,11 +25,12 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from simulator.app_context import db
-from simulator.gateway.registry import gateway_service, register_system
+from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_congdan
 from simulator.schema_cache import schema_instance
-from simulator.systems import common, people, soap
-from simulator.systems.errors import MinistryError, register_error_format
+from simulator.systems import common, people, registry, soap
+from simulator.systems.errors import MinistryError
+from simulator.systems.registry import SystemSpec
 
 SYSTEM, PREFIX = "population", "/population"
 _CODES = {"malformed": "1", "invalid_field": "1", "unsupported_media": "1", "invalid_identifier": "2", "not_found": "4"}
@@ -73,8 +74,20 @@ def _render(status: int, body: dict, code: str | None):
     return response
 
 
-register_system(SYSTEM, PREFIX)
-register_error_format(SYSTEM, PREFIX, error_body, _render)
+SPEC = registry.declare(
+    SystemSpec(
+        name=SYSTEM,
+        module=__name__,
+        label_vi="CSDL quốc gia về dân cư",
+        label_en="Population database",
+        sector_vi="Công an",
+        sector_en="Police",
+        prefix=PREFIX,
+        operations=("verify", "lookup"),
+        events=(),
+        error_body=error_body, render=_render,
+    )
+)
 
 
 class PopulationRequest(Schema):

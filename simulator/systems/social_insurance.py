@@ -28,11 +28,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from simulator.app_context import db
-from simulator.gateway.registry import gateway_service, register_system
+from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_bhxh
 from simulator.identity.rules import check_health_card
-from simulator.systems import common, people
-from simulator.systems.errors import MinistryError, register_error_format
+from simulator.systems import common, people, registry
+from simulator.systems.errors import MinistryError
+from simulator.systems.registry import SystemSpec
 
 SYSTEM, PREFIX = "social_insurance", "/social_insurance"
 
@@ -63,8 +64,20 @@ def error_body(status: int, message: str, code: str | None = None) -> dict:
     return {"MaLoi": maloi, "MoTaLoi": message, "DuLieu": None}
 
 
-register_system(SYSTEM, PREFIX)
-register_error_format(SYSTEM, PREFIX, error_body)
+SPEC = registry.declare(
+    SystemSpec(
+        name=SYSTEM,
+        module=__name__,
+        label_vi="Bảo hiểm xã hội",
+        label_en="Social insurance",
+        sector_vi="BHXH Việt Nam",
+        sector_en="Social security",
+        prefix=PREFIX,
+        operations=("participants", "cards"),
+        events=(),
+        error_body=error_body,
+    )
+)
 
 
 class InsuranceError(Schema):

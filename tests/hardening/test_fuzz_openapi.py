@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from simulator.app import create_app
-from simulator.gateway.registry import SYSTEM_PREFIXES
+from simulator.systems import registry
 from tests.conftest import LiveSandbox
 from tests.hardening.callers import Callers, callers_for, login, seed_dossiers
 
@@ -91,7 +91,7 @@ def auth_headers(case, callers: Callers) -> dict:
         return {"Authorization": f"Bearer {callers.admin_token}"}
     if path == "/ngsp/token":
         return {"Authorization": callers.gateway_basic}
-    if path.startswith("/ngsp/") or path.startswith(tuple(SYSTEM_PREFIXES.values())):
+    if path.startswith("/ngsp/") or path.startswith(tuple(registry.prefixes().values())):
         return {"Authorization": f"Bearer {callers.gateway_token}"}
     if path.startswith("/api/v1/"):
         return {"Authorization": f"Bearer {callers.session}"}

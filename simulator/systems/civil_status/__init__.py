@@ -18,13 +18,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from simulator.app_context import db, settings
-from simulator.gateway.registry import gateway_service, register_system
+from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier
 from simulator.identity.rules import FEMALE, MALE, check_citizen_id
 from simulator.schema_cache import schema_instance
-from simulator.systems import common
+from simulator.systems import common, registry
 from simulator.systems.civil_status import schemas, store
-from simulator.systems.errors import MinistryError, register_error_format
+from simulator.systems.errors import MinistryError
+from simulator.systems.registry import SystemSpec
 
 SYSTEM, PREFIX = "civil_status", "/civil_status"
 
@@ -43,8 +44,20 @@ def error_body(status: int, message: str, code: str | None = None) -> dict:
     return {"status": status, "message": message}
 
 
-register_system(SYSTEM, PREFIX)
-register_error_format(SYSTEM, PREFIX, error_body)
+SPEC = registry.declare(
+    SystemSpec(
+        name=SYSTEM,
+        module=__name__,
+        label_vi="Hộ tịch",
+        label_en="Civil status",
+        sector_vi="Tư pháp",
+        sector_en="Justice",
+        prefix=PREFIX,
+        operations=("births", "deaths", "marriages", "marital-status-confirmations", "dossiers"),
+        events=(store.EVENT,),
+        error_body=error_body,
+    )
+)
 
 _SUBMIT_ERRORS = {400: "Invalid field or identifier", 409: "maHoSo already received", 415: "Not JSON"}
 # Which ID fields each module carries, and the sex each must encode (None: any).

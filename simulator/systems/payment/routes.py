@@ -18,9 +18,8 @@ from flask_smorest import Blueprint
 from simulator import rotation
 from simulator.app_context import db, settings
 from simulator.catalogue.agencies import province_of_agency
-from simulator.gateway.registry import gateway_service, register_system
-from simulator.systems import notify
-from simulator.systems.errors import register_error_format
+from simulator.gateway.registry import gateway_service
+from simulator.systems import notify, registry
 from simulator.systems.helpers import document_errors, portal_time, sim_now
 from simulator.systems.payment import receipt_pdf, signing, store
 from simulator.systems.payment.schemas import (
@@ -33,6 +32,7 @@ from simulator.systems.payment.schemas import (
     QueryReply,
     TreasuryReceipt,
 )
+from simulator.systems.registry import SystemSpec
 
 PREFIX = "/payment"
 EVENT = "payment.result"
@@ -54,8 +54,20 @@ def error_body(status: int, message: str) -> dict:
 
 
 # Mounted like every system: its prefix on the gateway, its error format for errors and faults.
-register_system("payment", PREFIX)
-register_error_format("payment", PREFIX, error_body)
+SPEC = registry.declare(
+    SystemSpec(
+        name="payment",
+        module=__name__,
+        label_vi="Thanh toán, kho bạc",
+        label_en="Payment & treasury",
+        sector_vi="Kho bạc Nhà nước",
+        sector_en="State treasury",
+        prefix=PREFIX,
+        operations=("init", "query", "bill", "receipts", "pay"),
+        events=(EVENT,),
+        error_body=error_body,
+    )
+)
 
 
 def _refuse(status: int, code: str, message: str) -> Response:

@@ -1,0 +1,134 @@
+"""The one registry of simulated systems: each declares itself once, everything else reads it.
+
+A system (the portal, the NGSP gateway, each ministry system) is one module that declares a
+`SystemSpec` at import with `declare(...)`: its name (the fault engine's `match.system`, the
+journal's `system`, the gateway segment `/ngsp/{name}/...`), its own URL prefix, its error
+format, the operations the fault engine reports for it, the result events it pushes to
+connectors and its dashboard labels. The gateway, the fault classifier and rule validation,
+the dashboard and the docs read `systems()`; adding a system is one module plus one line in
+`MODULES`.
+
+Names are spelled with underscores everywhere (`civil_status`, not `civil-status`), and a
+ministry system's own prefix is `/` + its name, so a path, a rule and a journal row agree.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Modules that declare a system, in the order the dashboard draws them. Ministry modules also
+# expose `blp`, the flask-smorest blueprint mounted on their prefix.
+MODULES: tuple[str, ...] = (
+    "simulator.portal.routes",
+    "simulator.gateway.routes",
+    "simulator.systems.population",
+    "simulator.systems.civil_status",
+    "simulator.systems.judicial_record",
+    "simulator.systems.business_registration",
+    "simulator.systems.social_insurance",
+    "simulator.systems.environment",
+    "simulator.systems.payment.routes",
+)
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    """One simulated system as the rest of the sandbox sees it."""
+
+    name: str
+    module: str  # the declaring module's __name__ (orders the registry as MODULES does)
+    label_vi: str
+    label_en: str
+    sector_vi: str
+    sector_en: str
+    # The ministry system's own URL prefix (`/population`); None for the portal and the gateway.
+    prefix: str | None = None
+    # What the fault engine reports as `operation` for this system (rules may name only these).
+    operations: tuple[str, ...] = ()
+    # Result events the system pushes to connectors (`civil_status.result`).
+    events: tuple[str, ...] = ()
+    # error_body(status, message, code=None) -> dict: the system's own error reply.
+    error_body: Callable[..., dict] | None = None
+    # render(status, body, code) -> Response for a non-JSON error (e.g. a SOAP Fault).
+    render: Callable | None = None
+    settings: tuple[str, ...] = field(default=())
+
+    @property
+    def is_ministry(self) -> bool:
+        """Whether this is a ministry system reached through the gateway (it has its own prefix)."""
+        return self.prefix is not None
+
+    def as_dict(self) -> dict:
+        """The system as the dashboard's state endpoint and the docs list it."""
+        return {
+            "name": self.name,
+            "label_vi": self.label_vi,
+            "label_en": self.label_en,
+            "sector_vi": self.sector_vi,
+            "sector_en": self.sector_en,
+            "prefix": self.prefix,
+            "operations": list(self.operations),
+            "events": list(self.events),
+        }
+
+
+_DECLARED: dict[str, SystemSpec] = {}
+
+
+def declare(spec: SystemSpec) -> SystemSpec:
+    """Declare a system (called once at its module's import); its error format goes to the fault engine."""
+    if spec.prefix is not None and spec.prefix != "/" + spec.name:
+        raise ValueError(f"system {spec.name!r}: its prefix must be /{spec.name}, got {spec.prefix!r}")
+    _DECLARED[spec.name] = spec
+    if spec.error_body is not None:
+        # The fault engine plays injected errors with the same builder, so they look like real ones.
+        from simulator.faults import register_format  # the faults package imports systems' formats lazily
+        from simulator.faults.formats import JSON
+
+        body = spec.error_body
+        register_format(spec.name, lambda status, message: (body(status, message), JSON))
+    return spec
+
+
+def load() -> None:
+    """Import every system module, so the registry is complete whoever asks first."""
+    for module in MODULES:
+        importlib.import_module(module)
+
+
+def systems() -> tuple[SystemSpec, ...]:
+    """Every declared system, in `MODULES` order."""
+    load()
+    order = {module: i for i, module in enumerate(MODULES)}
+    return tuple(sorted(_DECLARED.values(), key=lambda s: order.get(s.module, len(order))))
+
+
+def names() -> tuple[str, ...]:
+    """Every system name, in order."""
+    return tuple(s.name for s in systems())
+
+
+def get(name: str) -> SystemSpec | None:
+    """The system called `name`, or None."""
+    load()
+    return _DECLARED.get(name)
+
+
+def ministry_systems() -> tuple[SystemSpec, ...]:
+    """The ministry systems (each with its own prefix and a route through the gateway)."""
+    return tuple(s for s in systems() if s.is_ministry)
+
+
+def prefixes() -> dict[str, str]:
+    """Ministry system name -> its own URL prefix."""
+    return {s.name: s.prefix for s in ministry_systems()}
+
+
+def by_path(path: str) -> SystemSpec | None:
+    """The ministry system owning `path`, by its own prefix or its gateway route `/ngsp/{name}/`."""
+    for spec in ministry_systems():
+        if path == spec.prefix or path.startswith(spec.prefix + "/") or path.startswith(f"/ngsp/{spec.name}/"):
+            return spec
+    return None

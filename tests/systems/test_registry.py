@@ -1,0 +1,39 @@
+"""The one registry of systems: every system declared once, one spelling on every surface."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.systems import registry
+from simulator.systems.registry import SystemSpec
+
+
+def test_every_advertised_gateway_path_reaches_its_system(gw):
+    listing = gw.client.get("/ngsp/services", headers=gw.headers).get_json()["services"]
+    assert listing
+    for service in listing:
+        path = service["gateway_path"].replace("{", "").replace("}", "")
+        reply = gw.client.open(path, method=service["method"], headers=gw.headers, json={})
+        body = reply.get_json(silent=True) or {}
+        # The system may refuse the empty body or the made-up identifier, but the route exists.
+        assert body.get("error") not in ("unknown_system", "unknown_service"), (service, reply.status_code, body)
+
+
+def test_system_names_prefixes_and_services_share_one_spelling():
+    for spec in registry.ministry_systems():
+        assert "-" not in spec.name and spec.prefix == "/" + spec.name
+    from simulator.gateway.registry import SERVICES
+
+    assert {s.system for s in SERVICES.values()} <= set(registry.names())
+
+
+def test_dashboard_state_lists_every_declared_system(client):
+    state = client.get("/sandbox/dashboard/state", headers={"Authorization": "Bearer test-admin-token"})
+    assert [s["name"] for s in state.get_json()["systems"]] == list(registry.names())
+
+
+def test_a_prefix_other_than_the_name_is_refused():
+    spec = SystemSpec("made_up", __name__, "x", "x", "x", "x", prefix="/made-up")
+    with pytest.raises(ValueError, match="/made_up"):
+        registry.declare(spec)
+    assert registry.get("made_up") is None
