@@ -127,10 +127,15 @@ def save_dossier(db: sqlite_utils.Database, dossier: dict, province: str, updati
                 raise StoreError("-3", f"Hồ sơ {code} đã tồn tại")
             merged = dossier
             created_at = now
+        # An upsert, not INSERT OR REPLACE: a REPLACE deletes the row first, and the foreign key's
+        # ON DELETE CASCADE would wipe the dossier's progress history on every update.
         db.execute(
-            """INSERT OR REPLACE INTO dossiers
+            """INSERT INTO dossiers
                (MaHoSo, province, agency, status, procedure, channel, received, due, created_at, updated_at, data)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(MaHoSo) DO UPDATE SET status = excluded.status, procedure = excluded.procedure,
+                 channel = excluded.channel, received = excluded.received, due = excluded.due,
+                 updated_at = excluded.updated_at, data = excluded.data""",
             [
                 code,
                 province,
