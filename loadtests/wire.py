@@ -137,11 +137,17 @@ def verify_push(secret: str, timestamp: str, raw_body: bytes, signature: str) ->
     return hmac.compare_digest(sign_push(secret, timestamp, raw_body), signature or "")
 
 
-def signed_push(secret: str, event: str, madonvi: str, data: dict, *, timestamp: int | None = None) -> tuple:
-    """A portal-style push: (raw body, headers), signed as the portal signs it."""
+def signed_push(
+    secret: str, event: str, madonvi: str, data: dict, *, timestamp: int | None = None, style: str = "flat"
+) -> tuple:
+    """A portal-style push: (raw body, headers), signed as the portal signs it.
+
+    `style` is the connector's body style: "flat" (the portal's default: the record's fields at the
+    top level, as OpenCPS' /nps/createdossierfromdvcqg reads them) or "nested" (`{..., data}`).
+    """
     timestamp = int(time.time()) if timestamp is None else timestamp
     delivery_id = uuid.uuid4().hex
-    body = {
+    body = dict(data) if style == "flat" else {
         "delivery_id": delivery_id,
         "event": event,
         "sent_at": datetime.fromtimestamp(timestamp, PORTAL_TZ).strftime(DATE_FORMAT),

@@ -85,11 +85,12 @@ class ConnectorApp:
         if not self.inbox.accept(delivery_id, event, raw.decode()):
             # Already have it: acknowledge again so the portal stops retrying, but do nothing twice.
             self.counters["duplicates"] += 1
-            return 200, {"status": "duplicate", "delivery_id": delivery_id}
+            return 200, {"error_code": 0, "status": "duplicate", "delivery_id": delivery_id}
         self.processor.submit(delivery_id, event, raw.decode())
-        return 202, {"status": "accepted", "delivery_id": delivery_id}
+        # error_code as OpenCPS' receivers answer it: the portal reads a non-zero one as a refusal.
+        return 202, {"error_code": 0, "status": "accepted", "delivery_id": delivery_id}
 
     def _reject(self, status: int, reason: str) -> Response:
         self.counters["rejected"] += 1
         log.warning("push refused (%d): %s", status, reason)
-        return status, {"error": reason}
+        return status, {"error_code": -1, "error": reason, "message": reason}

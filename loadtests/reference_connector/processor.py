@@ -104,10 +104,13 @@ class Processor:
         if event != "dossier.submitted":
             log.info("event %s acknowledged (nothing to do in the reference connector)", event)
             return True
-        dossier = dict(push.get("data") or {})
+        # The portal's default body style is flat (the dossier's fields at the top, as OpenCPS'
+        # /nps/createdossierfromdvcqg reads them); a connector registered as nested gets `data`.
+        dossier = dict(push["data"] if isinstance(push.get("data"), dict) else push)
         if not dossier.get("MaHoSo"):
             log.warning("dossier.submitted without MaHoSo; dropped")
             return False
+        self._link_applicant(dossier)
         self._enrich_from_population(dossier)
         if not self.sync(dossier):
             return False
@@ -146,6 +149,17 @@ class Processor:
         reply = self.gateway.request("POST", PAYMENT_PATH, json=message)
         if reply is not None and reply.get("MaLoi") == "00":
             self.stats["payments"] += 1
+
+    def _link_applicant(self, dossier: dict) -> None:
+        """Find the applicant's portal account as OpenCPS does: TraCuuTechID by MaSoThue (ID or tax code)."""
+        number = dossier.get("MaSoThue") or dossier.get("SoGiayToChuHoSo")
+        if not number:
+            return
+        reply = self.portal.call("TraCuuTechID", provider="wso2is", mstorcmnd=number)
+        accounts = reply.get("result") if str(reply.get("error_code")) in ("0", "00") else None
+        if accounts:
+            dossier["MaDoiTuong"] = accounts[0].get("TECHNICALID") or dossier.get("MaDoiTuong", "")
+            self.stats["accounts_linked"] += 1
 
     def _enrich_from_population(self, dossier: dict) -> None:
         """Fill the applicant's name from the population database when the gateway exists."""

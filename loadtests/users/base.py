@@ -52,8 +52,12 @@ class PortalUser(FastHttpUser):
             self.session_renew_at = _renew_at(payload.get("expires_in"))
             return True
 
-    def call(self, service: str, *, name: str | None = None, **fields) -> dict | None:
-        """Call a portal service; a failure is recorded unless error_code is "00". Returns the reply or None."""
+    def call(self, service: str, *, name: str | None = None, check=None, **fields) -> dict | None:
+        """Call a portal service; a failure is recorded unless error_code is "00". Returns the reply or None.
+
+        `check(payload)` may return a reason the payload is wrong (e.g. a field a real client reads
+        is missing); that is recorded as a failure too.
+        """
         if time.monotonic() >= self.session_renew_at:
             self.login()  # renew just before expiry rather than pay a "-2" round trip
         for attempt in range(2):
@@ -73,6 +77,8 @@ class PortalUser(FastHttpUser):
                     continue
                 if code != "00":
                     response.failure(f"error_code {code}: {str(payload.get('message', ''))[:200]}")
+                elif check is not None and (problem := check(payload)):
+                    response.failure(problem)
                 return payload
         return None
 
@@ -119,7 +125,7 @@ class PortalUser(FastHttpUser):
             return True
 
     def file_and_walk(self, code: str, pause: float) -> bool:
-        """The one-stop desk's whole dossier: look up, sync (create or update), then 4 → 9 → 10."""
+        """The one-stop desk's whole dossier: look up, sync (create or update), then 2 (same) → 4 → 9 → 10."""
         applicant = wire.citizen_id(self.environment.parsed_options.province, zlib.crc32(code.encode()))
         self.look_up_citizen(applicant)
         found = self.call("TraCuuHoSo", mahoso=code)
@@ -132,7 +138,9 @@ class PortalUser(FastHttpUser):
         if synced is None or str(synced.get("error_code")) != "00":
             return False
         recent_codes.append(code)
-        for status in ("4", "9", "10"):
+        # As OpenCPS' syncDossierAndDossierStatus: after DongBoHoSoMC, report the status just synced
+        # (2, a no-op kept in the history), then each step.
+        for status in ("2", "4", "9", "10"):
             gevent.sleep(pause)
             reply = self.call("CapNhatTienDoHoSoMC", data=[wire.progress_entry(code, status)])
             if reply is None or str(reply.get("error_code")) != "00":

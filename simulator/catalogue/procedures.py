@@ -15,7 +15,8 @@ from typing import Any
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 
-PROCEDURE_CODE = re.compile(r"^([12]\.\d{6})(?:\.(\S+))?$")
+# National codes start 1. or 2.; local ones other digits (`3.000181.000.00.00.H22`).
+PROCEDURE_CODE = re.compile(r"^([1-9]\.\d{6})(?:\.(\S+))?$")
 
 
 @dataclass(frozen=True)

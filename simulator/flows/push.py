@@ -1,10 +1,15 @@
 """Portal-to-province pushes: the signed delivery contract and the job handler that sends them.
 
-Contract (also in OpenAPI and the README, "Portal-to-province pushes"): POST JSON
-`{"delivery_id", "event", "sent_at" (yyyyMMddHHmmss, sandbox clock), "madonvi", "data"}` with
-headers `X-DVCQG-Delivery`, `X-DVCQG-Event`, `X-DVCQG-Timestamp` (unix seconds, real time)
-and `X-DVCQG-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")>`.
-Any 2xx acknowledges; anything else or a timeout is retried with the same delivery id.
+Contract (also in OpenAPI and the README, "Portal-to-province pushes"): POST JSON in the
+connector's body style (`connectors.BODY_STYLES`): `flat` (default) is the record itself, its
+fields at the top level as OpenCPS' `/nps/createdossierfromdvcqg` reads them; `nested` is
+`{"delivery_id", "event", "sent_at" (yyyyMMddHHmmss, sandbox clock), "madonvi", "data"}`.
+Headers in both: `X-DVCQG-Delivery`, `X-DVCQG-Event`, `X-DVCQG-Timestamp` (unix seconds, real
+time) and `X-DVCQG-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{raw body}")>`.
+A 2xx acknowledges unless its JSON body carries a non-zero `error_code`: OpenCPS refuses with
+HTTP 200 `{"error_code": -1, "message": ...}`, so such a reply is a refusal, retried like a 5xx
+and dead-lettered after the last attempt, never counted delivered. Anything else or a timeout
+is retried with the same delivery id.
 """
 
 from __future__ import annotations
@@ -80,8 +85,10 @@ def enqueue_callback(db_path_or_db, province: str, event: str, data: dict) -> st
         return enqueue_push(conn, province, event, data)
 
 
-def envelope(job: queue.Job, madonvi: str, sent_at: str) -> dict:
-    """The JSON body of a delivery."""
+def envelope(job: queue.Job, madonvi: str, sent_at: str, body_style: str = connectors.DEFAULT_BODY_STYLE) -> dict:
+    """The JSON body of a delivery in a connector's body style (flat: the record itself)."""
+    if body_style == "flat":
+        return dict(job.payload["data"])
     return {
         "delivery_id": job.id,
         "event": job.event,
@@ -91,9 +98,30 @@ def envelope(job: queue.Job, madonvi: str, sent_at: str) -> dict:
     }
 
 
+def refusal(response_text: str) -> str:
+    """Why a 2xx reply is a refusal ("" when it acknowledges): a JSON `error_code` other than 0.
+
+    The code may be a number or a string ("00", "0", -1, "-1"); a non-numeric code is a refusal
+    too, since nothing says it succeeded. A body that is not a JSON object acknowledges.
+    """
+    try:
+        body = json.loads(response_text)
+    except ValueError:
+        return ""
+    if not isinstance(body, dict) or body.get("error_code") in (None, ""):
+        return ""
+    code = body["error_code"]
+    try:
+        if not isinstance(code, bool) and int(str(code).strip()) == 0:
+            return ""
+    except ValueError:
+        pass
+    return f"refused: error_code {code!r}: {str(body.get('message', ''))[:200]}"
+
+
 @handler(KIND)
 def deliver(job: queue.Job, ctx: RunContext) -> Result:
-    """Send one signed delivery to the province's connector; 2xx acknowledges it."""
+    """Send one signed delivery to the province's connector; a 2xx without a refusal acknowledges it."""
     hook = _ON_ATTEMPT.get(job.event)
     if hook:
         hook(ctx, job.id, job.payload["data"])
@@ -102,7 +130,7 @@ def deliver(job: queue.Job, ctx: RunContext) -> Result:
         return Result(False, None, f"no connector registered for province {job.province}")
     client = clients.by_province(ctx.settings["seed"], job.province)
     madonvi = client.madonvi if client else f"000.00.00.H{job.province}"
-    body = envelope(job, madonvi, to_portal(sim_now(ctx.settings["db"])))
+    body = envelope(job, madonvi, to_portal(sim_now(ctx.settings["db"])), connector["body_style"])
     raw = json.dumps(body, ensure_ascii=False).encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -125,6 +153,9 @@ def deliver(job: queue.Job, ctx: RunContext) -> Result:
     except requests.RequestException as err:
         return Result(False, None, f"connection error: {type(err).__name__}: {str(err)[:300]}")
     if 200 <= response.status_code < 300:
+        refused = refusal(response.text)
+        if refused:
+            return Result(False, response.status_code, refused)
         ack = _ON_ACK.get(job.event)
         if ack:
             ack(ctx, job.id, job.payload["data"])

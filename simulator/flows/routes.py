@@ -59,7 +59,8 @@ class PushExampleView(MethodView):
             {"data": {"MaHoSo": "000.00.01.H56-261127-0001", "TrangThaiHoSo": "1", "KenhThucHien": "2"}},
             1,
         )
-        body = push.envelope(job, "000.00.00.H56", to_portal(sim_now(settings()["db"])))
+        sent_at = to_portal(sim_now(settings()["db"]))
+        body = push.envelope(job, "000.00.00.H56", sent_at, "flat")
         raw = json.dumps(body, ensure_ascii=False)
         timestamp = str(int(time.time()))
         headers = {
@@ -68,7 +69,14 @@ class PushExampleView(MethodView):
             "X-DVCQG-Timestamp": timestamp,
             "X-DVCQG-Signature": push.sign("example-secret", timestamp, raw.encode()),
         }
-        return {"url": "http://127.0.0.1:9000/push", "headers": headers, "body": body, "raw_body": raw}
+        nested = push.envelope(job, "000.00.00.H56", sent_at, "nested")
+        return {
+            "url": "http://127.0.0.1:9000/push",
+            "headers": headers,
+            "body": body,
+            "nested_body": nested,
+            "raw_body": raw,
+        }
 
 
 @blp.route("/connectors")
@@ -97,7 +105,7 @@ class ConnectorItem(MethodView):
         """Register or replace the province's connector URL and shared secret."""
         require_admin()
         _province_or_404(province)
-        return connectors.masked(connectors.set_connector(db(), province, body["url"], body["secret"]))
+        return connectors.masked(connectors.set_connector(db(), province, body["url"], body["secret"], body["body_style"]))
 
     @blp.response(200, s.ConnectorOut)
     @blp.alt_response(401, description="Admin token required")

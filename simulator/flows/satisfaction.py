@@ -17,6 +17,7 @@ import json
 import random
 import sqlite3
 import time
+from datetime import datetime
 
 import sqlite_utils
 
@@ -60,6 +61,23 @@ def create_tables(db: sqlite_utils.Database) -> None:
             rated_real REAL NOT NULL)"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS ratings_province ON ratings(province, quarter)")
+    # Period summaries a province reports with DongBoDanhGia (counts, no per-dossier scores);
+    # a re-sent period replaces the earlier figures of the same unit and procedure.
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS rating_summaries (
+            province TEXT NOT NULL,
+            agency TEXT NOT NULL,
+            procedure TEXT NOT NULL,
+            period TEXT NOT NULL,
+            quarter TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            very_satisfied INTEGER NOT NULL,
+            satisfied INTEGER NOT NULL,
+            not_satisfied INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            received_real REAL NOT NULL,
+            PRIMARY KEY (province, agency, procedure, period))"""
+    )
 
 
 def save_rating(db: sqlite_utils.Database, settings: dict, code: str, rating: dict, rated_by: str) -> dict:
@@ -104,8 +122,70 @@ def save_rating(db: sqlite_utils.Database, settings: dict, code: str, rating: di
     return stored
 
 
+def period_quarter(text: str) -> tuple[str, str]:
+    """(period "yyyy-MM", quarter "yyyyQn") of a NgayTongHop: "M-yyyy" (OpenCPS), "MM/yyyy", "yyyyMM",
+    "dd/MM/yyyy" or yyyyMMddHHmmss; ValueError naming the forms otherwise."""
+    text = str(text).strip()
+    for form in ("%m-%Y", "%m/%Y", "%Y%m", "%d/%m/%Y", "%Y%m%d%H%M%S", "%Y-%m"):
+        try:
+            moment = datetime.strptime(text, form)
+        except ValueError:
+            continue
+        return moment.strftime("%Y-%m"), quarter_of(moment)
+    raise ValueError(f"NgayTongHop {text!r} sai định dạng (M-yyyy, MM/yyyy hoặc yyyyMMddHHmmss)")
+
+
+def percent(value: object, name: str) -> float:
+    """A share sent as "60%", "60", 60 or 60.5; ValueError naming the field unless 0-100."""
+    text = str(value).strip().rstrip("%").strip().replace(",", ".") if not isinstance(value, bool) else "x"
+    try:
+        share = float(text or "0")
+    except ValueError:
+        raise ValueError(f"{name} {value!r} không phải phần trăm (e.g. \"60%\")") from None
+    if not 0 <= share <= 100:
+        raise ValueError(f"{name} {value!r} phải từ 0 đến 100")
+    return share
+
+
+def save_summary(db: sqlite_utils.Database, province: str, agency: str, entry: dict) -> dict:
+    """Store one validated DongBoDanhGia entry as counts; ValueError naming a bad field."""
+    raw_total = entry["TongSoNguoiDanhGia"]
+    if isinstance(raw_total, bool) or not str(raw_total).strip().isdigit():
+        raise ValueError(f"TongSoNguoiDanhGia {raw_total!r} phải là số nguyên không âm")
+    total = int(str(raw_total).strip())
+    period, quarter = period_quarter(entry["NgayTongHop"])
+    very = percent(entry["PhanTramDanhGiaRatHaiLong"], "PhanTramDanhGiaRatHaiLong")
+    good = percent(entry["PhanTramDanhGiaHaiLong"], "PhanTramDanhGiaHaiLong")
+    if very + good > 100.5:  # rounding of whole percentages may overshoot by a little
+        raise ValueError("PhanTramDanhGiaRatHaiLong + PhanTramDanhGiaHaiLong vượt quá 100%")
+    very_n = round(total * very / 100)
+    good_n = min(round(total * good / 100), total - very_n)
+    stored = {
+        "province": province,
+        "agency": agency,
+        "procedure": str(entry.get("MaThuTuc") or ""),
+        "period": period,
+        "quarter": quarter,
+        "total": total,
+        "very_satisfied": very_n,
+        "satisfied": good_n,
+        "not_satisfied": total - very_n - good_n,
+    }
+    db.execute(
+        """INSERT OR REPLACE INTO rating_summaries (province, agency, procedure, period, quarter, total, very_satisfied,
+           satisfied, not_satisfied, data, received_real) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+        [*stored.values(), json.dumps(entry, ensure_ascii=False, default=str), time.time()],
+    )
+    return stored
+
+
 def index(db: sqlite_utils.Database, group_by: str, province: str | None = None, quarter: str | None = None) -> list:
-    """Per group: count, average score out of 18 and share satisfied (DanhGiaChung 1 or 2)."""
+    """Per group: count, average score out of 18 and share satisfied (DanhGiaChung 1 or 2).
+
+    Per-dossier ratings and the summaries provinces report (DongBoDanhGia) both count:
+    `count` and `share_satisfied` cover both, `average_score` only rated dossiers (None when
+    a group has only summaries), `reported` is how many answers came from summaries.
+    """
     column = GROUPS[group_by]
     where, params = [], []
     for clause, value in (("province = ?", province), ("quarter = ?", quarter)):
@@ -114,12 +194,23 @@ def index(db: sqlite_utils.Database, group_by: str, province: str | None = None,
             params.append(value)
     sql_where = (" WHERE " + " AND ".join(where)) if where else ""
     rows = db.execute(
-        f"""SELECT {column}, count(*), avg(score), avg(DanhGiaChung IN ('1', '2'))
-            FROM ratings{sql_where} GROUP BY {column} ORDER BY {column}""",
-        params,
+        f"""SELECT grp, sum(n), sum(score_sum), sum(scored), sum(satisfied), sum(reported) FROM (
+              SELECT {column} AS grp, 1 AS n, score AS score_sum, 1 AS scored,
+                     (DanhGiaChung IN ('1', '2')) AS satisfied, 0 AS reported FROM ratings{sql_where}
+              UNION ALL
+              SELECT {column}, total, 0, 0, very_satisfied + satisfied, total FROM rating_summaries{sql_where}
+            ) GROUP BY grp HAVING sum(n) > 0 ORDER BY grp""",
+        params * 2,
     ).fetchall()
     return [
-        {"group": r[0], "count": r[1], "average_score": round(r[2], 2), "share_satisfied": round(r[3], 4)} for r in rows
+        {
+            "group": r[0],
+            "count": r[1],
+            "average_score": round(r[2] / r[3], 2) if r[3] else None,
+            "share_satisfied": round(r[4] / r[1], 4),
+            "reported": r[5],
+        }
+        for r in rows
     ]
 
 

@@ -89,9 +89,12 @@ class IndexGroup(Schema):
     """The index of one group."""
 
     group = fields.String()
-    count = fields.Integer()
-    average_score = fields.Float(metadata={"description": "Average of the 18-point score"})
-    share_satisfied = fields.Float(metadata={"description": "Share of DanhGiaChung 1 or 2 (0-1)"})
+    count = fields.Integer(metadata={"description": "Answers: rated dossiers plus answers in reported summaries"})
+    average_score = fields.Float(
+        allow_none=True, metadata={"description": "Average of the 18-point score of rated dossiers (null if none)"}
+    )
+    share_satisfied = fields.Float(metadata={"description": "Share very satisfied or satisfied (0-1)"})
+    reported = fields.Integer(metadata={"description": "Answers from summaries provinces sent with DongBoDanhGia"})
 
 
 class IndexOut(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from simulator.flows.connectors import BODY_STYLES, DEFAULT_BODY_STYLE
 from simulator.flows.push import EVENTS, RESULT_EVENTS
 from simulator.provinces import all_provinces
 
@@ -14,16 +15,21 @@ province_field = dict(
 )
 
 PUSH_CONTRACT = (
-    """**Portal-to-province pushes.** The portal POSTs JSON (`PushDelivery`) to the province's
-registered connector URL with headers `X-DVCQG-Delivery: <delivery_id>`, `X-DVCQG-Event: <event>`,
-`X-DVCQG-Timestamp: <unix seconds>` and `X-DVCQG-Signature: sha256=<hex HMAC-SHA256(secret,
-"{timestamp}.{raw body}")>`. Receivers must refuse a timestamp older than 300 s (replay) and may
-de-duplicate by delivery id: every retry of a delivery carries the same id. Any 2xx acknowledges
-(body optional, e.g. `{"error_code":"00"}`); anything else, or no answer within
-`push_timeout_seconds`, is retried with exponential backoff until `job_max_attempts`, then the
-delivery is `dead` (see `GET /sandbox/jobs?status=dead`, re-queue with `POST /sandbox/jobs/{id}/requeue`).
+    """**Portal-to-province pushes.** The portal POSTs JSON to the province's registered connector URL
+in the connector's `body_style`: `flat` (default) sends the record itself, its fields at the top level
+as OpenCPS' receiver `/nps/createdossierfromdvcqg` reads them; `nested` sends `PushDelivery`
+(`{delivery_id, event, sent_at, madonvi, data}`). Headers in both: `X-DVCQG-Delivery: <delivery_id>`,
+`X-DVCQG-Event: <event>`, `X-DVCQG-Timestamp: <unix seconds>` and `X-DVCQG-Signature: sha256=<hex
+HMAC-SHA256(secret, "{timestamp}.{raw body}")>`. Receivers must refuse a timestamp older than 300 s
+(replay) and may de-duplicate by delivery id: every retry of a delivery carries the same id. A 2xx
+acknowledges unless its JSON body has a non-zero `error_code` (OpenCPS refuses with HTTP 200
+`{"error_code": -1, "message": ...}`): that is a refusal, retried like any failure. Failures, and no
+answer within `push_timeout_seconds`, are retried with exponential backoff until `job_max_attempts`,
+then the delivery is `dead` (see `GET /sandbox/jobs?status=dead`, re-queue with
+`POST /sandbox/jobs/{id}/requeue`); a refused delivery is never counted delivered.
 Events: `dossier.submitted` (data = the dossier, portal field names, `KenhThucHien` "2", `TrangThaiHoSo`
-"1"; sync it back with `DongBoHoSoMC` using the same `MaHoSo`), and the results """
+"1", `MaSoThue` the applicant's ID number; sync it back with `DongBoHoSoMC` using the same `MaHoSo`),
+and the results """
     + ", ".join(f"`{e}`" for e in RESULT_EVENTS)
     + "."
 )
@@ -46,7 +52,8 @@ class PushExample(Schema):
 
     url = fields.String()
     headers = fields.Dict(keys=fields.String(), values=fields.String())
-    body = fields.Nested(PushDelivery)
+    body = fields.Dict(metadata={"description": "Flat style (the default): the record's fields at the top level"})
+    nested_body = fields.Nested(PushDelivery, metadata={"description": "The same delivery in the nested style"})
     raw_body = fields.String(metadata={"description": "The exact bytes that were signed"})
 
 
@@ -61,6 +68,11 @@ class ConnectorIn(Schema):
         validate=validate.Length(min=8, max=256),
         metadata={"description": "Shared HMAC secret (8-256 characters)"},
     )
+    body_style = fields.String(
+        load_default=DEFAULT_BODY_STYLE,
+        validate=validate.OneOf(BODY_STYLES),
+        metadata={"description": "flat (default: record fields at the top, as OpenCPS reads them) or nested"},
+    )
 
 
 class ConnectorOut(Schema):
@@ -68,6 +80,7 @@ class ConnectorOut(Schema):
 
     province = fields.String()
     url = fields.String()
+    body_style = fields.String()
     secret_hint = fields.String()
     updated_at = fields.Float()
 

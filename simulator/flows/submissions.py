@@ -79,6 +79,10 @@ def build_dossier(code: str, province: str, procedure: dict, now, seed: int) -> 
     agency_name = f"{procedures.AGENCY_NAMES.get(procedure.get('agency_kind', ''), 'UBND')} {province_name(province)}"
     return {
         "MaHoSo": code,
+        # OpenCPS' receivers read MaHoSoQG (release-candidate-3.0 /nps/nhanhsdvcqg) and require
+        # MaSoThue, which they look up with TraCuuTechID (mstorcmnd: tax code or ID number).
+        "MaHoSoQG": code,
+        "MaSoThue": person.citizen_id,
         "MaTTHC": procedure["code"],
         "TenTTHC": procedure["name"],
         "MaLinhVuc": procedure.get("field", ""),

@@ -19,7 +19,7 @@ from simulator import clients, rotation, schema_cache
 from simulator.app_context import db, settings
 from simulator.catalogue import province_of_agency
 from simulator.faults.wsgi_body import JSON_KEY
-from simulator.portal import sessions
+from simulator.portal import exchange_services, sessions  # noqa: F401  (importing registers its handlers)
 from simulator.portal.schemas import SERVICE_SCHEMAS, AuthRequest, flatten_errors
 from simulator.portal.services import ERROR_CODES, HANDLERS, Caller, reply
 from simulator.schema_cache import schema_instance

@@ -13,7 +13,9 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, vali
 from simulator.portal.fields import Code, ListOrEmpty, PortalDate
 
 DOSSIER_CODE = re.compile(r"^(?P<agency>[0-9A-Z]+(?:\.[0-9A-Z]+)*)-(?P<day>\d{6})-(?P<seq>\d{4})$")
-PROCEDURE_CODE = re.compile(r"^[12]\.\d{6}(\.[0-9A-Z]+)*$")
+# National codes `1.001612`, `2.000477`; local ones start with other digits and carry the agency
+# suffix (`3.000181.000.00.00.H22`, seen in a Hà Giang admissions client).
+PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Z]+)*$")
 STATUS_CODES = tuple(str(i) for i in range(1, 11))
 
 
@@ -96,7 +98,9 @@ class Dossier(Schema):
     )
     MaTTHC = fields.String(
         required=True,
-        validate=validate.Regexp(PROCEDURE_CODE, error="MaTTHC phải có dạng 1.00xxxx hoặc 2.00xxxx"),
+        validate=validate.Regexp(
+            PROCEDURE_CODE, error="MaTTHC phải có dạng 1.00xxxx, 2.00xxxx hoặc mã địa phương 3.000181.000.00.00.H22"
+        ),
         metadata={"example": "1.001193"},
     )
     TenTTHC = fields.String()
@@ -185,9 +189,14 @@ class LookUpDossier(ServiceBase):
 
 
 class LookUpTechId(ServiceBase):
-    """`TraCuuTechID`: dossiers of an online applicant (MaDoiTuong / TechID)."""
+    """`TraCuuTechID`: the portal account (TECHNICALID) of a citizen ID or enterprise tax code."""
 
-    techid = fields.String(required=True)
+    provider = fields.String(load_default="wso2is", metadata={"description": 'Identity provider, "wso2is"'})
+    mstorcmnd = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "12-digit citizen ID, 9-digit old ID or tax code", "example": "056090001234"},
+    )
 
 
 class ListProcedures(ServiceBase):
@@ -199,7 +208,7 @@ class ListProcedures(ServiceBase):
 class GetProcedure(ServiceBase):
     """`LayThuTuc`: one procedure in the national procedure database's upper-case fields."""
 
-    maTTHC = fields.String(required=True)
+    maTTHC = fields.String(required=True, validate=validate.Length(min=1, max=60))
 
 
 class ListAgencies(ServiceBase):
@@ -212,12 +221,140 @@ class ListFields(ServiceBase):
     """`LayDanhMucLinhVuc`: fields of activity."""
 
 
+class OneOrMany(fields.Field):
+    """An object or a list of objects; an object is read as a one-entry list (clients send both)."""
+
+    def __init__(self, **kwargs):
+        metadata = {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}
+        metadata.update(kwargs.pop("metadata", {}))
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        entries = [value] if isinstance(value, dict) else value
+        if not isinstance(entries, list) or not entries:
+            raise ValidationError("phải là một đối tượng hoặc danh sách đối tượng không rỗng (object or non-empty list)")
+        if len(entries) > 500:
+            raise ValidationError("tối đa 500 mục (at most 500 entries)")
+        return entries
+
+
+class PortalDossierStatus(Schema):
+    """A `DongBoTrangThaiHoSo` entry: the province's handling status of a dossier the portal sent down."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    MaHoSo = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    MaHoSoDonVi = fields.String(metadata={"description": "The province's own dossier number"})
+    MaDoiTuong = fields.String()
+    NoiDung = fields.String()
+    NgayXuLy = PortalDate(required=True)
+    TrangThai = Code(choices=STATUS_CODES, required=True, metadata={"description": '"2" accepted, "5" supplement'})
+    TaiLieuXuLy = ListOrEmpty(fields.Dict())
+
+
+class ReportPortalDossierStatus(ServiceBase):
+    """`DongBoTrangThaiHoSo`: statuses of dossiers submitted on the portal (`type` "2", `data` an object)."""
+
+    type = Code(load_default="2", metadata={"description": '"2" as sent by OpenCPS'})
+    data = OneOrMany(required=True)
+
+
+class RatingSummary(Schema):
+    """A `DongBoDanhGia` entry: one period's satisfaction summary of a unit (and procedure)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    NgayTongHop = fields.String(required=True, metadata={"example": "11-2026", "description": "M-yyyy"})
+    TongSoNguoiDanhGia = fields.Raw(required=True, metadata={"type": "integer", "example": 120})
+    PhanTramDanhGiaRatHaiLong = fields.Raw(required=True, metadata={"type": "string", "example": "60%"})
+    PhanTramDanhGiaHaiLong = fields.Raw(required=True, metadata={"type": "string", "example": "30%"})
+    PhanTramDanhGiaChuaHaiLong = fields.Raw(metadata={"type": "string", "example": "10%"})
+    MaThuTuc = fields.String()
+    NoiDung = fields.String()
+    Madonvi = fields.String()
+    TenDonVi = fields.String()
+
+
+class SyncRatingSummaries(ServiceBase):
+    """`DongBoDanhGia`: satisfaction summaries per unit and period, fed into the satisfaction index."""
+
+    data = OneOrMany(required=True)
+
+
+class ListPublicServices(ServiceBase):
+    """`LayDVC`: online public services (DVC) of the caller's province; `result` is `{total, data}`."""
+
+    maTTHC = fields.String(load_default="")
+
+
+class ListQuestions(ServiceBase):
+    """`LayDanhSachHoiDapGuiTuDVCQG` / `LayDanhSachHoiDapBoCoQuan`: questions for the caller's province."""
+
+    malinhvuc = fields.String(load_default="")
+
+
+class ListCitizenQuestions(ListQuestions):
+    """`LayDanhSachHoiDapGuiTuDVCQG`: questions citizens asked on the portal, for the province to answer."""
+
+
+class ListAgencyQuestions(ListQuestions):
+    """`LayDanhSachHoiDapBoCoQuan`: questions and answers compiled by ministries and agencies."""
+
+
+class GetAnswers(ServiceBase):
+    """`LayNoiDungTraLoiTheoCauHoi`: the answers to one question (`cauhoiid` = HOIDAPID)."""
+
+    cauhoiid = Code(required=True, metadata={"type": "integer", "example": 1})
+
+
+class SyncQuestions(ServiceBase):
+    """`DongBoHoiDap`: the province's own questions and answers, published on the portal."""
+
+    data = OneOrMany(required=True)
+
+
+class SyncAnswers(ServiceBase):
+    """`DongBoKetQuaHoiDapGuiTuDVCQG`: the province's answers to questions citizens asked on the portal."""
+
+    data = OneOrMany(required=True)
+
+
+class ProvinceQuestion(Schema):
+    """A `DongBoHoiDap` entry: HOIDAPID is the province's own question id."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    HOIDAPID = Code(required=True, metadata={"type": "integer"})
+    NOIDUNG = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    MADONVI = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    TENDONVI = fields.String()
+    MaLinhVuc = fields.String(metadata={"description": "Also read as MALINHVUC"})
+    NOIDUNGTRALOI = fields.String(validate=validate.Length(max=8000))
+
+
+class ProvinceAnswer(Schema):
+    """A `DongBoKetQuaHoiDapGuiTuDVCQG` entry: the answer to a portal question."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    HOIDAPID = Code(required=True, metadata={"type": "integer"})
+    MADONVI = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    NGUOITRALOI = fields.String(validate=validate.Length(max=255))
+    CHUCVUNGUOITRALOI = fields.String(validate=validate.Length(max=255))
+    NGAYTRALOI = fields.String(metadata={"description": "dd/MM/yyyy (OpenCPS) or yyyyMMddHHmmss"})
+    NOIDUNGTRALOI = fields.String(required=True, validate=validate.Length(min=1, max=8000))
+
+
 class ServiceReply(Schema):
     """A service reply: `error_code` "00" on success (a string), `result` for look-ups."""
 
     error_code = fields.String(required=True, metadata={"example": "00"})
     message = fields.String(required=True)
-    result = fields.List(fields.Dict())
+    result = fields.Raw(metadata={"description": "A list for look-ups; `{total, data}` for LayDVC"})
 
 
 SERVICE_SCHEMAS: dict[str, type[ServiceBase]] = {
@@ -229,6 +366,14 @@ SERVICE_SCHEMAS: dict[str, type[ServiceBase]] = {
     "LayThuTuc": GetProcedure,
     "LayDanhMucCoQuan": ListAgencies,
     "LayDanhMucLinhVuc": ListFields,
+    "LayDVC": ListPublicServices,
+    "DongBoTrangThaiHoSo": ReportPortalDossierStatus,
+    "DongBoDanhGia": SyncRatingSummaries,
+    "LayDanhSachHoiDapGuiTuDVCQG": ListCitizenQuestions,
+    "LayDanhSachHoiDapBoCoQuan": ListAgencyQuestions,
+    "LayNoiDungTraLoiTheoCauHoi": GetAnswers,
+    "DongBoHoiDap": SyncQuestions,
+    "DongBoKetQuaHoiDapGuiTuDVCQG": SyncAnswers,
 }
 
 

@@ -7,7 +7,6 @@ a message naming the problem otherwise (see ERROR_CODES).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +14,9 @@ import sqlite_utils
 from marshmallow import ValidationError
 
 from simulator import schema_cache
-from simulator.portal import store
+from simulator.app_context import settings
+from simulator.identity import InvalidIdentifier
+from simulator.portal import accounts, store
 from simulator.portal.schemas import Dossier, ProgressEntry, flatten_errors
 from simulator.schema_cache import schema_instance
 
@@ -62,8 +63,8 @@ def reply(error_code: str, message: str, result: list | None = None) -> dict:
     return body
 
 
-def _validate_entries(schema: type, entries: list, label: str) -> list[tuple[int, dict | None, str]]:
-    """Validate each entry on its own: (index, loaded entry or None, error message)."""
+def validate_entries(schema: type, entries: list, label: str) -> list[tuple[int, dict | None, str]]:
+    """Validate each entry on its own: (index, loaded entry or None, error message naming the field)."""
     out = []
     for index, raw in enumerate(entries):
         try:
@@ -75,15 +76,16 @@ def _validate_entries(schema: type, entries: list, label: str) -> list[tuple[int
     return out
 
 
-def _batch_reply(outcomes: list[store.Outcome], verb: str) -> dict:
+def batch_reply(outcomes: list[store.Outcome], verb: str, unit: str = "hồ sơ") -> dict:
+    """The reply to a batch: "00" when every entry was recorded, else the first failure's code."""
     failures = [o for o in outcomes if o.error_code != "00"]
     result = [o.as_dict() for o in outcomes]
     if not failures:
-        return reply("00", f"{verb} thành công {len(outcomes)} hồ sơ", result)
+        return reply("00", f"{verb} thành công {len(outcomes)} {unit}", result)
     ok = len(outcomes) - len(failures)
     details = " | ".join(o.message for o in failures)
     # Never say "thành công" here: some connectors count any reply containing it as success.
-    return reply(failures[0].error_code, f"{verb} có lỗi ({ok}/{len(outcomes)} hồ sơ đã ghi nhận): {details}", result)
+    return reply(failures[0].error_code, f"{verb} có lỗi ({ok}/{len(outcomes)} {unit} đã ghi nhận): {details}", result)
 
 
 @handles("DongBoHoSoMC")
@@ -91,7 +93,7 @@ def sync_dossiers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict
     """Create or update each dossier of `data`; each entry succeeds or fails on its own."""
     updating = str(body.get("isUpdating", "False")).lower() == "true"
     outcomes = []
-    for index, dossier, error in _validate_entries(Dossier, body["data"], "data"):
+    for index, dossier, error in validate_entries(Dossier, body["data"], "data"):
         code = body["data"][index].get("MaHoSo", "") if isinstance(body["data"][index], dict) else ""
         if dossier is None:
             outcomes.append(store.Outcome(str(code), "-1", error))
@@ -101,14 +103,14 @@ def sync_dossiers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict
             outcomes.append(store.Outcome(dossier["MaHoSo"], "00", message))
         except store.StoreError as err:
             outcomes.append(store.Outcome(dossier["MaHoSo"], err.code, f"data[{index}]: {err.message}"))
-    return _batch_reply(outcomes, "Đồng bộ hồ sơ")
+    return batch_reply(outcomes, "Đồng bộ hồ sơ")
 
 
 @handles("CapNhatTienDoHoSoMC")
 def report_progress(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Append progress entries in order; an impossible transition is refused for that entry only."""
     outcomes = []
-    for index, entry, error in _validate_entries(ProgressEntry, body["data"], "data"):
+    for index, entry, error in validate_entries(ProgressEntry, body["data"], "data"):
         raw = body["data"][index]
         code = raw.get("MaHoSo", "") if isinstance(raw, dict) else ""
         if entry is None:
@@ -119,7 +121,7 @@ def report_progress(db: sqlite_utils.Database, caller: Caller, body: dict) -> di
             outcomes.append(store.Outcome(entry["MaHoSo"], "00", message))
         except store.StoreError as err:
             outcomes.append(store.Outcome(entry["MaHoSo"], err.code, f"data[{index}]: {err.message}"))
-    return _batch_reply(outcomes, "Cập nhật tiến độ")
+    return batch_reply(outcomes, "Cập nhật tiến độ")
 
 
 def dossier_with_history(db: sqlite_utils.Database, dossier: dict) -> dict:
@@ -138,12 +140,15 @@ def look_up_dossier(db: sqlite_utils.Database, caller: Caller, body: dict) -> di
 
 @handles("TraCuuTechID")
 def look_up_tech_id(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
-    """The caller's dossiers whose applicant TechID (MaDoiTuong) is `techid`."""
-    rows = db.execute(
-        "SELECT data FROM dossiers WHERE province = ? AND json_extract(data, '$.MaDoiTuong') = ? LIMIT 100",
-        [caller.province, body["techid"]],
-    ).fetchall()
-    return reply("00", "Tra cứu thành công", [json.loads(r[0]) for r in rows])
+    """The portal account (TECHNICALID) of a citizen ID or tax code; `result: []` when it has none."""
+    number = body["mstorcmnd"].strip()
+    try:
+        account = accounts.account_of(settings()["seed"], number)
+    except InvalidIdentifier as err:
+        return reply("-1", f"TraCuuTechID: mstorcmnd: {err}")
+    if account is None:
+        return reply("00", "Tra cứu thành công: không có tài khoản", [])
+    return reply("00", "Tra cứu thành công", [account])
 
 
 @handles("LayDanhSachTTHC")
@@ -182,5 +187,5 @@ def list_fields(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Fields of activity (lĩnh vực)."""
     from simulator import catalogue
 
-    items = [catalogue.to_linhvuc(f) for f in catalogue.fields()]
+    items = [catalogue.to_linhvuc(f, caller.madonvi) for f in catalogue.fields()]
     return reply("00", f"Lấy danh mục lĩnh vực thành công ({len(items)})", items)

@@ -11,6 +11,7 @@ import sqlite_utils
 from simulator import statuses
 from simulator.catalogue import province_of_agency
 from simulator.db import transaction
+from simulator.portal import exchanges, questions
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -41,6 +42,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
             data TEXT NOT NULL)"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS dossier_progress_code ON dossier_progress(MaHoSo, id)")
+    # The portal's other exchanges keep their own tables; one entry in the app's table list.
+    exchanges.create_tables(db)
+    questions.create_tables(db)
     db.execute(
         """CREATE TABLE IF NOT EXISTS portal_sessions (
             token TEXT PRIMARY KEY,
@@ -71,10 +75,11 @@ class Outcome:
     MaHoSo: str
     error_code: str
     message: str
+    key: str = "MaHoSo"  # the entry's identifying field on the wire (HOIDAPID for questions, ...)
 
     def as_dict(self) -> dict:
         """The outcome as it appears in a reply's `result`."""
-        return {"MaHoSo": self.MaHoSo, "error_code": self.error_code, "message": self.message}
+        return {self.key: self.MaHoSo, "error_code": self.error_code, "message": self.message}
 
 
 def get_dossier(db: sqlite_utils.Database, code: str, province: str | None = None) -> dict | None:
@@ -122,10 +127,15 @@ def save_dossier(db: sqlite_utils.Database, dossier: dict, province: str, updati
                 raise StoreError("-3", f"Hồ sơ {code} đã tồn tại")
             merged = dossier
             created_at = now
+        # An upsert, not INSERT OR REPLACE: a REPLACE deletes the row first, and the foreign key's
+        # ON DELETE CASCADE would wipe the dossier's progress history on every update.
         db.execute(
-            """INSERT OR REPLACE INTO dossiers
+            """INSERT INTO dossiers
                (MaHoSo, province, agency, status, procedure, channel, received, due, created_at, updated_at, data)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(MaHoSo) DO UPDATE SET status = excluded.status, procedure = excluded.procedure,
+                 channel = excluded.channel, received = excluded.received, due = excluded.due,
+                 updated_at = excluded.updated_at, data = excluded.data""",
             [
                 code,
                 province,
@@ -156,7 +166,9 @@ def add_progress(db: sqlite_utils.Database, entry: dict, province: str) -> str:
         if row is None or row[0] != province:
             raise StoreError("-4", f"Hồ sơ {code} không tồn tại")
         current = row[1]
-        if not statuses.can_move(current, new_status):
+        # A repeated status is a no-op kept in the history: OpenCPS' syncDossierAndDossierStatus
+        # always follows DongBoHoSoMC with CapNhatTienDoHoSoMC at the status it just synced.
+        if new_status != current and not statuses.can_move(current, new_status):
             raise StoreError("-5", _transition_message(code, current, new_status))
         data = json.loads(row[2])
         data["TrangThaiHoSo"] = str(new_status)
@@ -172,6 +184,8 @@ def add_progress(db: sqlite_utils.Database, entry: dict, province: str) -> str:
             "UPDATE dossiers SET status = ?, updated_at = ?, data = ? WHERE MaHoSo = ?",
             [new_status, now, json.dumps(data, ensure_ascii=False), code],
         )
+    if new_status == current:
+        return f"Cập nhật tiến độ hồ sơ {code} thành công (trạng thái {current} không đổi)"
     return f"Cập nhật tiến độ hồ sơ {code} thành công"
 
 

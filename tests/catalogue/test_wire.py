@@ -11,7 +11,7 @@ from simulator import catalogue
 LAYTHUTUC_KEYS = {
     "MATTHC", "TENTTHC", "MALINHVUC", "LINHVUCTHUCHIEN", "CACHTHUCTHUCHIEN", "THANHPHANHOSO",
     "TRINHTUTHUCHIEN", "COQUANTHUCHIEN", "KETQUATHUCHIEN", "CANCUPHAPLY", "YEUCAU", "DOITUONGTHUCHIEN",
-    "CAPTHUCHIEN",
+    "CAPTHUCHIEN", "MACOQUANCONGBO", "TRANGTHAI",
 }  # fmt: skip
 
 
@@ -20,7 +20,7 @@ def test_laythutuc_has_exactly_the_documented_keys_and_is_json(proc: catalogue.P
     item = catalogue.to_laythutuc(proc, "000.00.01.H56")
     assert set(item) == LAYTHUTUC_KEYS
     json.dumps(item, ensure_ascii=False)
-    assert all("{" not in step["NOIDUNG"] for step in item["TRINHTUTHUCHIEN"][0]["TRINHTU"])
+    assert all("{" not in step["TENTRINHTU"] for step in item["TRINHTUTHUCHIEN"][0]["TRINHTU"])
 
 
 def test_laythutuc_shapes() -> None:
@@ -28,26 +28,28 @@ def test_laythutuc_shapes() -> None:
     assert item["MATTHC"] == "2.000488"
     assert item["LINHVUCTHUCHIEN"] == [{"MALINHVUC": "G09-TP02", "TENLINHVUC": "Lý lịch tư pháp"}]
     channel = item["CACHTHUCTHUCHIEN"][0]
-    assert set(channel) == {"KENH", "THOIGIAN", "PHILEPHI"}
-    assert channel["THOIGIAN"][0]["THOIGIANGIAIQUYET"] == 10
-    assert channel["THOIGIAN"][0]["DONVITINH"] == "Ngày làm việc"
-    assert set(channel["PHILEPHI"][0]) == {"SOTIEN", "DONVI", "MOTA"}
-    assert channel["PHILEPHI"][0]["SOTIEN"] == 200000 and channel["PHILEPHI"][0]["DONVI"] == "Đồng"
-    assert item["COQUANTHUCHIEN"] == [{"MACOQUAN": "000.00.12.H56", "TENCOQUAN": "Sở Tư pháp tỉnh Khánh Hòa"}]
+    assert set(channel) == {"KENH", "TENKENH", "THOIGIAN"} and channel["KENH"] == 1
+    time = channel["THOIGIAN"][0]
+    assert time["THOIGIANGIAIQUYET"] == 10 and time["DONVITINH"] == "Ngày làm việc"
+    assert set(time["PHILEPHI"][0]) == {"MAPHILEPHI", "SOTIEN", "DONVI", "MOTA"}
+    assert time["PHILEPHI"][0]["SOTIEN"] == 200000 and time["PHILEPHI"][0]["DONVI"] == "Đồng"
+    assert item["COQUANTHUCHIEN"] == [{"MADONVI": "000.00.12.H56", "TENDONVI": "Sở Tư pháp tỉnh Khánh Hòa"}]
+    assert item["MACOQUANCONGBO"] == "000.00.00.H56" and item["TRANGTHAI"] == 1
     assert item["CAPTHUCHIEN"] == "Cấp Tỉnh"
     assert item["THANHPHANHOSO"][0]["GIAYTO"][0]["MAGIAYTO"] == "GT01"
 
 
 def test_laythutuc_without_caller_names_the_generic_agency() -> None:
     item = catalogue.to_laythutuc(catalogue.procedure("1.001193"))
-    assert item["COQUANTHUCHIEN"] == [{"MACOQUAN": "", "TENCOQUAN": "Ủy ban nhân dân cấp xã"}]
-    assert "Ủy ban nhân dân cấp xã" in item["TRINHTUTHUCHIEN"][0]["TRINHTU"][0]["NOIDUNG"]
+    assert item["COQUANTHUCHIEN"] == [{"MADONVI": "", "TENDONVI": "Ủy ban nhân dân cấp xã"}]
+    assert item["MACOQUANCONGBO"] == ""
+    assert "Ủy ban nhân dân cấp xã" in item["TRINHTUTHUCHIEN"][0]["TRINHTU"][0]["TENTRINHTU"]
 
 
 def test_online_channel_has_its_own_fees() -> None:
     item = catalogue.to_laythutuc(catalogue.procedure("1.004222"))
-    fees = {c["KENH"]: c["PHILEPHI"][0]["SOTIEN"] for c in item["CACHTHUCTHUCHIEN"]}
-    assert fees == {"1": 20000, "2": 10000, "3": 20000}
+    fees = {c["KENH"]: c["THOIGIAN"][0]["PHILEPHI"][0]["SOTIEN"] for c in item["CACHTHUCTHUCHIEN"]}
+    assert fees == {1: 20000, 2: 10000, 3: 20000}
 
 
 def test_danhsach_tthc_summary() -> None:
@@ -59,14 +61,16 @@ def test_danhsach_tthc_summary() -> None:
 
 def test_coquan_and_linhvuc() -> None:
     assert catalogue.to_coquan(catalogue.agency("000.00.01.H01")) == {
-        "MACOQUAN": "000.00.01.H01",
-        "TENCOQUAN": "Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+        "MADONVI": "000.00.01.H01",
+        "TENDONVI": "Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+        "CAPDONVI": "2",
         "MATINH": "01",
         "TENTINH": "Thành phố Hà Nội",
-        "CAPCOQUAN": "Tỉnh",
     }
-    item = catalogue.to_linhvuc(catalogue.field("G09-TP03"))
-    assert item["MALINHVUC"] == "G09-TP03" and item["TENLINHVUC"] == "Hộ tịch" and item["MANGANH"] == "G09"
+    assert catalogue.to_coquan(catalogue.agency("H56.01"))["CAPDONVI"] == "4"
+    item = catalogue.to_linhvuc(catalogue.field("G09-TP03"), "000.00.00.H56")
+    assert item["MALINHVUC"] == "G09-TP03" and item["TENLINHVUC"] == "Hộ tịch"
+    assert item["MANGANH"] == "000.00.00.H56" and item["MABONGANH"] == "G09"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +82,7 @@ def test_provincial_variant_codes_resolve_to_the_base(code: str, expected: str) 
     assert catalogue.procedure(code).code == expected
 
 
-@pytest.mark.parametrize("code", ["", "3.000001", "1.00119", "1.0011930", "9.999999", "1.999999"])
+@pytest.mark.parametrize("code", ["", "3.000001", "1.00119", "1.0011930", "9.999999", "1.999999", "TS_MN.000.00.00.H22"])
 def test_malformed_or_unknown_codes_give_none(code: str) -> None:
     assert catalogue.procedure(code) is None
 

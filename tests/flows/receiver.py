@@ -57,10 +57,14 @@ class Receiver:
             "sha256=" + hmac.new(self.secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256).hexdigest()
         )
         body = json.loads(raw)
+        nested = isinstance(body, dict) and isinstance(body.get("data"), dict) and "event" in body
         with self.lock:
             self.deliveries.append(
                 {
                     "body": body,
+                    # The record and delivery id whatever the connector's body style (flat or nested).
+                    "data": body["data"] if nested else body,
+                    "delivery_id": headers.get("X-DVCQG-Delivery", ""),
                     "headers": headers,
                     "signature_ok": hmac.compare_digest(expected, headers.get("X-DVCQG-Signature", "")),
                     "fresh": abs(time.time() - int(timestamp or 0)) <= 300,
@@ -79,7 +83,7 @@ class Receiver:
     def of_event(self, event: str) -> list[dict]:
         """Deliveries of one event, in arrival order."""
         with self.lock:
-            return [d for d in self.deliveries if d["body"]["event"] == event]
+            return [d for d in self.deliveries if d["headers"].get("X-DVCQG-Event") == event]
 
     def wait_for(self, predicate, timeout: float = 20.0) -> bool:
         """Poll until `predicate(self)` is true or the timeout passes."""

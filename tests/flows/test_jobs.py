@@ -102,7 +102,7 @@ def test_every_retry_of_a_delivery_carries_the_same_id_and_a_valid_signature(app
         delivery = push.enqueue_callback(db, "56", "payment.result", {"MaHoSo": "000.00.01.H56-261127-0001"})
         drain(runner)
     assert len(rec.deliveries) == 3
-    assert {d["body"]["delivery_id"] for d in rec.deliveries} == {delivery}
+    assert {d["delivery_id"] for d in rec.deliveries} == {delivery}
     assert {d["headers"]["X-DVCQG-Delivery"] for d in rec.deliveries} == {delivery}
     assert all(d["signature_ok"] and d["fresh"] for d in rec.deliveries)
     assert queue.get(db, delivery)["status"] == "done"

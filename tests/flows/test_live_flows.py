@@ -50,7 +50,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             assert rec.wait_for(lambda r: len(r.of_event("dossier.submitted")) >= 3)
             attempts = rec.of_event("dossier.submitted")
             assert len(attempts) == 3 and all(a["signature_ok"] and a["fresh"] for a in attempts)
-            assert {a["body"]["delivery_id"] for a in attempts} == {made["delivery_id"]}
+            assert {a["delivery_id"] for a in attempts} == {made["delivery_id"]}
             job = wait_until(
                 lambda: admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["status"] == "done"
             )
@@ -62,7 +62,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             workers = {c.pid for c in psutil.Process(live.proc.pid).children()}
             assert runner["live"] and int(runner["owner"].split(":")[1]) in workers
 
-            dossier = attempts[-1]["body"]["data"]
+            dossier = attempts[-1]["data"]
             portal = Portal(live.post, "56")
             portal.login()
             assert portal.call("DongBoHoSoMC", isUpdating="False", data=[dossier])["error_code"] == "00"
@@ -74,7 +74,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             callback = {"province": "56", "event": "payment.result", "MaHoSo": dossier["MaHoSo"]}
             assert admin(live, "POST", "/sandbox/callbacks/test", json=callback).status_code == 202
             assert rec.wait_for(lambda r: r.of_event("payment.result"))
-            assert rec.of_event("payment.result")[0]["body"]["data"]["MaHoSo"] == dossier["MaHoSo"]
+            assert rec.of_event("payment.result")[0]["data"]["MaHoSo"] == dossier["MaHoSo"]
 
             index = wait_until(lambda: requests.get(live.base + "/api/v1/satisfaction", timeout=5).json()["groups"])
             assert index[0]["group"] == "56" and index[0]["count"] == 1
@@ -105,7 +105,7 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_dossier_and_no_delivery(tmp
                     if reply.status_code == 201:
                         acknowledged.update(m["MaHoSo"] for m in reply.json())
                     for delivery in rec.of_event("dossier.submitted"):
-                        data = delivery["body"]["data"]
+                        data = delivery["data"]
                         if data["MaHoSo"] not in synced:
                             answer = portal.call("DongBoHoSoMC", isUpdating="False", data=[data])
                             if answer["error_code"] == "00":
@@ -119,18 +119,18 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_dossier_and_no_delivery(tmp
         live.kill()  # SIGKILL to master and workers at once
         stop.set()
         thread.join(timeout=15)
-        delivered_before = {d["body"]["data"]["MaHoSo"] for d in rec.of_event("dossier.submitted")}
+        delivered_before = {d["data"]["MaHoSo"] for d in rec.of_event("dossier.submitted")}
         assert acknowledged and synced
 
         restarted = LiveSandbox(db_path, workers=2, extra_env=FAST_ENV).start()
         try:
             assert rec.wait_for(
-                lambda r: acknowledged <= {d["body"]["data"]["MaHoSo"] for d in r.of_event("dossier.submitted")},
+                lambda r: acknowledged <= {d["data"]["MaHoSo"] for d in r.of_event("dossier.submitted")},
                 timeout=30,
             ), f"undelivered: {len(acknowledged - delivered_before)} before restart"
             by_code: dict[str, set[str]] = {}
             for delivery in rec.of_event("dossier.submitted"):
-                by_code.setdefault(delivery["body"]["data"]["MaHoSo"], set()).add(delivery["body"]["delivery_id"])
+                by_code.setdefault(delivery["data"]["MaHoSo"], set()).add(delivery["delivery_id"])
             assert all(len(ids) == 1 for ids in by_code.values())  # retries keep their id: de-duplicable
 
             again = Portal(restarted.post, "56")

@@ -66,7 +66,7 @@ def test_the_index_groups_by_province_agency_procedure_and_quarter(client, porta
     low = {**dict.fromkeys(INDICATORS, 0), "MucDoThuanTien": "3", "DanhGiaChung": "3"}
     client.post("/api/v1/dossiers/000.00.01.H56-261126-0002/rating", json=low, headers=ADMIN)
     (group,) = client.get("/api/v1/satisfaction?group_by=province").get_json()["groups"]
-    assert group == {"group": "56", "count": 2, "average_score": 9.0, "share_satisfied": 0.5}
+    assert group == {"group": "56", "count": 2, "average_score": 9.0, "share_satisfied": 0.5, "reported": 0}
     for group_by, key in (("agency", "000.00.01.H56"), ("procedure", "1.001193")):
         assert client.get(f"/api/v1/satisfaction?group_by={group_by}").get_json()["groups"][0]["group"] == key
     quarter = client.get("/api/v1/satisfaction?group_by=quarter").get_json()["groups"][0]["group"]
@@ -88,7 +88,7 @@ def test_citizens_rate_their_online_dossiers_when_finished(client, runner, recei
     client.put("/sandbox/connectors/56", json={"url": receiver.url, "secret": SECRET}, headers=ADMIN)
     client.post("/sandbox/submissions", json={"province": "56", "count": 1}, headers=ADMIN)
     drain(runner)
-    pushed = receiver.of_event("dossier.submitted")[0]["body"]["data"]
+    pushed = receiver.of_event("dossier.submitted")[0]["data"]
     portal.call("DongBoHoSoMC", isUpdating="False", data=[pushed])
     runner.run_once()
     assert client.get("/api/v1/satisfaction").get_json()["groups"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import datetime
@@ -17,8 +18,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OLD_PROVINCE_CODES = {c for p in all_provinces() for c in p.old_codes} | {p.code for p in all_provinces()}
 
 
-def register(client, url: str, province: str = "56"):
-    return client.put(f"/sandbox/connectors/{province}", json={"url": url, "secret": SECRET}, headers=ADMIN)
+def register(client, url: str, province: str = "56", **extra):
+    body = {"url": url, "secret": SECRET, **extra}
+    return client.put(f"/sandbox/connectors/{province}", json=body, headers=ADMIN)
 
 
 def submit(client, **body) -> list[dict]:
@@ -42,10 +44,10 @@ def test_a_submission_is_pushed_as_an_online_dossier_in_status_1(client, runner,
     drain(runner)
     assert len(receiver.of_event("dossier.submitted")) == 2
     delivery = receiver.of_event("dossier.submitted")[0]
-    body, data = delivery["body"], delivery["body"]["data"]
-    assert delivery["signature_ok"] and body["madonvi"] == "000.00.00.H56"
-    assert body["delivery_id"] == made[0]["delivery_id"] == delivery["headers"]["X-DVCQG-Delivery"]
-    assert re.fullmatch(r"\d{14}", body["sent_at"])
+    body, data = delivery["body"], delivery["data"]
+    assert body is data, "the default body style is flat: the dossier's fields at the top level"
+    assert delivery["signature_ok"] and delivery["delivery_id"] == made[0]["delivery_id"]
+    assert data["MaSoThue"] == data["SoGiayToChuHoSo"] and data["MaHoSoQG"] == data["MaHoSo"]
     assert re.fullmatch(r"000\.00\.01\.H56-\d{6}-0001", data["MaHoSo"])
     assert made[1]["MaHoSo"].endswith("-0002")
     assert data["KenhThucHien"] == "2" and data["TrangThaiHoSo"] == "1" and data["LoaiDoiTuong"] == "1"
@@ -54,12 +56,23 @@ def test_a_submission_is_pushed_as_an_online_dossier_in_status_1(client, runner,
     assert len(data["ChuHoSo"].split()) >= 3
 
 
+def test_a_nested_connector_gets_the_envelope(client, runner, receiver):
+    register(client, receiver.url, body_style="nested")
+    made = submit(client, count=1)
+    drain(runner)
+    delivery = receiver.of_event("dossier.submitted")[0]
+    body = delivery["body"]
+    assert delivery["signature_ok"] and body["madonvi"] == "000.00.00.H56" and body["event"] == "dossier.submitted"
+    assert body["delivery_id"] == made[0]["delivery_id"] == delivery["headers"]["X-DVCQG-Delivery"]
+    assert re.fullmatch(r"\d{14}", body["sent_at"]) and body["data"]["MaHoSo"] == made[0]["MaHoSo"]
+
+
 def test_the_applicant_id_century_digit_matches_a_plausible_birth_year(client, runner, receiver):
     register(client, receiver.url)
     submit(client, count=20)
     drain(runner)
     for delivery in receiver.of_event("dossier.submitted"):
-        number = delivery["body"]["data"]["SoGiayToChuHoSo"]
+        number = delivery["data"]["SoGiayToChuHoSo"]
         year = 1900 + (int(number[3]) // 2) * 100 + int(number[4:6])
         assert 1950 <= year <= 2006 and valid_citizen_id(number, year)
 
@@ -78,7 +91,7 @@ def test_sync_back_and_progress_count_in_the_stats(client, runner, receiver, por
     register(client, receiver.url)
     made = submit(client, count=2)
     drain(runner)
-    pushed = receiver.of_event("dossier.submitted")[0]["body"]["data"]
+    pushed = receiver.of_event("dossier.submitted")[0]["data"]
     assert portal.call("DongBoHoSoMC", isUpdating="False", data=[pushed])["error_code"] == "00"
     steps = [progress(pushed["MaHoSo"], s, ThoiDiemXuLy=pushed["NgayTiepNhan"]) for s in ("2", "4", "9", "10")]
     assert portal.call("CapNhatTienDoHoSoMC", data=steps)["error_code"] == "00"
@@ -95,7 +108,7 @@ def test_a_pushed_dossier_not_synced_back_in_time_is_lost(app, client, runner, r
     register(client, receiver.url)
     submit(client, count=2)
     drain(runner)
-    synced = receiver.of_event("dossier.submitted")[0]["body"]["data"]
+    synced = receiver.of_event("dossier.submitted")[0]["data"]
     portal.call("DongBoHoSoMC", isUpdating="False", data=[synced])
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["lost"] == 0
     set_sim_time(db_path, timebase.sim_clock(db_path).timestamp() + 31 * 60)  # 31 simulated minutes later
@@ -110,7 +123,7 @@ def test_a_dossier_past_ngayhentra_on_the_sandbox_clock_is_overdue_until_finishe
     register(client, receiver.url)
     made = submit(client, procedure="1.004884")
     drain(runner)
-    portal.call("DongBoHoSoMC", isUpdating="False", data=[receiver.of_event("dossier.submitted")[0]["body"]["data"]])
+    portal.call("DongBoHoSoMC", isUpdating="False", data=[receiver.of_event("dossier.submitted")[0]["data"]])
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["overdue"] == 0
     set_sim_time(db_path, timebase.sim_clock(db_path).timestamp() + 30 * 86400)
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["overdue"] == 1
@@ -179,14 +192,15 @@ def test_a_test_callback_pushes_a_result_event(client, runner, receiver):
     assert reply.status_code == 202
     drain(runner)
     (got,) = receiver.of_event("judicial_record.result")
-    assert got["body"]["data"]["maHoSoMCDT"] == "000.00.01.H56-261127-0001"
-    assert got["body"]["delivery_id"] == reply.get_json()["delivery_id"]
+    assert got["data"]["maHoSoMCDT"] == "000.00.01.H56-261127-0001"
+    assert got["delivery_id"] == reply.get_json()["delivery_id"]
 
 
 def test_push_example_documents_a_signed_delivery(client):
     example = client.get("/sandbox/push/example", headers=ADMIN).get_json()
     assert example["headers"]["X-DVCQG-Signature"].startswith("sha256=")
-    assert set(example["body"]) == {"delivery_id", "event", "sent_at", "madonvi", "data"}
+    assert example["body"]["MaHoSo"] == "000.00.01.H56-261127-0001" and json.loads(example["raw_body"]) == example["body"]
+    assert set(example["nested_body"]) == {"delivery_id", "event", "sent_at", "madonvi", "data"}
     spec = client.get("/openapi.json").get_json()
     assert "PushDelivery" in spec["components"]["schemas"]
     assert "X-DVCQG-Signature" in spec["paths"]["/sandbox/connectors/{province}"]["put"]["description"]

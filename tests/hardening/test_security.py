@@ -67,7 +67,11 @@ def test_another_province_cannot_read_update_or_report_on_a_dossier_through_the_
     finished(portal)
     other = portal_for(THEIRS)
     assert other.call("TraCuuHoSo", mahoso=CODE)["result"] == []
-    assert other.call("TraCuuTechID", techid="056090001234")["result"] == []
+    # TraCuuTechID answers a portal account id only (national, no dossier data to leak).
+    assert set(other.call("TraCuuTechID", provider="wso2is", mstorcmnd="056090001234")["result"][0]) == {
+        "TECHNICALID",
+        "LOAIDOITUONG",
+    }
     assert other.call("DongBoHoSoMC", isUpdating="True", data=[dossier(ChuHoSo="Kẻ gian")])["error_code"] in ("-4", "-6")
     assert other.call("CapNhatTienDoHoSoMC", data=[progress(status="4")])["error_code"] in ("-4", "-6")
     stored = portal.call("TraCuuHoSo", mahoso=CODE)["result"][0]

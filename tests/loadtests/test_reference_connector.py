@@ -10,6 +10,7 @@ import requests
 from loadtests import wire
 from loadtests.processes import start_reference_connector
 from loadtests.reference_connector.app import PUSH_PATH
+from simulator.portal.accounts import tech_id
 from tests.conftest import SEED, LiveSandbox, Portal
 from tests.loadtests.conftest import PUSH_SECRET
 
@@ -51,7 +52,8 @@ def test_a_signed_push_is_acknowledged_then_synced_and_walked_to_result_returned
     found = wait_for_status(portal, dossier["MaHoSo"], "10")
     assert found.get("TrangThaiHoSo") == "10", found
     assert [p["TrangThai"] for p in found["QuaTrinhXuLy"]] == ["4", "9", "10"]
-    assert found["KenhThucHien"] == "2" and found["MaDoiTuong"] == "TECH-00000001"
+    # Linked as OpenCPS links it: TraCuuTechID by the applicant's number gives the account id.
+    assert found["KenhThucHien"] == "2" and found["MaDoiTuong"] == tech_id(SEED, dossier["SoGiayToChuHoSo"])
     stats = requests.get(reference_connector + "/stats", timeout=5).json()
     assert stats["received"] == 1 and stats["synced"] == 1 and stats["failed"] == 0
 

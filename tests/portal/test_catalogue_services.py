@@ -18,9 +18,9 @@ def test_one_procedure_in_upper_case_fields(portal):
                 "COQUANTHUCHIEN", "KETQUATHUCHIEN", "CANCUPHAPLY", "YEUCAU"):
         assert key in item
     channel = item["CACHTHUCTHUCHIEN"][0]
-    assert {"KENH", "THOIGIAN", "PHILEPHI"} <= set(channel)
-    assert {"THOIGIANGIAIQUYET", "DONVITINH", "MOTA"} <= set(channel["THOIGIAN"][0])
-    assert item["COQUANTHUCHIEN"][0]["TENCOQUAN"]
+    assert {"KENH", "THOIGIAN"} <= set(channel)
+    assert {"THOIGIANGIAIQUYET", "DONVITINH", "MOTA", "PHILEPHI"} <= set(channel["THOIGIAN"][0])
+    assert item["COQUANTHUCHIEN"][0]["TENDONVI"]
 
 
 def test_province_level_procedure_names_the_callers_agency(portal):
@@ -28,11 +28,16 @@ def test_province_level_procedure_names_the_callers_agency(portal):
 
     code = next(p.code for p in procedures() if p.level == "Tỉnh")
     item = portal.call("LayThuTuc", maTTHC=code)["result"][0]
-    assert item["COQUANTHUCHIEN"][0]["MACOQUAN"].endswith("H56")
+    assert item["COQUANTHUCHIEN"][0]["MADONVI"].endswith("H56")
 
 
 def test_provincial_variant_code_resolves(portal):
     assert portal.call("LayThuTuc", maTTHC="1.001193.000.00.00.H56")["result"]
+
+
+def test_local_procedure_code_is_accepted_and_unknown_gives_empty_result(portal):
+    reply = portal.call("LayThuTuc", maTTHC="3.000181.000.00.00.H22")
+    assert reply["error_code"] == "00" and reply["result"] == []
 
 
 def test_unknown_procedure_gives_empty_result(portal):

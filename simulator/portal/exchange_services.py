@@ -1,0 +1,179 @@
+"""Portal services beyond dossier sync: portal dossiers' status, ratings, online services, questions.
+
+Request and reply fields are those OpenCPS v2 (`DVCQGIntegrationActionImpl.java`, master and
+release-candidate-3.0) sends and reads; docs/contract.md names the source of each. Batches are
+answered entry by entry like `DongBoHoSoMC`: a refused entry writes nothing and is named in the
+reply, the others are recorded.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from simulator import catalogue
+from simulator.app_context import settings
+from simulator.flows import satisfaction
+from simulator.flows.timebase import sim_now
+from simulator.portal import exchanges, questions, store
+from simulator.portal.schemas import PortalDossierStatus, ProvinceAnswer, ProvinceQuestion, RatingSummary
+from simulator.portal.services import Caller, batch_reply, handles, reply, validate_entries
+
+
+def _foreign_unit(code: str, caller: Caller) -> bool:
+    """Whether a unit code named in an entry belongs to another province than the caller's."""
+    return bool(code) and catalogue.province_of_agency(code) != caller.province
+
+
+@handles("DongBoTrangThaiHoSo")
+def report_portal_dossier_status(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Record the province's handling status of dossiers the portal sent down (`data` an object or list)."""
+    outcomes = []
+    for index, entry, error in validate_entries(PortalDossierStatus, body["data"], "data"):
+        raw = body["data"][index]
+        code = str(raw.get("MaHoSo", "")) if isinstance(raw, dict) else ""
+        if entry is None:
+            outcomes.append(store.Outcome(code, "-1", error))
+            continue
+        try:
+            exchanges.save_status_report(db, caller.province, str(body.get("type", "2")), entry)
+            outcomes.append(store.Outcome(code, "00", f"Đồng bộ trạng thái hồ sơ {code} thành công"))
+        except LookupError:
+            outcomes.append(store.Outcome(code, "-4", f"data[{index}]: Hồ sơ {code} không tồn tại"))
+    return batch_reply(outcomes, "Đồng bộ trạng thái hồ sơ")
+
+
+@handles("DongBoDanhGia")
+def sync_rating_summaries(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Store each unit's satisfaction summary for a period; they feed the satisfaction index."""
+    outcomes = []
+    for index, entry, error in validate_entries(RatingSummary, body["data"], "data"):
+        raw = body["data"][index]
+        unit = str((raw.get("Madonvi") or "") if isinstance(raw, dict) else "").strip() or caller.madonvi
+        if entry is None:
+            outcomes.append(store.Outcome(unit, "-1", error, key="Madonvi"))
+            continue
+        if _foreign_unit(unit, caller):
+            message = f"data[{index}]: Madonvi {unit!r} không thuộc tỉnh của đơn vị gọi (H{caller.province})"
+            outcomes.append(store.Outcome(unit, "-6", message, key="Madonvi"))
+            continue
+        try:
+            satisfaction.save_summary(db, caller.province, unit, entry)
+            outcomes.append(store.Outcome(unit, "00", "Đồng bộ đánh giá thành công", key="Madonvi"))
+        except ValueError as err:
+            outcomes.append(store.Outcome(unit, "-1", f"data[{index}]: {err}", key="Madonvi"))
+    return batch_reply(outcomes, "Đồng bộ đánh giá", "mục")
+
+
+def _public_service(proc: catalogue.Procedure, province: str) -> dict:
+    """One `LayDVC` item: the online service of a procedure in a province (MADVC our design)."""
+    ministry = catalogue.sector(proc.sector)
+    units = [a for a in catalogue.agencies(province) if a.kind == proc.agency_kind and a.level == proc.level]
+    return {
+        "MADVC": f"{proc.code}.000.00.00.H{province}",
+        "TENDVC": f"{proc.name} (dịch vụ công trực tuyến)",
+        "MATTHC": proc.code,
+        "TENTTHC": proc.name,
+        "MALINHVUC": proc.field.code,
+        "TENLINHVUC": proc.field.name,
+        "TENCOQUANBANHANH": ministry.ministry if ministry else "",
+        "APDUNGDVC": [{"MADONVI": a.code, "TENDONVI": a.name} for a in units],
+    }
+
+
+@handles("LayDVC")
+def list_public_services(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Online public services (procedures with an online channel) of the caller's province."""
+    wanted = (body.get("maTTHC") or body.get("MATTHC") or "").strip()
+    national = catalogue.split_procedure_code(wanted)
+    items = [
+        _public_service(p, caller.province)
+        for p in catalogue.procedures()
+        if any(c.kind == "2" for c in p.channels) and (not wanted or (national and p.code == national[0]))
+    ]
+    # Seen: OpenCPS reads `result.data[]` (an object, unlike the other look-ups).
+    return {
+        "error_code": "00",
+        "message": f"Lấy danh sách dịch vụ công thành công ({len(items)})",
+        "result": {"total": len(items), "data": items},
+    }
+
+
+def _seeded(db: sqlite_utils.Database, caller: Caller) -> None:
+    conf = settings()
+    questions.ensure_seeded(db, conf["seed"], caller.province, sim_now(conf["db"]))
+
+
+@handles("LayDanhSachHoiDapGuiTuDVCQG")
+def list_citizen_questions(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Questions citizens asked on the portal to the province's agencies, with the latest answer."""
+    _seeded(db, caller)
+    items = questions.list_questions(db, caller.province, ("citizen",), body.get("malinhvuc", "").strip())
+    return reply("00", f"Lấy danh sách hỏi đáp thành công ({len(items)})", items)
+
+
+@handles("LayDanhSachHoiDapBoCoQuan")
+def list_agency_questions(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Questions and answers compiled by ministries and agencies, and those the province published."""
+    _seeded(db, caller)
+    items = questions.list_questions(db, caller.province, ("agency", "province"), body.get("malinhvuc", "").strip())
+    return reply("00", f"Lấy danh sách hỏi đáp thành công ({len(items)})", items)
+
+
+@handles("LayNoiDungTraLoiTheoCauHoi")
+def get_answers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """The answers to one of the province's questions (`result: []` when unknown or another's)."""
+    if not body["cauhoiid"].isdigit():
+        return reply("-1", f"LayNoiDungTraLoiTheoCauHoi: cauhoiid {body['cauhoiid']!r} phải là số (HOIDAPID)")
+    items = questions.answers_of(db, caller.province, int(body["cauhoiid"]))
+    return reply("00", f"Lấy nội dung trả lời thành công ({len(items)})", items)
+
+
+def _question_id_error(entry: dict, index: int) -> str:
+    if not str(entry["HOIDAPID"]).isdigit():
+        return f"data[{index}].HOIDAPID: {entry['HOIDAPID']!r} phải là số"
+    return ""
+
+
+@handles("DongBoHoiDap")
+def sync_province_questions(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Publish the province's own questions (and answers) on the portal; HOIDAPID is the province's id."""
+    now = sim_now(settings()["db"])
+    outcomes = []
+    for index, entry, error in validate_entries(ProvinceQuestion, body["data"], "data"):
+        raw = body["data"][index]
+        ref = str(raw.get("HOIDAPID", "")) if isinstance(raw, dict) else ""
+        error = error or (_question_id_error(entry, index) if entry else "")
+        if error:
+            outcomes.append(store.Outcome(ref, "-1", error, key="HOIDAPID"))
+        elif _foreign_unit(entry["MADONVI"], caller):
+            message = f"data[{index}]: MADONVI {entry['MADONVI']!r} không thuộc tỉnh của đơn vị gọi (H{caller.province})"
+            outcomes.append(store.Outcome(ref, "-6", message, key="HOIDAPID"))
+        else:
+            portal_id = questions.sync_province_question(db, caller.province, entry, now)
+            outcomes.append(store.Outcome(ref, "00", f"Đồng bộ hỏi đáp thành công (mã trên Cổng {portal_id})", key="HOIDAPID"))
+    return batch_reply(outcomes, "Đồng bộ hỏi đáp", "câu hỏi")
+
+
+@handles("DongBoKetQuaHoiDapGuiTuDVCQG")
+def sync_answers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
+    """Record the province's answers to questions citizens asked on the portal."""
+    now = sim_now(settings()["db"])
+    outcomes = []
+    for index, entry, error in validate_entries(ProvinceAnswer, body["data"], "data"):
+        raw = body["data"][index]
+        ref = str(raw.get("HOIDAPID", "")) if isinstance(raw, dict) else ""
+        error = error or (_question_id_error(entry, index) if entry else "")
+        if not error and entry is not None:
+            try:
+                answered_at = questions.answer_date(entry.get("NGAYTRALOI", ""), now)
+            except ValueError as err:
+                error = f"data[{index}]: {err}"
+        if error:
+            outcomes.append(store.Outcome(ref, "-1", error, key="HOIDAPID"))
+            continue
+        try:
+            answer_id = questions.answer_citizen_question(db, caller.province, entry, answered_at)
+            outcomes.append(store.Outcome(ref, "00", f"Đồng bộ trả lời thành công (TRALOIID {answer_id})", key="HOIDAPID"))
+        except LookupError:
+            outcomes.append(store.Outcome(ref, "-4", f"data[{index}]: Câu hỏi {ref} không tồn tại", key="HOIDAPID"))
+    return batch_reply(outcomes, "Đồng bộ trả lời hỏi đáp", "câu trả lời")
