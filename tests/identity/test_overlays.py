@@ -38,7 +38,7 @@ def test_events_round_trip_in_order(database):
     assert [e["kind"] for e in events] == ["death", "residence_change"]
     assert events[0]["payload"] == {"date": "2025-09-01"} and events[0]["created_at"]
     with pytest.raises(ValueError):
-        record_event(database, "A", "divorce", {})
+        record_event(database, "A", "annulment", {})
 
 
 def test_overlays_apply(population, database):
