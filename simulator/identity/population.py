@@ -205,6 +205,7 @@ class Population:
 
     def parents(self, id12: str, p: CitizenIdParts) -> tuple[str, str] | None:
         """(father ID, mother ID), or None when the parents are not in the database."""
+        born = None  # the child's birth date, drawn once when a candidate needs it
         for father in self.structure.father_candidates(id12, p):
             if not self.exists(father):
                 continue
@@ -215,7 +216,7 @@ class Population:
             mp = parts_of(mother)
             mother_year = mp.birth_year
             # The mother was 18 to 45 full years old at the birth (birthday-aware at the edges).
-            born = self.birth_date(id12, p)
+            born = born or self.birth_date(id12, p)
             if not self.age_at_least(mother, mp, 18, born) or self.age_at_least(mother, mp, 46, born):
                 continue
             fd, md = self.death_date(father, fp.birth_year), self.death_date(mother, mother_year)
