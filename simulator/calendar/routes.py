@@ -29,6 +29,10 @@ blp = Blueprint(
 SECURITY = [{"bearer": []}]
 # Longest listing in one call: two years of days keeps a reply small and a loop bounded.
 MAX_RANGE_DAYS = 731
+# The lunar calendar behind Tết and the Hùng Kings' day is tabulated up to 2100, so dates stay within
+# these years; a received date leaves room for the longest legal limit (MAX_DAYS, ~14 years).
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2099, 12, 31)
+LAST_RECEIVED_YEAR = 2084
 
 
 @blp.before_request
@@ -44,6 +48,9 @@ class CalendarQuery(Schema):
 
     @validates_schema
     def _ordered_and_bounded(self, data: dict, **kwargs) -> None:
+        for key, name in (("from_", "from"), ("to", "to")):
+            if not FIRST_DAY <= data[key] <= LAST_DAY:
+                raise ValidationError(f"'{name}' must be within {FIRST_DAY} .. {LAST_DAY}", name)
         if data["to"] < data["from_"]:
             raise ValidationError("'to' must not be before 'from'", "to")
         if (data["to"] - data["from_"]).days >= MAX_RANGE_DAYS:
@@ -79,6 +86,12 @@ class DueQuery(Schema):
         validate=validate.Range(min=0.5, max=workdays.MAX_DAYS),
         metadata={"description": "Legal limit in working days; rounded up to the next half day", "example": 5},
     )
+
+    @validates_schema
+    def _received_in_range(self, data: dict, **kwargs) -> None:
+        year = int(data["received"][:4])
+        if not FIRST_DAY.year <= year <= LAST_RECEIVED_YEAR:
+            raise ValidationError(f"'received' must be in the years {FIRST_DAY.year} .. {LAST_RECEIVED_YEAR}", "received")
 
 
 class DueReply(Schema):
