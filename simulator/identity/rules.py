@@ -227,7 +227,8 @@ def check_health_card(s: str) -> tuple[str, int, str, str]:
     """Validate a 15-character health-insurance card number; return (group, level, province, bhxh).
 
     Layout (Decision 1351/QĐ-BHXH): 2-letter beneficiary group + benefit level 1-5 + 2-digit
-    province code + the holder's 10-digit BHXH code.
+    province code + the holder's 10-digit BHXH code. A level other than the group's (`benefit_level`)
+    is well-formed but names no issued card: a lookup answers that the card does not match.
     """
     field = "MaTheBHYT"
     if not isinstance(s, str):
@@ -238,12 +239,6 @@ def check_health_card(s: str) -> tuple[str, int, str, str]:
         raise InvalidIdentifier(field, "group", f"{field} beneficiary group {s[:2]!r} is not a known group")
     if s[2] not in "12345":
         raise InvalidIdentifier(field, "level", f"{field} benefit level must be 1-5, got {s[2]!r}")
-    if int(s[2]) != BENEFIT_LEVELS[s[:2]]:
-        raise InvalidIdentifier(
-            field,
-            "level",
-            f"{field} group {s[:2]} carries benefit level {BENEFIT_LEVELS[s[:2]]} (Decision 1351/QĐ-BHXH), got {s[2]}",
-        )
     if not (s[3:5].isascii() and s[3:5].isdigit()):
         raise InvalidIdentifier(field, "province", f"{field} province must be 2 digits, got {s[3:5]!r}")
     try:
