@@ -117,6 +117,9 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(gateway_routes.admin_blp)
     api.register_blueprint(admin_routes.blp)
     api.register_blueprint(admin_credentials.blp)
+    from simulator.calendar import routes as calendar_routes
+
+    api.register_blueprint(calendar_routes.blp)
     from simulator.flows import routes as flow_routes
     from simulator.flows import satisfaction_api
     from simulator.jobs import routes as job_routes

@@ -2,10 +2,11 @@
 
 Rules (our design, following how one-stop software counts legal processing times):
 
-- A working day is Monday to Friday, not a public holiday, plus the explicit make-up
-  Saturdays (ngày làm bù). Holidays and make-up days for 2025-2027 come from
-  `data/holidays.json`, one explicit entry each, so every date is auditable; outside
-  those years only weekends are days off.
+- A working day is Monday to Friday that is not a public holiday, plus the official make-up
+  days (ngày làm bù, a Saturday worked to bridge a holiday). Public holidays, including the
+  Government's swapped days off and the 24 November Vietnamese Culture Day since 2026, come
+  from the maintained `holidays` package (any year); the make-up days are our own data,
+  `data/holidays.json`, one entry each with the document that announced it.
 - Office hours are 08:00-12:00 and 13:00-17:00; a working day has a morning half ending
   at noon and an afternoon half ending at 17:00.
 - Counting starts on the next working day after the day of intake (the first day of a
@@ -25,6 +26,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import holidays as holidays_package
+
 DATA_FILE = Path(__file__).parent / "data" / "holidays.json"
 
 MORNING_START = time(8, 0)
@@ -37,38 +40,39 @@ HOURS_PER_DAY = 8.0
 MAX_DAYS = 3650
 
 
+@lru_cache(maxsize=64)
+def public_holidays(year: int) -> dict[date, str]:
+    """Vietnam's public holidays and swapped days off in `year` (the `holidays` package), by date."""
+    return dict(holidays_package.country_holidays("VN", years=year, language="vi"))
+
+
 @lru_cache(maxsize=1)
-def _calendar() -> tuple[frozenset[date], frozenset[date], frozenset[int]]:
+def make_up_days() -> dict[date, dict]:
+    """The official make-up working days of data/holidays.json: date -> {date, replaces, source}."""
     raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    days_off: set[date] = set()
-    for entry in raw["holidays"]:
-        day, last = date.fromisoformat(entry["from"]), date.fromisoformat(entry["to"])
-        while day <= last:
-            days_off.add(day)
-            day += timedelta(days=1)
-    make_up = {date.fromisoformat(w["date"]) for w in raw["working_weekends"]}
-    return frozenset(days_off), frozenset(make_up), frozenset(raw["covered_years"])
+    return {date.fromisoformat(entry["date"]): entry for entry in raw["make_up_working_days"]}
 
 
-def holidays(year: int | None = None) -> list[dict]:
-    """The holiday entries of data/holidays.json (with certainty and source), optionally of one year."""
-    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return [h for h in raw["holidays"] if year is None or h["from"].startswith(f"{year:04d}")]
-
-
-def covered_years() -> frozenset[int]:
-    """Years whose holidays are encoded; other years count weekends only."""
-    return _calendar()[2]
+def day_kind(d: date) -> tuple[str, str]:
+    """(kind, name) of a day: "working", "weekend", "holiday" (name = the holiday) or "make_up"."""
+    if isinstance(d, datetime):
+        d = d.date()
+    entry = make_up_days().get(d)
+    if entry is not None:
+        return "make_up", f"Ngày làm bù cho ngày {date.fromisoformat(entry['replaces']).strftime('%d/%m/%Y')}"
+    name = public_holidays(d.year).get(d)
+    if name is not None:
+        return "holiday", name
+    return ("weekend", "") if d.weekday() >= 5 else ("working", "")
 
 
 def is_working_day(d: date) -> bool:
-    """True on Monday-Friday that is not a public holiday, and on an announced make-up weekend day."""
+    """True on Monday-Friday that is not a public holiday, and on an official make-up day."""
     if isinstance(d, datetime):
         d = d.date()
-    days_off, make_up, _ = _calendar()
-    if d in make_up:
+    if d in make_up_days():
         return True
-    return d.weekday() < 5 and d not in days_off
+    return d.weekday() < 5 and d not in public_holidays(d.year)
 
 
 def next_working_day(d: date) -> date:

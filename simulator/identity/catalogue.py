@@ -1,10 +1,17 @@
-"""The identity data files (names, communes, catalogues), loaded once and shaped for fast draws."""
+"""The identity data (names, communes, catalogues), loaded once and shaped for fast draws.
+
+Communes are the official list in force since 1 July 2025 (3,321 phường / xã / đặc khu with
+their statistics-office codes), read from the maintained `vietnam-provinces` package, so every
+address and commune agency names a real commune.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 from pathlib import Path
+
+from vietnam_provinces import Ward
 
 from simulator.identity.derive import Weighted
 
@@ -38,15 +45,26 @@ def names() -> dict:
     return load("names")
 
 
+@lru_cache(maxsize=1)
+def _official_communes() -> dict[str, list[dict]]:
+    """Province code (2 digits) → its communes [{code (5 digits), name}] in code order."""
+    by_province: dict[str, list[dict]] = {}
+    for ward in sorted(Ward.iter_all(), key=lambda w: int(w.code)):
+        by_province.setdefault(f"{int(ward.province_code):02d}", []).append(
+            {"code": f"{int(ward.code):05d}", "name": " ".join(ward.name.split())}
+        )
+    return by_province
+
+
 def communes(province_code: str) -> list[dict]:
-    """Communes of a current province: [{code, name}], at least six."""
-    return load("communes")["communes"][province_code]
+    """Communes of a current province (official post-July-2025 list): [{code, name}]."""
+    return _official_communes()[province_code]
 
 
 @lru_cache(maxsize=1)
 def commune_index() -> dict[str, tuple[str, str]]:
     """Commune code → (province code, commune name), for checking addresses."""
-    return {c["code"]: (p, c["name"]) for p, cs in load("communes")["communes"].items() for c in cs}
+    return {c["code"]: (p, c["name"]) for p, cs in _official_communes().items() for c in cs}
 
 
 def catalogues() -> dict:

@@ -1,9 +1,11 @@
 """Enterprises of the business registration system, each represented by a real citizen.
 
-An msdn (10-digit enterprise code, prefix = current province code) and its legal
+An msdn (10-digit enterprise code whose prefix is the tax authority's province prefix, 01 Hà Nội,
+03 Ho Chi Minh City, ...; see `data/tax_prefixes.json`) and its legal
 representative's ID are a bijection (`kinship.Structure.representative_of` / `msdn_of`), so
 `enterprise(msdn).representative` and `enterprises_of(id)` always agree; a citizen represents
-at most one enterprise. Codes whose prefix is not one of the 34 province codes, and 13-digit
+at most one enterprise; the head office is in the current province the prefix's old province
+merged into. Codes whose prefix is no issuing tax prefix, and 13-digit
 branch codes, are not registered here (None).
 """
 
@@ -18,7 +20,8 @@ from simulator.identity.derive import digest, rng, unit
 from simulator.identity.kinship import parts_of
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Enterprise, Industry, Relative
-from simulator.identity.rules import check_tax_code
+from simulator.identity.rules import OLD_PROVINCE_OF_TAX_PREFIX, check_tax_code
+from simulator.provinces import successor_of
 
 if TYPE_CHECKING:
     from simulator.identity.population import Population
@@ -94,7 +97,9 @@ def derive_enterprise(population: Population, msdn: str) -> Enterprise | None:
         legal_status_name=cat["legal_statuses"][status],
         status_since=since,
         representative=Relative(rep, population.name_of(rep, parts_of(rep))),
-        head_office=population.place_in(msdn[:2], digest(population.seed, "office", msdn)),
+        head_office=population.place_in(
+            successor_of(OLD_PROVINCE_OF_TAX_PREFIX[msdn[:2]]).code, digest(population.seed, "office", msdn)
+        ),
         industries=industries,
     )
 

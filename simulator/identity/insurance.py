@@ -2,15 +2,18 @@
 
 A participant is found by 12-digit ID or by 10-digit BHXH code; the two are a bijection
 (`kinship.Structure.bhxh_of` / `id_of_bhxh`). IDs outside the insurable space, and the
-`no_insurance` persona, have no record. A child registered through civil status is insured
-from its registration (under 6: group TE, benefit level 1, from the birth date). Cards are annual (1 January to 31 December of `today`'s
-year); the `expired_health_card` persona's card ended on 31 December of the previous year; a
+`no_insurance` persona, have no record. Beneficiary group by full age (`rules.age_on`,
+birthday-aware): under 6 TE (Law on Health Insurance art. 12), 6-17 HS, 18-22 SV or GD, retired
+HT or GD, otherwise a working-age group; the benefit level is always the group's level in
+Decision 1351/QĐ-BHXH (`data/health_insurance.json`). A child registered through civil status is
+insured from its registration. Cards are annual (1 January to 31 December of `today`'s year) and
+a TE card ends the day before the 6th birthday; the `expired_health_card` persona's card ended on 31 December of the previous year; a
 deceased person's card ends on the death date.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from simulator.identity.catalogue import catalogues, communes
@@ -18,24 +21,31 @@ from simulator.identity.derive import rng
 from simulator.identity.kinship import parts_of
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Contributions, HouseholdMember, InsuranceRecord
-from simulator.identity.rules import MALE, InvalidIdentifier, check_bhxh_code
+from simulator.identity.rules import (
+    CHILD_GROUP,
+    CHILD_UNDER_YEARS,
+    MALE,
+    InvalidIdentifier,
+    age_on,
+    benefit_level,
+    check_bhxh_code,
+)
 from simulator.provinces import province
 
 if TYPE_CHECKING:
     from simulator.identity.population import Population
 
-# (group, benefit level, weight) for working-age people; levels follow the benefit rules
-# (1 = 100% for children, poor households; 2 = 100% with caps; 4 = 80% for most).
-_WORKING_GROUPS = (
-    ("DN", 4, 45),
-    ("HC", 4, 10),
-    ("CH", 4, 5),
-    ("GD", 4, 25),
-    ("HN", 1, 5),
-    ("CN", 2, 5),
-    ("DT", 1, 5),
-)
+# (group, weight) for working-age people (our design); each group's level comes from the table.
+_WORKING_GROUPS = (("DN", 45), ("HC", 10), ("CH", 5), ("GD", 25), ("HN", 5), ("CN", 5), ("DT", 5))
 _EMPLOYED = frozenset({"DN", "HC", "CH"})
+
+
+def _anniversary(born: date, years: int) -> date:
+    """The date someone born on `born` turns `years` (29 February birthdays fall on 1 March)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return date(born.year + years, 3, 1)
 
 
 def resolve_holder(population: Population, identifier: str) -> tuple[str, str] | None:
@@ -80,23 +90,28 @@ def derive_insurance(population: Population, identifier: str, citizen=None) -> I
         return None
     today = population.today
     r = rng(population.seed, "insurance", id12)
-    age = today.year - citizen.birth_year
+    age = age_on(citizen.birth_date, today)
     retired_at = 60 if citizen.sex == MALE else 55
-    if age < 6:
-        group, level = "TE", 1
+    if age < CHILD_UNDER_YEARS:
+        group = CHILD_GROUP
     elif age < 18:
-        group, level = "HS", 4
+        group = "HS"
     elif age < 23:
-        group, level = ("SV", 4) if r.random() < 0.6 else ("GD", 4)
+        group = "SV" if r.random() < 0.6 else "GD"
     elif age >= retired_at:
-        group, level = ("HT", 2) if r.random() < 0.6 else ("GD", 4)
+        group = "HT" if r.random() < 0.6 else "GD"
     else:
-        group, level, _ = r.choices(_WORKING_GROUPS, weights=[g[2] for g in _WORKING_GROUPS])[0]
+        group = r.choices([g for g, _ in _WORKING_GROUPS], weights=[w for _, w in _WORKING_GROUPS])[0]
+    level = benefit_level(group)
     home = citizen.permanent_residence
     card = f"{group}{level}{home.province_code}{code}"
 
     valid_from = max(date(today.year, 1, 1), citizen.birth_date)
     valid_to = date(today.year, 12, 31)
+    if group == CHILD_GROUP:
+        # The TE card covers the child until the day before the 6th birthday.
+        sixth = _anniversary(citizen.birth_date, CHILD_UNDER_YEARS)
+        valid_to = min(valid_to, sixth - timedelta(days=1))
     if persona is not None and persona.outcome == "expired_health_card":
         valid_from, valid_to = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
     elif citizen.death_date is not None:

@@ -17,7 +17,8 @@ All links are computed from identifiers alone, so every system derives the same 
   hold all 12-digit IDs (63 x 2 x 101 x 10^6 > 10^10), so IDs whose serial is at or above the
   cap, or born outside 1930-2030, have no social-insurance record (about 21% of serials).
 * **Enterprise code** — an msdn `PP SSSSSSS C` maps one-to-one onto a legal representative:
-  the province PP picks the birth province among its pre-2025 codes, the first serial digit
+  PP is the tax authority's province prefix (`data/tax_prefixes.json`: 01 Hà Nội, 03 Ho Chi
+  Minh City, ...), naming the pre-2025 province the representative was born in; the first serial digit
   picks sex and birth decade (1955-1999), the other six are Feistel-permuted into the ID's
   serial. The inverse tells whether an ID represents an enterprise (about 7% of adults born
   1955-1999), so `enterprises_of(id)` and `enterprise(msdn).representative` always agree.
@@ -28,8 +29,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from simulator.identity.derive import DecimalFeistel, number
-from simulator.identity.rules import FEMALE, MALE, CitizenIdParts, tax_check_digit
-from simulator.provinces import old_provinces, province, successor_of
+from simulator.identity.rules import (
+    FEMALE,
+    MALE,
+    OLD_PROVINCE_OF_TAX_PREFIX,
+    TAX_PREFIX_OF_OLD_PROVINCE,
+    CitizenIdParts,
+    tax_check_digit,
+)
+from simulator.provinces import old_provinces
 
 # Age gap (years the wife is younger) drawn by the husband's serial; mostly 1-5, sometimes older wives.
 SPOUSE_GAPS = (-3, -2, -1, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 5, 5, 6, 7, 8, 10)
@@ -117,27 +125,30 @@ class Structure:
 
     # --- enterprise representative ------------------------------------------------------
     def representative_of(self, msdn: str) -> str | None:
-        """The legal representative's ID encoded by a 10-digit msdn, or None if PP is no province."""
-        prov = province(msdn[:2])
-        if prov is None:
+        """The legal representative's ID encoded by a 10-digit msdn, or None if PP is no issuing prefix.
+
+        PP is the tax authority's province prefix (01 Hà Nội, 03 Ho Chi Minh City, ...); the
+        representative was born in that pre-2025 province. Legacy prefixes (Hà Tây 05) issue nothing.
+        """
+        old = OLD_PROVINCE_OF_TAX_PREFIX.get(msdn[:2])
+        if old is None or TAX_PREFIX_OF_OLD_PROVINCE.get(old) != msdn[:2]:
             return None
         s7 = int(msdn[2:9])
         d, r = divmod(s7, 1_000_000)
-        old = prov.old_codes[r % len(prov.old_codes)]
         year = REP_FIRST_YEAR + d // 2 * 9 + (r // 7) % 9
         return compose_id("0" + old, FEMALE if d % 2 else MALE, year, self._reps.forward(r))
 
     def msdn_of(self, p: CitizenIdParts) -> str | None:
         """The msdn this ID represents (inverse of `representative_of`), or None."""
         r = self._reps.inverse(int(p.serial))
-        prov = successor_of(p.province_code[1:])
-        if prov is None or prov.old_codes[r % len(prov.old_codes)] != p.province_code[1:]:
+        prefix = TAX_PREFIX_OF_OLD_PROVINCE.get(p.province_code[1:])
+        if prefix is None:
             return None
         k = p.birth_year - REP_FIRST_YEAR - (r // 7) % 9
         if k < 0 or k % 9 or k // 9 > 4:
             return None
         s7 = (k // 9 * 2 + (p.sex == FEMALE)) * 1_000_000 + r
-        head = f"{prov.code}{s7:07d}"
+        head = f"{prefix}{s7:07d}"
         check = tax_check_digit(head)
         if s7 == 0 or check is None:
             return None

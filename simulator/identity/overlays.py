@@ -4,17 +4,26 @@ Derived records never change; events recorded in `identity_overlays` are applied
 the pure function `apply_overlays`, in the order given (storage order). Event payloads:
 
 * `marriage` — {spouse_id, spouse_name?, date}: the person is married to spouse_id.
+* `divorce` — {spouse_id, date}: the marriage to spouse_id ended (marital status "divorced").
 * `death` — {date}: the person is deceased from that date.
+* `spouse_death` — {spouse_id, date}: the spouse died; the person is widowed (TinhTrangHonNhan 3)
+  and still names the late spouse, as derived widows do.
 * `residence_change` — {province, commune, detail, date, scope?}: scope "permanent" moves the
   permanent residence, "current" the current one, default both.
 * `birth` — {child: {SoDinhDanh, HoVaTen}, date}: a child registered to this parent.
 
 Dates are ISO `yyyy-mm-dd` or `yyyyMMdd` strings.
+
+A change concerns both people of a couple, so writers use `record_marriage`, `record_divorce`
+and `record_death`, which store the event on both subjects in one transaction: every system then
+reads the couple consistently (the bride and the groom married, the widow widowed, both divorced).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,7 +33,7 @@ import sqlite_utils
 from simulator.identity.records import Citizen, PersonName, Place, Relative
 
 TABLE = "identity_overlays"
-KINDS = ("marriage", "death", "residence_change", "birth")
+KINDS = ("marriage", "divorce", "death", "spouse_death", "residence_change", "birth")
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -48,6 +57,41 @@ def record_event(db: sqlite_utils.Database, subject_id: str, kind: str, payload:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return db[TABLE].insert(row).last_pk
+
+
+@contextmanager
+def _together(db: sqlite_utils.Database) -> Iterator[None]:
+    """Both sides of a couple's change, or neither: a savepoint (works inside or outside a transaction)."""
+    db.conn.execute("SAVEPOINT couple")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK TO couple")
+        db.conn.execute("RELEASE couple")
+        raise
+    db.conn.execute("RELEASE couple")
+
+
+def record_marriage(db: sqlite_utils.Database, husband: Relative, wife: Relative, when: str) -> None:
+    """Store a marriage on both spouses (each names the other)."""
+    with _together(db):
+        record_event(db, husband.id, "marriage", {"spouse_id": wife.id, "spouse_name": wife.name.full, "date": when})
+        record_event(db, wife.id, "marriage", {"spouse_id": husband.id, "spouse_name": husband.name.full, "date": when})
+
+
+def record_divorce(db: sqlite_utils.Database, first_id: str, second_id: str, when: str) -> None:
+    """Store a divorce on both former spouses."""
+    with _together(db):
+        record_event(db, first_id, "divorce", {"spouse_id": second_id, "date": when})
+        record_event(db, second_id, "divorce", {"spouse_id": first_id, "date": when})
+
+
+def record_death(db: sqlite_utils.Database, person_id: str, when: str, spouse_id: str | None = None) -> None:
+    """Store a death and, when the person was married, widow the surviving spouse."""
+    with _together(db):
+        record_event(db, person_id, "death", {"date": when})
+        if spouse_id:
+            record_event(db, spouse_id, "spouse_death", {"spouse_id": person_id, "date": when})
 
 
 def events_for(db: sqlite_utils.Database, subject_id: str) -> list[dict[str, Any]]:
@@ -82,8 +126,15 @@ def apply_overlays(citizen: Citizen, events: list[dict[str, Any]]) -> Citizen:
         if kind == "marriage":
             spouse = Relative(payload["spouse_id"], _name(payload.get("spouse_name", "")))
             citizen = replace(citizen, spouse=spouse, marital_status="married")
+        elif kind == "divorce":
+            if citizen.spouse is None or citizen.spouse.id == payload.get("spouse_id"):
+                citizen = replace(citizen, spouse=None, marital_status="divorced")
         elif kind == "death":
             citizen = replace(citizen, deceased=True, death_date=_date(payload["date"]))
+        elif kind == "spouse_death":
+            # why: only the marriage in force ends; a widow who remarried stays married.
+            if citizen.spouse is None or citizen.spouse.id == payload.get("spouse_id"):
+                citizen = replace(citizen, marital_status="widowed")
         elif kind == "residence_change":
             place = Place(payload["province"], payload["commune"], payload.get("detail", ""))
             scope = payload.get("scope", "both")

@@ -23,6 +23,11 @@ CITIZEN_OUTCOMES = frozenset(
         "expired_health_card",
         "no_insurance",
         "child_born_2020",
+        "adult_just_18",
+        "minor_turning_18",
+        "adult_just_20",
+        "child_turning_6",
+        "widowed",
     }
 )
 ENTERPRISE_OUTCOMES = frozenset({"enterprise_dissolved", "enterprise_suspended"})

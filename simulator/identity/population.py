@@ -13,9 +13,11 @@ another seed gives other people, and memory stays constant for any number of loo
   the last three serial digits — which a father passes to his child (see `kinship`), so a
   child bears the father's family name and home town.
 * Spouses are an involution on IDs (`Structure.partner`); whether a couple is married is drawn
-  once from the husband's ID, so `citizen(c.spouse.id).spouse.id == c.id`.
+  once from the husband's ID, so `citizen(c.spouse.id).spouse.id == c.id`. Only a man of full 20
+  and a woman of full 18 are married (Law on Marriage and Family art. 8), counted birthday-aware
+  by `rules.age_on`, the one age function every system uses.
 * The father is the first candidate from `Structure.father_candidates` that exists, is married
-  and whose wife was 18-45 at the birth; the mother is his wife. Relatives' names are computed by
+  and whose wife was 18-45 full years old at the birth; the mother is his wife. Relatives' names are computed by
   the same functions as their own records, so `citizen(c.father.id).name == c.father.name`.
 * The household head is the husband of a married couple, the father (or mother) of an unmarried
   person under 30, else the person; the permanent residence is derived from the head's ID, so a
@@ -41,10 +43,20 @@ from simulator.identity.derive import digest, number, rng, unit
 from simulator.identity.kinship import Structure, parts_of
 from simulator.identity.personas import persona_for, personas
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, PersonName, Place, Relative
-from simulator.identity.rules import MALE, MOBILE_PREFIXES, CitizenIdParts, check_citizen_id
+from simulator.identity.rules import (
+    FEMALE,
+    MALE,
+    MARRIAGE_MIN_AGE,
+    MOBILE_PREFIXES,
+    CitizenIdParts,
+    age_on,
+    check_citizen_id,
+)
 from simulator.provinces import all_provinces, successor_of
 
 EPOCH = date(2025, 7, 1)
+# Persona outcomes that must stay unmarried whatever chance says (they show an age or marriage edge).
+SINGLE_OUTCOMES = frozenset({"single_adult", "adult_just_18", "minor_turning_18", "adult_just_20"})
 NATIONALITY = "Việt Nam"
 # Where people who left their home province live now (why: migration goes to the big cities).
 _DESTINATIONS = ("79",) * 6 + ("01",) * 4 + ("48", "75", "92", "31", "24")
@@ -84,12 +96,20 @@ class Population:
         self._forced_exists: set[str] = set()
         self._forced_married: set[str] = set()
         self._forced_single: set[str] = set()
+        self._forced_deaths: dict[str, date] = {}
+        self._forced_births: dict[str, date] = {}
         for persona in personas():
-            if persona.outcome == "married":
+            if persona.kind == "citizen" and persona.outcome != "not_found":
+                self._forced_exists.add(persona.identifier)
+            if "birth_date" in persona.facts:
+                self._forced_births[persona.identifier] = date.fromisoformat(persona.facts["birth_date"])
+            if persona.outcome in ("married", "widowed"):
                 partner = self.structure.partner(parts_of(persona.identifier), self.today.year)
                 self._forced_married.add(persona.identifier)
                 self._forced_exists.update(filter(None, (persona.identifier, partner)))
-            elif persona.outcome == "single_adult":
+                if persona.outcome == "widowed" and partner:
+                    self._forced_deaths[partner] = date.fromisoformat(persona.facts["spouse_death_date"])
+            elif persona.outcome in SINGLE_OUTCOMES:
                 self._forced_single.add(persona.identifier)
             elif persona.kind == "enterprise":
                 rep = self.structure.representative_of(persona.identifier)
@@ -109,6 +129,9 @@ class Population:
 
     def death_date(self, id12: str, birth_year: int) -> date | None:
         """The date this person died, or None when alive."""
+        forced = self._forced_deaths.get(id12)
+        if forced is not None:
+            return forced  # the husband of the `widowed` persona
         persona = persona_for(id12)
         if persona is not None:
             if persona.outcome == "deceased":
@@ -121,6 +144,32 @@ class Population:
             return None
         first = date(min(birth_year + 40, EPOCH.year - 1), 1, 1)
         return first + timedelta(days=int(_u(d, 1) * (EPOCH - first).days))
+
+    @staticmethod
+    def _draw_birth_date(r, p: CitizenIdParts, today: date) -> date:
+        """The birth date drawn as the first draw of a citizen's stream (a day of the ID's birth year)."""
+        start = date(p.birth_year, 1, 1)
+        days = (min(date(p.birth_year, 12, 31), today) - start).days + 1
+        return start + timedelta(days=r.randrange(days))
+
+    def birth_date(self, id12: str, p: CitizenIdParts) -> date:
+        """This person's date of birth (what `citizen(id12).birth_date` says, derived cheaply)."""
+        forced = self._forced_births.get(id12)
+        if forced is not None:
+            return forced
+        return self._draw_birth_date(rng(self.seed, "citizen", id12), p, self.today)
+
+    def age_at_least(self, id12: str, p: CitizenIdParts, years: int, on: date | None = None) -> bool:
+        """Whether this person is `years` full years old on `on` (default today), birthday-aware.
+
+        Only people born in the boundary year need their birth date (`rules.age_on`); the others
+        are decided by the year alone, which keeps derivations cheap.
+        """
+        on = on or self.today
+        diff = on.year - p.birth_year
+        if diff != years:
+            return diff > years
+        return age_on(self.birth_date(id12, p), on) >= years
 
     def name_of(self, id12: str, p: CitizenIdParts) -> PersonName:
         """The name of the person with this ID (family name from the clan key)."""
@@ -142,17 +191,21 @@ class Population:
         if id12 in self._forced_married or partner in self._forced_married:
             return partner
         q = parts_of(partner)
-        husband, husband_year, wife_year = (
-            (id12, p.birth_year, q.birth_year) if p.sex == MALE else (partner, q.birth_year, p.birth_year)
-        )
-        age = self.today.year - husband_year
-        if age < 20 or self.today.year - wife_year < 18 or not self.exists(partner):
+        (husband, hp), (wife, wp) = ((id12, p), (partner, q)) if p.sex == MALE else ((partner, q), (id12, p))
+        # Law on Marriage and Family art. 8: men from full 20 years, women from full 18.
+        if not (
+            self.age_at_least(husband, hp, MARRIAGE_MIN_AGE[MALE])
+            and self.age_at_least(wife, wp, MARRIAGE_MIN_AGE[FEMALE])
+            and self.exists(partner)
+        ):
             return None
+        age = self.today.year - hp.birth_year
         share = 0.35 if age < 25 else 0.7 if age < 30 else 0.88
         return partner if unit(self.seed, "married", husband) < share else None
 
     def parents(self, id12: str, p: CitizenIdParts) -> tuple[str, str] | None:
         """(father ID, mother ID), or None when the parents are not in the database."""
+        born = None  # the child's birth date, drawn once when a candidate needs it
         for father in self.structure.father_candidates(id12, p):
             if not self.exists(father):
                 continue
@@ -160,8 +213,11 @@ class Population:
             mother = self.spouse_id(father, fp)
             if mother is None:
                 continue
-            mother_year = parts_of(mother).birth_year
-            if not 18 <= p.birth_year - mother_year <= 45:
+            mp = parts_of(mother)
+            mother_year = mp.birth_year
+            # The mother was 18 to 45 full years old at the birth (birthday-aware at the edges).
+            born = born or self.birth_date(id12, p)
+            if not self.age_at_least(mother, mp, 18, born) or self.age_at_least(mother, mp, 46, born):
                 continue
             fd, md = self.death_date(father, fp.birth_year), self.death_date(mother, mother_year)
             if (fd and fd.year < p.birth_year) or (md and md.year <= p.birth_year):
@@ -183,7 +239,7 @@ class Population:
             death = known["spouse_death"] if "spouse_death" in known else self.death_date(
                 spouse, parts_of(spouse).birth_year)
             return spouse if death is None else id12
-        if self.today.year - p.birth_year < 30:
+        if not self.age_at_least(id12, p, 30):
             family = known["parents"] if "parents" in known else self.parents(id12, p)
             if family is not None:
                 for parent in family:
@@ -225,9 +281,8 @@ class Population:
         r = rng(self.seed, "citizen", id12)
         home = successor_of(p.province_code[1:]).code
         clan = p.province_code + p.serial[3:]
-        start = date(p.birth_year, 1, 1)
-        days = (min(date(p.birth_year, 12, 31), self.today) - start).days + 1
-        birth_date = start + timedelta(days=r.randrange(days))
+        birth_date = self._draw_birth_date(r, p, self.today)  # first draw: keeps the stream's order
+        birth_date = self._forced_births.get(id12, birth_date)
         t = tables()
         death = self.death_date(id12, p.birth_year)
         spouse = self.spouse_id(id12, p)

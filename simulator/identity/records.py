@@ -47,7 +47,7 @@ class Citizen:
     birth_date: date
     ethnicity: str
     religion: str
-    marital_status: str  # "single", "married", "widowed"
+    marital_status: str  # "single", "married", "widowed", "divorced"
     blood_group: str
     nationality: str
     old_id: str | None  # 9-digit CMND for people who held one

@@ -7,61 +7,37 @@ with the source of the rule in their docstring, as Faker does.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from simulator.provinces import old_provinces
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # Weights of the tax-code check digit (General Department of Taxation, Circular 105/2020 annex).
 TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
-# Health-insurance beneficiary groups (mã đối tượng, Decision 1351/QĐ-BHXH): two letters that
-# open the 15-character card number.
-BENEFICIARY_GROUPS = (
-    "DN",
-    "HX",
-    "CH",
-    "NN",
-    "TK",
-    "HC",
-    "XK",
-    "HT",
-    "TB",
-    "NO",
-    "CT",
-    "XB",
-    "TN",
-    "CS",
-    "XN",
-    "MS",
-    "CC",
-    "CK",
-    "CB",
-    "KC",
-    "HD",
-    "TE",
-    "BT",
-    "HN",
-    "DT",
-    "DK",
-    "XD",
-    "TS",
-    "TC",
-    "TQ",
-    "TA",
-    "TY",
-    "HG",
-    "LS",
-    "PV",
-    "CN",
-    "HS",
-    "SV",
-    "GB",
-    "GD",
-    "QN",
-    "CA",
-    "CY",
-)
+# Health-insurance beneficiary groups (mã đối tượng) and their benefit levels (mức hưởng) are data:
+# `data/health_insurance.json`, the group -> level table of Decision 1351/QĐ-BHXH.
+_HEALTH_INSURANCE = json.loads((DATA_DIR / "health_insurance.json").read_text(encoding="utf-8"))
+BENEFIT_LEVELS: dict[str, int] = {
+    group: int(level) for level, entry in _HEALTH_INSURANCE["levels"].items() for group in entry["groups"]
+}
+BENEFICIARY_GROUPS = tuple(BENEFIT_LEVELS)
+CHILD_GROUP = _HEALTH_INSURANCE["child_group"]
+CHILD_UNDER_YEARS = _HEALTH_INSURANCE["child_under_years"]
+
+# Minimum marriage age in full years (Law on Marriage and Family 2014, art. 8(1)(a)).
+MARRIAGE_MIN_AGE = {"male": 20, "female": 18}
+
+# Tax authority province prefixes of the 10-digit tax code: `data/tax_prefixes.json`.
+_TAX_PREFIXES = json.loads((DATA_DIR / "tax_prefixes.json").read_text(encoding="utf-8"))["prefixes"]
+TAX_PREFIX_OF_OLD_PROVINCE: dict[str, str] = {
+    row["old_province"]: row["prefix"] for row in _TAX_PREFIXES if not row.get("legacy")
+}
+OLD_PROVINCE_OF_TAX_PREFIX: dict[str, str] = {row["prefix"]: row["old_province"] for row in _TAX_PREFIXES}
 
 # Mobile prefixes in use since the 2018 renumbering (Viettel 032-039, 086, 096-098; Vinaphone
 # 081-085, 088, 091, 094; MobiFone 070, 076-079, 089, 090, 093; Vietnamobile 052, 056, 058, 092;
@@ -137,6 +113,26 @@ def _digits(field: str, s: object, lengths: tuple[int, ...]) -> str:
     if not s.isascii() or not s.isdigit():
         raise InvalidIdentifier(field, "digits", f"{field} must contain only digits 0-9, got {s!r}")
     return s
+
+
+def age_on(born: date, on: date) -> int:
+    """Age in full years on `on` for someone born on `born`: the one age rule every system uses.
+
+    Birthday-aware (a person is N from their N-th birthday on, not from 1 January of that
+    year), as the Law on Marriage and Family art. 8 and the Law on Health Insurance art. 12 count
+    ages. Someone born on 29 February turns a year older on 1 March in common years.
+    """
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def benefit_level(group: str) -> int:
+    """The benefit level (mức hưởng, 1-5) a beneficiary group carries by Decision 1351/QĐ-BHXH."""
+    return BENEFIT_LEVELS[group]
+
+
+def tax_province_prefix(old_province: str) -> str:
+    """The tax-code prefix of a pre-2025 province (statistics-office code, 2 digits): 79 -> "03"."""
+    return TAX_PREFIX_OF_OLD_PROVINCE[old_province]
 
 
 def century_of(digit: int) -> int:
@@ -231,7 +227,8 @@ def check_health_card(s: str) -> tuple[str, int, str, str]:
     """Validate a 15-character health-insurance card number; return (group, level, province, bhxh).
 
     Layout (Decision 1351/QĐ-BHXH): 2-letter beneficiary group + benefit level 1-5 + 2-digit
-    province code + the holder's 10-digit BHXH code.
+    province code + the holder's 10-digit BHXH code. A level other than the group's (`benefit_level`)
+    is well-formed but names no issued card: a lookup answers that the card does not match.
     """
     field = "MaTheBHYT"
     if not isinstance(s, str):

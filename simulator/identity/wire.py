@@ -2,7 +2,7 @@
 
 Formats chosen (no public spec gives them): dates of birth, registration and validity are
 `yyyyMMdd` strings; `GioiTinh` is "1" male / "2" female; marital status `TinhTrangHonNhan` is
-"1" single (chưa kết hôn), "2" married (đã kết hôn), "3" widowed (góa); an absent relative is
+"1" single (chưa kết hôn), "2" married (đã kết hôn), "3" widowed (góa), "4" divorced (ly hôn); an absent relative is
 `null`; the old ID `SoCMND` is "" when the person never held one.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, Place, Relative
 
-MARITAL_CODES = {"single": "1", "married": "2", "widowed": "3"}
+MARITAL_CODES = {"single": "1", "married": "2", "widowed": "3", "divorced": "4"}
 SEX_CODES = {"male": "1", "female": "2"}
 
 

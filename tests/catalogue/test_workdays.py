@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 
+import holidays
 import pytest
 
 from simulator import workdays
@@ -49,9 +51,57 @@ def test_make_up_saturday_is_a_working_day() -> None:
     assert is_working_day(date(2025, 4, 26))
 
 
-def test_outside_covered_years_only_weekends_rest() -> None:
-    assert is_working_day(date(2030, 1, 1))
-    assert not is_working_day(date(2030, 1, 5))
+def test_any_year_has_its_public_holidays() -> None:
+    # No covered-years limit: the holidays package computes lunar holidays for any year.
+    assert not is_working_day(date(2030, 1, 1))  # New Year's Day
+    assert not is_working_day(date(2030, 1, 5))  # Saturday
+    assert is_working_day(date(2030, 1, 2))
+
+
+def test_2026_days_the_holidays_package_lists_are_off() -> None:
+    # The finding: Mon 31 Aug 2026 (swapped day off) and Tue 24 Nov 2026 (Vietnamese Culture Day).
+    assert not is_working_day(date(2026, 8, 31))
+    assert not is_working_day(date(2026, 11, 24))
+    assert is_working_day(date(2026, 8, 22))  # the Saturday worked for 31 August
+
+
+def test_every_weekday_the_holidays_package_lists_is_off_and_no_other_weekday() -> None:
+    for year in range(2019, 2029):
+        listed = holidays.country_holidays("VN", years=year)
+        day = date(year, 1, 1)
+        while day.year == year:
+            if day.weekday() < 5:
+                assert is_working_day(day) == (day not in listed), day
+            day += timedelta(days=1)
+
+
+def test_make_up_days_are_documented_weekend_days_that_pay_for_a_listed_day_off() -> None:
+    raw = json.loads(workdays.DATA_FILE.read_text(encoding="utf-8"))
+    for entry in raw["make_up_working_days"]:
+        worked, replaced = date.fromisoformat(entry["date"]), date.fromisoformat(entry["replaces"])
+        assert entry["source"] and worked.weekday() >= 5 and is_working_day(worked)
+        listed = holidays.country_holidays("VN", years=replaced.year)
+        assert replaced in listed and worked.strftime("%m/%d/%Y") in listed[replaced]
+
+
+def test_every_swap_the_holidays_package_knows_since_2018_has_its_make_up_day() -> None:
+    ours = {entry["date"] for entry in json.loads(workdays.DATA_FILE.read_text(encoding="utf-8"))["make_up_working_days"]}
+    swaps = 0
+    for year in range(2018, 2029):
+        for name in holidays.country_holidays("VN", years=year).values():
+            match = re.search(r"substituted from (\d\d)/(\d\d)/(\d{4})", name)
+            if match:
+                swaps += 1
+                month, day, worked_year = match.groups()
+                assert f"{worked_year}-{month}-{day}" in ours, name
+    assert swaps == len(ours)
+
+
+def test_day_kinds_name_the_holiday() -> None:
+    assert workdays.day_kind(date(2026, 11, 24)) == ("holiday", "Ngày Văn hóa Việt Nam")
+    assert workdays.day_kind(date(2026, 8, 22))[0] == "make_up"
+    assert workdays.day_kind(date(2026, 11, 28)) == ("weekend", "")
+    assert workdays.day_kind(date(2026, 11, 27)) == ("working", "")
 
 
 def test_five_days_from_friday_skip_weekend_hung_kings_compensation_and_may_day() -> None:
@@ -128,23 +178,6 @@ def test_between_counts_partial_days_and_is_antisymmetric() -> None:
 
 def test_next_working_day_skips_tet_2025() -> None:
     assert next_working_day(date(2025, 1, 24)) == date(2025, 2, 3)
-
-
-def test_every_holiday_entry_is_documented_and_well_formed() -> None:
-    raw = json.loads(workdays.DATA_FILE.read_text(encoding="utf-8"))
-    for entry in raw["holidays"]:
-        assert entry["source"] and entry["note"] and entry["name"]
-        assert entry["certainty"] in {"official", "reported", "estimated"}
-        assert entry["announced"] == (entry["certainty"] != "estimated")
-        assert date.fromisoformat(entry["from"]) <= date.fromisoformat(entry["to"])
-    for make_up in raw["working_weekends"]:
-        assert date.fromisoformat(make_up["date"]).weekday() >= 5
-    assert {int(h["from"][:4]) for h in raw["holidays"]} == set(raw["covered_years"])
-
-
-def test_holidays_filter_by_year() -> None:
-    assert all(h["from"].startswith("2026") for h in workdays.holidays(2026))
-    assert len(workdays.holidays()) > len(workdays.holidays(2025))
 
 
 def test_appointment_for_a_five_day_catalogue_procedure_accepted_on_friday_24_april_2026() -> None:

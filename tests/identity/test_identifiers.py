@@ -21,6 +21,7 @@ from simulator.identity.rules import (
     tax_check_digit,
 )
 from tests.identity.conftest import TODAY
+from tests.identity.official import TAX_PREFIX_OF_STAT_CODE, is_valid_mst
 
 PRE_2025_PROVINCES = {f"{n:02d}" for n in (
     1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42,
@@ -130,7 +131,10 @@ def test_generated_enterprise_codes_are_valid(population):
         id12 = f"0{province}{rng.randrange(2)}{rng.randrange(55, 100)}{rng.randrange(10**6):06d}"
         for msdn in population.enterprises_of(id12):
             found += 1
-            assert is_tax_code(msdn) and msdn[:2] in CURRENT_PROVINCES
+            # The prefix is the tax authority's code of the representative's birth province, not the
+            # statistics-office code (independent table in tests/identity/official.py; stdnum agrees).
+            assert is_tax_code(msdn) and is_valid_mst(msdn)
+            assert msdn[:2] == TAX_PREFIX_OF_STAT_CODE[id12[1:3]], (msdn, id12)
     assert found > 20
 
 

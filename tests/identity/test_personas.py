@@ -8,6 +8,7 @@ from simulator.identity.personas import persona_for, persona_outcome, personas, 
 from simulator.identity.population import Population
 from simulator.identity.rules import check_citizen_id, check_tax_code
 from tests.identity.conftest import TODAY
+from tests.identity.official import full_age
 
 REQUIRED = {"not_found", "deceased", "residence_changed", "married", "single_adult", "expired_health_card",
             "no_insurance", "enterprise_dissolved", "enterprise_suspended", "judicial_conviction",
@@ -88,8 +89,9 @@ def test_child_born_2020(any_population):
     child = any_population.citizen(pid)
     assert child.birth_year == 2020 and child.spouse is None
     assert child.father is not None and child.household_head.id == child.father.id
-    # children under six hold a TE card, pupils an HS card
-    assert any_population.insurance(pid).beneficiary_group == ("TE" if TODAY.year - 2020 < 6 else "HS")
+    # children under full six years hold a TE card, pupils an HS card (birthday-aware)
+    expected = "TE" if full_age(child.birth_date, TODAY) < 6 else "HS"
+    assert any_population.insurance(pid).beneficiary_group == expected
 
 
 @pytest.mark.parametrize("outcome", ["judicial_conviction", "judicial_rejected", "payment_declined",

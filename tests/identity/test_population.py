@@ -109,7 +109,7 @@ def test_enterprise_representative_lists_the_enterprise(population):
     rng = random.Random(3)
     found = 0
     for _ in range(3000):
-        head = f"{rng.choice(['01', '79', '48', '31'])}{rng.randrange(1, 10**7):07d}"
+        head = f"{rng.choice(['01', '03', '04', '02'])}{rng.randrange(1, 10**7):07d}"
         total = sum(int(d) * w for d, w in zip(head, [31, 29, 23, 19, 17, 13, 7, 5, 3]))
         if total % 11 == 0:
             continue

@@ -82,7 +82,7 @@ def test_enterprise_representative_is_a_real_citizen_with_the_same_name(caller):
     assert ent["MaSoDoanhNghiep"] == "0100233488" and ent["NganhNgheKinhDoanh"]
 
 
-@pytest.mark.parametrize("msdn, status", [("0102000016", "dissolved"), ("7903000028", "suspended")])
+@pytest.mark.parametrize("msdn, status", [("0102000016", "dissolved"), ("0303000023", "suspended")])
 def test_dissolved_and_suspended_personas(caller, msdn, status):
     ent = caller.get(f"/business_registration/chiTietDoanhNghiep?msdn={msdn}").get_json()
     assert ent["TinhTrangPhapLy"][0]["MaTinhTrang"] == status

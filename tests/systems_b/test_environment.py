@@ -89,7 +89,7 @@ def test_sweep_notifies_final_dossiers_once(app, caller, clock, callbacks):
 
 
 def test_unknown_enterprise_is_404(caller, clock):
-    reply = submit(caller, msdn="0314409058")  # valid check digit, not registered
+    reply = submit(caller, msdn="0500233482")  # valid check digit, legacy prefix 05: not registered
     assert reply.status_code == 404 and reply.get_json()["errorCode"] == "404"
 
 

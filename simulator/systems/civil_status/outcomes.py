@@ -4,8 +4,11 @@ Checks against the population database (with overlays) happen here, at processin
 real registrar checks: a parent or subject not found, already deceased, a name that does not
 match, an age that is impossible, a person already married all reject the dossier (6) with
 the reason in `lyDo`. The personas give these outcomes on purpose (`not_found`, `deceased`,
-`married`, `child_born_2020` as a parent...). A result (4) writes overlays so every system
-sees it: `birth` (a registered child with a new ID), `death`, `marriage`.
+`married`, `minor_turning_18`, `child_born_2020` as a parent...). Ages are full years by the one
+age function `rules.age_on` (birthday-aware: a bride must be full 18, a groom full 20 on the day
+the registrar decides). A result (4) writes overlays so every system sees it, on both people of a
+couple: `birth` (a registered child with a new ID, named on both parents), `death` (and the
+surviving spouse widowed, TinhTrangHonNhan 3), `marriage` (on the husband and the wife).
 """
 
 from __future__ import annotations
@@ -17,12 +20,18 @@ from datetime import date, datetime, timedelta
 import sqlite_utils
 
 from simulator.identity.catalogue import communes
-from simulator.identity.overlays import record_event
-from simulator.identity.records import Citizen
+from simulator.identity.overlays import record_death, record_event, record_marriage
+from simulator.identity.records import Citizen, Relative
+from simulator.identity.rules import MARRIAGE_MIN_AGE, age_on
 from simulator.identity.wire import MARITAL_CODES
 from simulator.systems import people
 
-MARITAL_NAMES = {"single": "Chưa kết hôn", "married": "Đang có vợ/chồng", "widowed": "Góa vợ/chồng"}
+MARITAL_NAMES = {
+    "single": "Chưa kết hôn",
+    "married": "Đang có vợ/chồng",
+    "widowed": "Góa vợ/chồng",
+    "divorced": "Đã ly hôn",
+}
 
 
 @dataclass
@@ -53,10 +62,6 @@ def _person(db, pop, id12: str, role: str, given_name: str = "") -> tuple[Citize
     return person, ""
 
 
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def decide(db: sqlite_utils.Database, row: dict, now_ts: float) -> Decision:
     """The outcome of a due dossier (pure reading; `apply` writes the effects)."""
     pop = people.population(row["seed"], row["missing_share"])
@@ -78,7 +83,8 @@ def decide(db: sqlite_utils.Database, row: dict, now_ts: float) -> Decision:
             return Decision("6", f"Công dân {person.name.full} đã được đăng ký khai tử trước đó")
         if _ymd(data["nktNgayChet"]) < person.birth_date:
             return Decision("6", "Ngày chết trước ngày sinh của công dân")
-        return Decision("4", result=registered)
+        married = person.spouse is not None and person.marital_status == "married"
+        return Decision("4", result=registered, effects={"spouse_id": person.spouse.id if married else None})
     if module == "XNHN":
         target = data.get("nxnSoDinhDanh") or data["nycSoDinhDanh"]
         person, reason = _person(db, pop, target, "người được xác nhận")
@@ -119,7 +125,7 @@ def _birth(db, pop, row: dict, data: dict, registered: dict) -> Decision:
         latest = born - timedelta(days=300 if role == "người cha" else 0)
         if parent.death_date is not None and parent.death_date < latest:
             return Decision("6", f"Thông tin {role} không hợp lệ: đã chết trước ngày sinh của trẻ")
-        if _age(parent.birth_date, born) < 13:
+        if age_on(parent.birth_date, born) < 13:
             return Decision("6", f"Thông tin {role} không hợp lệ: chưa đủ tuổi để là {role.split()[-1]} của trẻ")
     sex = "male" if data["nksGioiTinh"] == "1" else "female"
     child_id = people.new_child_id(db, pop, row["maHoSo"], row["province"], sex, born)
@@ -150,12 +156,15 @@ def _marriage(db, pop, data: dict, registered: dict, today: date) -> Decision:
     wife, reason = _person(db, pop, data["voSoDinhDanh"], "người vợ", data.get("voHoTen", ""))
     if reason:
         return Decision("6", reason)
-    for role, person, minimum in (("người chồng", husband, 20), ("người vợ", wife, 18)):
+    for role, person, minimum in (
+        ("người chồng", husband, MARRIAGE_MIN_AGE["male"]),
+        ("người vợ", wife, MARRIAGE_MIN_AGE["female"]),
+    ):
         if person.deceased:
             return Decision("6", f"{role.capitalize()} {person.name.full} đã chết")
         if person.marital_status == "married":
             return Decision("6", f"{role.capitalize()} {person.name.full} đang có vợ/chồng")
-        if _age(person.birth_date, today) < minimum:
+        if age_on(person.birth_date, today) < minimum:
             return Decision("6", f"{role.capitalize()} chưa đủ tuổi kết hôn ({minimum})")
     return Decision("4", result=registered, effects={"husband": husband, "wife": wife})
 
@@ -172,8 +181,8 @@ def apply(db: sqlite_utils.Database, row: dict, decision: Decision) -> None:
             if parent:
                 record_event(db, parent, "birth", {"child": child, "date": data["nksNgaySinh"]})
     elif row["module"] == "KT":
-        record_event(db, data["nktSoDinhDanh"], "death", {"date": data["nktNgayChet"]})
+        # The surviving spouse reads widowed everywhere, as derived widows do.
+        record_death(db, data["nktSoDinhDanh"], data["nktNgayChet"], decision.effects.get("spouse_id"))
     elif row["module"] == "KH":
         husband, wife = decision.effects["husband"], decision.effects["wife"]
-        record_event(db, husband.id, "marriage", {"spouse_id": wife.id, "spouse_name": wife.name.full, "date": when})
-        record_event(db, wife.id, "marriage", {"spouse_id": husband.id, "spouse_name": husband.name.full, "date": when})
+        record_marriage(db, Relative(husband.id, husband.name), Relative(wife.id, wife.name), when)
