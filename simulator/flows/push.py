@@ -29,6 +29,10 @@ KIND = "push"
 SUBMITTED = "dossier.submitted"
 RESULT_EVENTS = ("judicial_record.result", "civil_status.result", "environment.result", "payment.result")
 EVENTS = (SUBMITTED, *RESULT_EVENTS)
+# Events posted as the ministry's own flat message, not in the envelope: the payment platform's
+# callback is `{LoaiBanTin, MaLoi, MaDoiTac, ...}` at the top level, as one-stop clients read it
+# (the delivery id and event still travel in the X-DVCQG-* headers).
+FLAT_EVENTS = ("payment.result",)
 REPLAY_WINDOW_S = 300
 
 # Called with (run context, delivery id, data) when a delivery of an event is attempted / acknowledged.
@@ -81,7 +85,9 @@ def enqueue_callback(db_path_or_db, province: str, event: str, data: dict) -> st
 
 
 def envelope(job: queue.Job, madonvi: str, sent_at: str) -> dict:
-    """The JSON body of a delivery."""
+    """The JSON body of a delivery (the bare message for FLAT_EVENTS)."""
+    if job.event in FLAT_EVENTS:
+        return dict(job.payload["data"])
     return {
         "delivery_id": job.id,
         "event": job.event,
