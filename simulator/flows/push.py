@@ -29,9 +29,9 @@ KIND = "push"
 SUBMITTED = "dossier.submitted"
 RESULT_EVENTS = ("judicial_record.result", "civil_status.result", "environment.result", "payment.result")
 EVENTS = (SUBMITTED, *RESULT_EVENTS)
-# Events posted as the ministry's own flat message, not in the envelope: the payment platform's
-# callback is `{LoaiBanTin, MaLoi, MaDoiTac, ...}` at the top level, as one-stop clients read it
-# (the delivery id and event still travel in the X-DVCQG-* headers).
+# Events whose message is posted flat: the payment platform's callback `{LoaiBanTin, MaLoi,
+# MaDoiTac, ...}` sits at the top level, where one-stop clients read it; the envelope's
+# delivery_id, event, sent_at and madonvi ride along beside it (clients ignore extra fields).
 FLAT_EVENTS = ("payment.result",)
 REPLAY_WINDOW_S = 300
 
@@ -85,9 +85,9 @@ def enqueue_callback(db_path_or_db, province: str, event: str, data: dict) -> st
 
 
 def envelope(job: queue.Job, madonvi: str, sent_at: str) -> dict:
-    """The JSON body of a delivery (the bare message for FLAT_EVENTS)."""
+    """The JSON body of a delivery (for FLAT_EVENTS the message's own fields at the top level)."""
     if job.event in FLAT_EVENTS:
-        return dict(job.payload["data"])
+        return {**job.payload["data"], "delivery_id": job.id, "event": job.event, "sent_at": sent_at, "madonvi": madonvi}
     return {
         "delivery_id": job.id,
         "event": job.event,

@@ -9,8 +9,8 @@ is added, and it must be the same province's.
 
 Replies carry `MaLoi` ("00" success) and `MoTaLoi`. A message the platform could read and
 refuses is answered HTTP 200 with MaLoi ≠ "00" (clients read refusals from the body:
-HttpURLConnection gives no body for 4xx); a body it cannot read (not JSON, a field missing or
-of the wrong type) is HTTP 400 with MaLoi 01 naming the field. MaLoi: 01 invalid data, 02 wrong
+HttpURLConnection gives no body for 4xx); a body it cannot read is HTTP 400 (not a JSON object,
+no known LoaiBanTin) or 422 (a field missing or of the wrong type) with MaLoi 01 naming it. MaLoi: 01 invalid data, 02 wrong
 MaDoiTac, 03 wrong MaXacThuc, 04 MaThamChieu already used for another payment, 05 unknown
 transaction, 06 no bill yet (not paid), 07 already final, 08 payment failed (callback), 99
 system error. The payer page (`/payment/pay/{token}`) is for a citizen's browser, not the
@@ -100,7 +100,7 @@ def _refuse(code: str, message: str) -> Response:
 
 
 def _read(expected: str | None) -> tuple[str, dict, dict]:
-    """(LoaiBanTin, loaded message, raw body) of the request; MinistryError 400 (MaLoi 01) if unreadable."""
+    """(LoaiBanTin, loaded message, raw body) of the request; MinistryError 400/422 (MaLoi 01) if unreadable."""
     raw = request.get_json(silent=True)
     if not isinstance(raw, dict):
         raise MinistryError(400, "Bản tin phải là một đối tượng JSON (the body must be a JSON object)", code="01")
@@ -119,7 +119,7 @@ def _read(expected: str | None) -> tuple[str, dict, dict]:
     try:
         msg = SCHEMAS[kind]().load(raw)
     except ValidationError as err:
-        raise MinistryError(400, "Dữ liệu không hợp lệ: " + "; ".join(flatten_errors(err.messages)), code="01") from None
+        raise MinistryError(422, "Dữ liệu không hợp lệ: " + "; ".join(flatten_errors(err.messages)), code="01") from None
     return kind, msg, raw
 
 
@@ -307,7 +307,7 @@ class Messages(MethodView):
     """Every message type on one endpoint."""
 
     @gateway_service("payment.message", "INIT, QUERY or GET_BILL, by LoaiBanTin", token_optional=True)
-    @document_errors(blp, PaymentError, (400,))
+    @document_errors(blp, PaymentError, (400, 422))
     @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_REPLIES)
     def post(self):
         """Any message: dispatched on LoaiBanTin (INIT answers as /init, QUERY as /query, GET_BILL as /bill)."""
@@ -319,7 +319,7 @@ class Init(MethodView):
     """INIT."""
 
     @gateway_service("payment.init", "INIT: open a fee payment and get the payer's URL", token_optional=True)
-    @document_errors(blp, PaymentError, (400,))
+    @document_errors(blp, PaymentError, (400, 422))
     @blp.doc(
         security=[{}, {"bearer": []}],
         requestBody=_body(InitMessage),
@@ -335,7 +335,7 @@ class Query(MethodView):
     """QUERY."""
 
     @gateway_service("payment.query", "QUERY: the state of a payment (TrangThaiGD)", token_optional=True)
-    @document_errors(blp, PaymentError, (400,))
+    @document_errors(blp, PaymentError, (400, 422))
     @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_REPLIES)
     def post(self):
         """The payment's state: TrangThaiGD 1 paid, 3 pending, 4 failed."""
@@ -347,7 +347,7 @@ class Bill(MethodView):
     """GET_BILL."""
 
     @gateway_service("payment.bill", "GET_BILL: the receipt of a paid payment (PDF or JSON)", token_optional=True)
-    @document_errors(blp, PaymentError, (400,))
+    @document_errors(blp, PaymentError, (400, 422))
     @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_BILL_REPLY)
     def post(self):
         """GET_BILL: the receipt as application/pdf once paid (JSON with base64 when asked; MaLoi 06 before)."""

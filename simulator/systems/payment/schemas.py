@@ -131,7 +131,7 @@ class InitMessage(Message):
     MaNganHang = _text(32, metadata={"example": "PAYMENT"})
     ThongTinGiaoDich = Code(required=True, validate=validate.Length(min=1, max=500))
     Ip = _text(64)
-    ThongTinBienLai = fields.Nested(ReceiptInfo, load_default=dict)
+    ThongTinBienLai = fields.Nested(ReceiptInfo, load_default=lambda: ReceiptInfo().load({}))
 
 
 SCHEMAS: dict[str, type[Message]] = {"INIT": InitMessage, "QUERY": Message, "GET_BILL": Message}
