@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -73,24 +74,106 @@ def serve(host, port, db_path, workers, seed, scenario) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--seed", type=int, default=None, help="Seed the server runs with (env SANDBOX_SEED).")
 @click.option("--db", "db_path", default=None, help="SQLite file holding rotated credentials (env SANDBOX_DB).")
-def credentials(fmt: str, seed: int | None, db_path: str | None) -> None:
+@click.option("--gateway", is_flag=True, help="Print what each gateway token dialect needs, per province.")
+@click.option("--province", default=None, help="Only this province (2-digit code).")
+@click.option(
+    "--set-dialect",
+    type=click.Choice(["all", "oauth2", "lgspaccesstoken"]),
+    default=None,
+    help="Set --province's gateway token dialect in the database (the admin API does the same).",
+)
+def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, province: str | None,
+                set_dialect: str | None) -> None:
     """Print every province client's portal credentials, unit code and gateway key.
 
     Credentials rotated through the admin API (stored in the database) replace the seed-derived ones.
+    With --gateway, print each province's gateway token dialect and the token request of every
+    dialect: HTTP Basic or form client_id/client_secret (oauth2), or the lgspaccesstoken header.
 
     \b
     Example:
       python -m simulator credentials
       python -m simulator credentials --format json | jq '.[] | select(.province_code=="56")'
+      python -m simulator credentials --gateway --province 56
+      python -m simulator credentials --province 56 --set-dialect lgspaccesstoken
     """
+    from simulator.gateway import dialects
+
     conf = config.resolve({"seed": seed, "db": db_path})
-    rows = [c.as_dict() for c in _issued_clients(conf["seed"], conf["db"])]
+    if set_dialect:
+        if province is None:
+            raise click.UsageError("--set-dialect needs --province")
+        _set_dialect(conf, province, set_dialect)
+    issued = [c for c in _issued_clients(conf["seed"], conf["db"]) if province in (None, c.province_code)]
+    if province is not None and not issued:
+        raise click.UsageError(f"unknown province {province!r}: use one of the 34 2-digit codes")
+    chosen = _dialects(conf["db"])
+    rows = []
+    for c in issued:
+        basic = base64.b64encode(f"{c.gateway_key}:{c.gateway_secret}".encode()).decode()
+        rows.append(
+            {
+                **c.as_dict(),
+                "gateway_dialect": chosen.get(c.province_code, dialects.ALL),
+                "gateway_token": {
+                    "oauth2_basic": {"Authorization": f"Basic {basic}", "body": "grant_type=client_credentials"},
+                    "oauth2_form": {
+                        "body": f"grant_type=client_credentials&client_id={c.gateway_key}&client_secret={c.gateway_secret}"
+                    },
+                    "lgspaccesstoken": {
+                        "lgspaccesstoken": dialects.lgsp_access_token(c),
+                        "json": dialects.lgsp_access_token_fields(c),
+                        "body": "grant_type=client_credentials",
+                    },
+                },
+            }
+        )
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    header = ("code", "province", "username", "password", "madonvi", "gateway key", "gateway secret")
-    keys = ("province_code", "province_name", "username", "password", "madonvi", "gateway_key", "gateway_secret")
+    if gateway:
+        for r in rows:
+            t = r["gateway_token"]
+            click.echo(f"{r['province_code']} {r['province_name']}: dialect {r['gateway_dialect']} "
+                       f"({dialects.DIALECTS[r['gateway_dialect']]})")
+            click.echo(f"  oauth2, Basic:   POST /ngsp/token  Authorization: {t['oauth2_basic']['Authorization']}"
+                       "  body grant_type=client_credentials")
+            click.echo(f"  oauth2, form:    POST /ngsp/token  body {t['oauth2_form']['body']}")
+            click.echo(f"  lgspaccesstoken: POST /ngsp/token  lgspaccesstoken: {t['lgspaccesstoken']['lgspaccesstoken']}"
+                       "  body grant_type=client_credentials")
+            click.echo(f"                   (base64 of {json.dumps(t['lgspaccesstoken']['json'], ensure_ascii=False)})")
+            click.echo("  then:            Authorization: Bearer <access_token> (lgspaccesstoken: the same header again)")
+        return
+    header = ("code", "province", "username", "password", "madonvi", "gateway key", "gateway secret", "dialect")
+    keys = ("province_code", "province_name", "username", "password", "madonvi", "gateway_key", "gateway_secret",
+            "gateway_dialect")
     _table(header, [[r[k] for k in keys] for r in rows])
+
+
+def _dialects(db_path: str) -> dict[str, str]:
+    """Province -> dialect from the database, when it exists (never created here)."""
+    from pathlib import Path
+
+    if not Path(db_path).is_file():
+        return {}
+    from simulator import db
+    from simulator.gateway import dialects
+
+    database = db.database(db_path)
+    dialects.create_tables(database)
+    return dialects.all_dialects(database)
+
+
+def _set_dialect(conf: dict, province: str, dialect: str) -> None:
+    from simulator import db
+    from simulator.gateway import dialects
+
+    if not any(c.province_code == province for c in province_clients(conf["seed"])):
+        raise click.UsageError(f"unknown province {province!r}: use one of the 34 2-digit codes")
+    database = db.database(conf["db"])
+    dialects.create_tables(database)
+    dialects.set_dialect(database, province, dialect)
+    click.echo(f"province {province}: gateway dialect {dialect}", err=True)
 
 
 def _issued_clients(seed: int, db_path: str) -> list:

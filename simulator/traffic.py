@@ -20,6 +20,7 @@ from simulator.faults.wsgi_body import json_body
 from simulator.gateway import tokens
 from simulator.portal.schemas import SERVICE_SCHEMAS
 from simulator.systems import registry
+from simulator.systems.payment import signing as payment_messages
 
 
 def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], RequestInfo | None]:
@@ -57,11 +58,17 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
             if system in ("token", "services") or system not in prefixes:
                 return RequestInfo("gateway", system or None, method, token_province(environ), path)
             operation = parts[3] if len(parts) > 3 and parts[3] else None
+            if system == "payment":
+                operation, client = payment_messages.classify(operation or "", json_body(environ, max_body_bytes))
+                return RequestInfo(system, operation, method, token_province(environ) or client, path, via="gateway")
             return RequestInfo(system, operation, method, token_province(environ), path, via="gateway")
         for system, prefix in prefixes.items():
             if path == prefix or path.startswith(prefix + "/"):
                 rest = path[len(prefix) :].strip("/")
                 operation = rest.split("/", 1)[0] or None
+                if system == "payment":  # payment messages are named by their LoaiBanTin (INIT, QUERY, GET_BILL)
+                    operation, client = payment_messages.classify(rest, json_body(environ, max_body_bytes))
+                    return RequestInfo(system, operation, method, token_province(environ) or client, path)
                 return RequestInfo(system, operation, method, token_province(environ), path)
         return None
 

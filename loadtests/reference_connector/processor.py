@@ -30,12 +30,15 @@ log = logging.getLogger("reference_connector")
 
 MAX_BATCH = 500  # the portal's cap on entries per CapNhatTienDoHoSoMC call
 WALK = ("4", "9", "10")
-# The payment platform's INIT message and the population lookup, both through the NGSP gateway.
-PAYMENT_PATH = "/ngsp/payment/init"
+# The payment platform (message version 1.0.6, every LoaiBanTin on one endpoint) and the population
+# lookup, both through the NGSP gateway.
+PAYMENT_PATH = "/ngsp/payment/messages"
 POPULATION_PATH = "/ngsp/population/lookup"
-# MaXacThuc of INIT: SHA-256 hex of these fields joined by "|", the shared secret last (README).
-INIT_MAC_FIELDS = ("MaDoiTac", "MaThamChieu", "SoTien", "MaTienTe", "ThoiGianGD", "ThongTinGiaoDich", "MaHoSo",
-                   "SoDinhDanhNguoiNop")
+# MaXacThuc of INIT: SHA-256 hex of these fields joined by "|", the shared secret last, in the order
+# public one-stop clients sign (docs/contract.md, "Payment platform").
+INIT_MAC_FIELDS = ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "SoTien", "LoaiHinhThanhToan",
+                   "MaKenhThanhToan", "MaThietBi", "NgonNgu", "MaTienTe", "MaNganHang", "ThongTinGiaoDich",
+                   "ThoiGianGD", "Ip")
 
 
 @dataclass
@@ -127,24 +130,35 @@ class Processor:
         if not self.gateway or total <= 0:
             return
         payer = next((d.get("SoDinhDanh") for d in dossier.get("DinhDanhCHS") or [] if d.get("LoaiDinhDanh") == "1"), "")
+        description = f"Nộp phí, lệ phí hồ sơ {dossier['MaHoSo']}"
         message = {
+            "LoaiBanTin": "INIT",
+            "PhienBan": "1.0.6",
             "MaDoiTac": self.portal.madonvi,
             "MaThamChieu": f"TT-{dossier['MaHoSo']}",  # one payment per dossier: retries reuse the reference
-            "SoTien": total,
+            "SoTien": str(total),  # clients send the amount as a string
+            "LoaiHinhThanhToan": "PAY",
+            "MaKenhThanhToan": "1",
+            "MaThietBi": "1",
+            "NgonNgu": "vi-VN",
             "MaTienTe": "VND",
+            "MaNganHang": "PAYMENT",
+            "ThongTinGiaoDich": description,
             "ThoiGianGD": wire.portal_now(),
-            "ThongTinGiaoDich": f"Nộp phí, lệ phí hồ sơ {dossier['MaHoSo']}",
-            "SoDinhDanhNguoiNop": payer,
-            "HoTenNguoiNop": dossier.get("ChuHoSo", ""),
+            "Ip": "127.0.0.1",
             "ThongTinBienLai": {
+                "MaDichVu": "2",
                 "MaHoSo": dossier["MaHoSo"],
                 "MaTTHC": dossier.get("MaTTHC", ""),
-                "PhiLePhi": [{"TenPhiLePhi": f.get("TenPhiLePhi") or "Lệ phí", "MaPhiLePhi": f.get("MaPhiLePhi", ""),
-                              "SoTien": int(float(f["Gia"]))} for f in fees],
+                "NoiDungThanhToan": description,
+                "HoTenNguoiNop": dossier.get("ChuHoSo", ""),
+                "SoCMNDNguoiNop": payer,
+                "PhiLePhi": [{"LoaiPhiLePhi": "2", "TenPhiLePhi": f.get("TenPhiLePhi") or "Lệ phí",
+                              "MaPhiLePhi": f.get("MaPhiLePhi", ""), "SoTien": str(int(float(f["Gia"])))} for f in fees],
+                "DSKhoanNop": [{"NoiDung": description, "SoTien": str(total)}],
             },
         }
-        flat = {**message, "MaHoSo": dossier["MaHoSo"]}
-        joined = "|".join(str(flat[k]) for k in INIT_MAC_FIELDS) + "|" + self.gateway.secret
+        joined = "|".join(str(message[k]) for k in INIT_MAC_FIELDS) + "|" + self.gateway.secret
         message["MaXacThuc"] = hashlib.sha256(joined.encode("utf-8")).hexdigest()
         reply = self.gateway.request("POST", PAYMENT_PATH, json=message)
         if reply is not None and reply.get("MaLoi") == "00":

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields
 from simulator import rotation
 from simulator.app_context import db, settings
 from simulator.auth import require_admin
+from simulator.gateway import dialects
 
 blp = Blueprint(
     "credentials",
@@ -39,12 +40,23 @@ class ProvinceCredentials(Schema):
     madonvi = fields.String(required=True)
     gateway_key = fields.String(required=True)
     gateway_secret = fields.String(required=True)
+    gateway_dialect = fields.String(
+        required=True, metadata={"description": "Gateway token dialect: all, oauth2 or lgspaccesstoken"}
+    )
+    lgspaccesstoken = fields.String(
+        required=True, metadata={"description": "The lgspaccesstoken header value (base64 JSON) for that dialect"}
+    )
     generation = fields.Integer(required=True, metadata={"description": "Rotations so far (0: seed-derived)"})
     rotated_at = fields.Float(required=True, allow_none=True, metadata={"description": "POSIX seconds, or null"})
 
 
 def _out(client) -> dict:
-    return {**client.as_dict(), **rotation.rotation_info(db(), client.province_code)}
+    return {
+        **client.as_dict(),
+        "gateway_dialect": dialects.dialect_of(db(), client.province_code),
+        "lgspaccesstoken": dialects.lgsp_access_token(client),
+        **rotation.rotation_info(db(), client.province_code),
+    }
 
 
 @blp.route("", methods=["GET"])

@@ -34,6 +34,10 @@ KIND = "push"
 SUBMITTED = "dossier.submitted"
 RESULT_EVENTS = ("judicial_record.result", "civil_status.result", "environment.result", "payment.result")
 EVENTS = (SUBMITTED, *RESULT_EVENTS)
+# Events whose message is posted flat: the payment platform's callback `{LoaiBanTin, MaLoi,
+# MaDoiTac, ...}` sits at the top level, where one-stop clients read it; the envelope's
+# delivery_id, event, sent_at and madonvi ride along beside it (clients ignore extra fields).
+FLAT_EVENTS = ("payment.result",)
 REPLAY_WINDOW_S = 300
 
 # Called with (run context, delivery id, data) when a delivery of an event is attempted / acknowledged.
@@ -86,7 +90,13 @@ def enqueue_callback(db_path_or_db, province: str, event: str, data: dict) -> st
 
 
 def envelope(job: queue.Job, madonvi: str, sent_at: str, body_style: str = connectors.DEFAULT_BODY_STYLE) -> dict:
-    """The JSON body of a delivery in a connector's body style (flat: the record itself)."""
+    """The JSON body of a delivery in a connector's body style (flat: the record itself).
+
+    FLAT_EVENTS (the payment platform's callback) are flat whatever the style: the platform
+    signs its own fields, so they stay at the top level, with the delivery's metadata beside them.
+    """
+    if job.event in FLAT_EVENTS:
+        return {**job.payload["data"], "delivery_id": job.id, "event": job.event, "sent_at": sent_at, "madonvi": madonvi}
     if body_style == "flat":
         return dict(job.payload["data"])
     return {

@@ -10,6 +10,9 @@ from pathlib import Path
 import sqlite_utils
 from flask import g, jsonify, make_response, request
 
+from simulator import clients
+from simulator.gateway.dialects import LGSP_HEADER, parse_lgsp_access_token
+
 RIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "gateway_rights.json"
 
 
@@ -79,11 +82,15 @@ def gateway_error(status: int, error: str, description: str):
     return response
 
 
-def gateway_service(service: str, description: str):
+def gateway_service(service: str, description: str, *, token_optional: bool = False):
     """Mark a ministry view as gateway service `service` (e.g. "population.lookup").
 
     The wrapped view runs only for a valid bearer token whose province has the right to
-    call the service; it can read the caller's province from `g.province`.
+    call the service; it can read the caller's province from `g.province`. The token comes
+    from `Authorization: Bearer`, or (LGSP JSON wrappers) from the body's `accessToken`.
+    With `token_optional` (the payment platform, where a partner calling directly is
+    authenticated by its signed message alone) a call without any token runs with
+    `g.province = None` and the view authenticates it; a token, when sent, is still checked.
     """
     system = service.split(".")[0]
 
@@ -91,17 +98,22 @@ def gateway_service(service: str, description: str):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
             from simulator.app_context import db
-            from simulator.auth import bearer_token
-            from simulator.gateway.tokens import province_for, rights_overrides
+            from simulator.gateway.tokens import presented_token, province_for, rights_overrides
 
-            token = bearer_token()
+            token = presented_token(request)
+            g.gateway_service = service
+            if not token and token_optional:
+                g.province = None
+                return view(*args, **kwargs)
             province, reason = province_for(db(), token, request.environ)
             if province is None:
                 return gateway_error(401, "invalid_token", reason)
+            mismatch = lgsp_header_mismatch(province)
+            if mismatch:
+                return gateway_error(401, "invalid_token", mismatch)
             if not is_allowed(db(), province, service, rights_overrides(request.environ, token)):
                 return gateway_error(403, "access_denied", f"province {province} has no access right to {service}")
             g.province = province
-            g.gateway_service = service
             return view(*args, **kwargs)
 
         guarded.gateway_service = service
@@ -110,6 +122,26 @@ def gateway_service(service: str, description: str):
         return guarded
 
     return decorate
+
+
+def lgsp_header_mismatch(province: str) -> str:
+    """Why an `lgspaccesstoken` header sent with a service call does not fit the token's province, or "".
+
+    Clients of that LGSP send the header on every call next to the bearer token; a header
+    naming another province's AccessKey (or unreadable) is refused rather than ignored.
+    """
+    from simulator.app_context import settings  # app_context imports the gateway: break the cycle
+
+    header = request.headers.get(LGSP_HEADER)
+    if not header:
+        return ""
+    fields, problem = parse_lgsp_access_token(header)
+    if problem:
+        return f"{LGSP_HEADER}: {problem}"
+    owner = clients.by_gateway_key(settings()["seed"], fields["AccessKey"])
+    if owner is None or owner.province_code != province:
+        return f"{LGSP_HEADER} AccessKey {fields['AccessKey']!r} does not belong to the bearer token's province {province}"
+    return ""
 
 
 def collect_services(app) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 
 from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
@@ -12,8 +13,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from simulator import clients, rotation
 from simulator.app_context import db, settings
-from simulator.auth import bearer_token, require_admin
-from simulator.gateway import registry, tokens
+from simulator.auth import require_admin
+from simulator.gateway import dialects, registry, tokens
 from simulator.systems import registry as systems
 from simulator.systems.registry import SystemSpec
 
@@ -62,7 +63,14 @@ class ServiceListing(Schema):
     services = fields.List(fields.Dict(), required=True)
 
 
-def _basic_credentials() -> tuple[str, str] | None:
+def _presented_credentials() -> tuple[str, str, str] | None:
+    """(scheme, key, secret) of a token request, or None; raises nothing on garbage."""
+    lgsp = request.headers.get(dialects.LGSP_HEADER)
+    if lgsp:
+        fields, problem = dialects.parse_lgsp_access_token(lgsp)
+        if problem:
+            return dialects.LGSP, "", problem  # the problem travels as the "secret" slot's reason
+        return dialects.LGSP, fields["AccessKey"], fields["SecretKey"]
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "basic":
@@ -70,46 +78,72 @@ def _basic_credentials() -> tuple[str, str] | None:
             key, _, secret = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None
-        return key, secret
+        return dialects.BASIC, key, secret
     # RFC 6749 also allows the credentials in the form body.
     if request.form.get("client_id"):
-        return request.form.get("client_id", ""), request.form.get("client_secret", "")
+        return dialects.FORM, request.form.get("client_id", ""), request.form.get("client_secret", "")
     return None
+
+
+HOW_TO_AUTHENTICATE = (
+    "send HTTP Basic with the gateway key and secret, form fields client_id/client_secret, or the header "
+    "lgspaccesstoken: base64 JSON {AccessKey, SecretKey, AppName, PartnerCode, PartnerCodeCus}"
+)
 
 
 @blp.route("/token", methods=["POST"])
 @blp.doc(
-    summary="OAuth2 client credentials",
-    description="HTTP Basic with the province's gateway key and secret (`python -m simulator credentials`), "
-    "body `grant_type=client_credentials` (form or JSON; optional).",
+    summary="Gateway token (OAuth2 client credentials or the lgspaccesstoken header)",
+    description="Credentials from `python -m simulator credentials`, in the province's dialect: HTTP Basic or "
+    "form `client_id`/`client_secret` (`oauth2`), or header `lgspaccesstoken` = base64 of JSON "
+    "`{AccessKey, SecretKey, AppName, PartnerCode, PartnerCodeCus}` (`lgspaccesstoken`); the default dialect "
+    "`all` takes every one. Body `grant_type=client_credentials` (form or JSON; optional).",
+    parameters=[
+        {
+            "in": "header",
+            "name": "lgspaccesstoken",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "base64 of JSON {AccessKey: gateway key, SecretKey: gateway secret, AppName, PartnerCode, "
+            "PartnerCodeCus}",
+        }
+    ],
     responses={
         "200": {"description": "Token", "content": {"application/json": {"schema": TokenReply}}},
-        "400": {"description": "Unsupported grant type", "content": {"application/json": {"schema": OAuthError}}},
+        "400": {
+            "description": "Unsupported grant type, or a scheme the province's dialect does not take",
+            "content": {"application/json": {"schema": OAuthError}},
+        },
         "401": {"description": "Wrong client credentials", "content": {"application/json": {"schema": OAuthError}}},
     },
 )
 def token():
-    """Exchange a province's gateway key and secret for a bearer token."""
+    """Exchange a province's gateway key and secret for a bearer token, in the province's dialect."""
     body = request.get_json(silent=True)
     # Any JSON may arrive here ("text", [], 1e400): only an object can carry grant_type (was a 500).
     grant = request.form.get("grant_type") or (body.get("grant_type") if isinstance(body, dict) else None)
     if grant not in (None, "", "client_credentials"):
         return registry.gateway_error(400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
-    creds = _basic_credentials()
+    creds = _presented_credentials()
     if creds is None:
-        return registry.gateway_error(401, "invalid_client", "send HTTP Basic with the gateway key and secret")
-    client = rotation.by_gateway_key(db(), settings()["seed"], creds[0])
-    if client is None or not _same(client.gateway_secret, creds[1]):
+        return registry.gateway_error(401, "invalid_client", HOW_TO_AUTHENTICATE)
+    scheme, key, secret = creds
+    if scheme == dialects.LGSP and not key:
+        return registry.gateway_error(401, "invalid_client", f"{dialects.LGSP_HEADER}: {secret}")
+    client = rotation.by_gateway_key(db(), settings()["seed"], key)
+    if client is None or not hmac.compare_digest(client.gateway_secret.encode(), secret.encode()):
         return registry.gateway_error(401, "invalid_client", "unknown gateway key or wrong secret")
+    dialect = dialects.dialect_of(db(), client.province_code)
+    if scheme not in dialects.ACCEPTS[dialect]:
+        return registry.gateway_error(
+            400,
+            "unauthorized_client",
+            f"province {client.province_code}'s gateway speaks the {dialect!r} dialect "
+            f"({dialects.DIALECTS[dialect]}), not {scheme!r}",
+        )
     ttl = settings()["gateway_token_ttl_seconds"]
     access = tokens.issue(db(), client.province_code, ttl)
     return jsonify({"access_token": access, "token_type": "Bearer", "expires_in": ttl, "scope": "ngsp"})
-
-
-def _same(a: str, b: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(a.encode(), b.encode())
 
 
 @blp.route("/services", methods=["GET"])
@@ -123,7 +157,7 @@ def _same(a: str, b: str) -> bool:
 )
 def services():
     """Every published service with whether the caller has the right to call it."""
-    province, reason = tokens.province_for(db(), bearer_token())
+    province, reason = tokens.province_for(db(), tokens.presented_token(request))
     if province is None:
         return registry.gateway_error(401, "invalid_token", reason)
     listing = []
@@ -196,4 +230,50 @@ def change_right(change: dict, province: str):
     if clients.by_province(settings()["seed"], province) is None:
         abort(404, message=f"unknown province {province!r}")
     registry.set_right(db(), province, change["service"], change["allowed"])
+    return change
+
+
+class DialectChange(Schema):
+    """A province's gateway token dialect."""
+
+    dialect = fields.String(
+        required=True,
+        validate=validate.OneOf(list(dialects.DIALECTS)),
+        metadata={"description": "; ".join(f"`{k}`: {v}" for k, v in dialects.DIALECTS.items())},
+    )
+
+
+class DialectListing(Schema):
+    """Every province's dialect and the dialects known."""
+
+    known = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    provinces = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+@admin_blp.route("/dialects", methods=["GET"])
+@admin_blp.response(200, DialectListing)
+@admin_blp.alt_response(401, description="Admin token required")
+@admin_blp.doc(security=[{"bearer": []}])
+def list_dialects():
+    """Every province's token dialect (admin)."""
+    custom = dialects.all_dialects(db())
+    return {
+        "known": dialects.DIALECTS,
+        "provinces": {c.province_code: custom.get(c.province_code, dialects.ALL) for c in clients.province_clients(settings()["seed"])},
+    }
+
+
+@admin_blp.route("/dialects/<string:province>", methods=["PUT"])
+@admin_blp.arguments(DialectChange)
+@admin_blp.response(200, DialectChange)
+@admin_blp.alt_response(401, description="Admin token required")
+@admin_blp.alt_response(404, description="Unknown province")
+@admin_blp.doc(security=[{"bearer": []}])
+def change_dialect(change: dict, province: str):
+    """Set the token dialect of a province's gateway (admin); `all` restores the default."""
+    from flask_smorest import abort
+
+    if clients.by_province(settings()["seed"], province) is None:
+        abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+    dialects.set_dialect(db(), province, change["dialect"])
     return change

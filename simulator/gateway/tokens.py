@@ -8,6 +8,8 @@ import time
 
 import sqlite_utils
 
+from simulator.gateway import dialects
+
 
 def create_tables(db: sqlite_utils.Database) -> None:
     """Create the gateway's token and access-right tables."""
@@ -20,6 +22,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
             province TEXT NOT NULL, service TEXT NOT NULL, allowed INTEGER NOT NULL,
             PRIMARY KEY (province, service))"""
     )
+    dialects.create_tables(db)
 
 
 def issue(db: sqlite_utils.Database, province: str, ttl_seconds: int) -> str:
@@ -78,3 +81,21 @@ def province_for(db: sqlite_utils.Database, token: str, environ: dict | None = N
     if row[1] < time.time():
         return None, "the access token expired"
     return row[0], ""
+
+
+def presented_token(request) -> str:
+    """The bearer token of a service call: `Authorization: Bearer`, else the JSON body's `accessToken`.
+
+    Some LGSP JSON wrappers carry `{"accessToken": "Bearer <token>", "lgspAccessToken": ..., "data": ...}`
+    in the body instead of the header (docs/contract.md).
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    if request.is_json:
+        body = request.get_json(silent=True)
+        carried = body.get("accessToken") if isinstance(body, dict) else None
+        if isinstance(carried, str):
+            scheme, _, token = carried.partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else carried.strip()
+    return ""

@@ -74,7 +74,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             callback = {"province": "56", "event": "payment.result", "MaHoSo": dossier["MaHoSo"]}
             assert admin(live, "POST", "/sandbox/callbacks/test", json=callback).status_code == 202
             assert rec.wait_for(lambda r: r.of_event("payment.result"))
-            assert rec.of_event("payment.result")[0]["data"]["MaHoSo"] == dossier["MaHoSo"]
+            assert rec.of_event("payment.result")[0]["body"]["MaHoSo"] == dossier["MaHoSo"]  # flat, as the platform posts it
 
             index = wait_until(lambda: requests.get(live.base + "/api/v1/satisfaction", timeout=5).json()["groups"])
             assert index[0]["group"] == "56" and index[0]["count"] == 1

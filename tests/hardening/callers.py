@@ -76,22 +76,27 @@ def callers_for(sandbox: LiveSandbox) -> Callers:
 
 
 def payment_init(province: str, dossier_code: str, reference: str, secret: str | None = None) -> dict:
-    """A correctly signed payment INIT from `province` (MaXacThuc: sha256 of the fields | secret)."""
+    """A correctly signed payment INIT (version 1.0.6) from `province`: sha256 of its 14 fields | secret."""
     client = by_province(SEED, province)
     msg = {
+        "LoaiBanTin": "INIT",
+        "PhienBan": "1.0.6",
         "MaDoiTac": client.madonvi,
         "MaThamChieu": reference,
-        "SoTien": 50000,
+        "SoTien": "50000",
+        "LoaiHinhThanhToan": "PAY",
+        "MaKenhThanhToan": "1",
+        "MaThietBi": "1",
+        "NgonNgu": "vi-VN",
         "MaTienTe": "VND",
-        "ThoiGianGD": "20261126090000",
+        "MaNganHang": "PAYMENT",
         "ThongTinGiaoDich": "Lệ phí",
-        "SoDinhDanhNguoiNop": "",
-        "HoTenNguoiNop": "",
-        "ThongTinBienLai": {"MaHoSo": dossier_code, "PhiLePhi": []},
+        "ThoiGianGD": "20261126090000",
+        "Ip": "10.0.0.5",
+        "ThongTinBienLai": {"MaDichVu": "2", "MaHoSo": dossier_code, "PhiLePhi": []},
     }
-    order = ["MaDoiTac", "MaThamChieu", "SoTien", "MaTienTe", "ThoiGianGD", "ThongTinGiaoDich", "MaHoSo", "SoDinhDanhNguoiNop"]
-    flat = {**msg, "MaHoSo": dossier_code}
-    msg["MaXacThuc"] = hashlib.sha256("|".join([*(str(flat[k]) for k in order), secret or client.gateway_secret]).encode()).hexdigest()
+    signed = [v for k, v in msg.items() if k != "ThongTinBienLai"]
+    msg["MaXacThuc"] = hashlib.sha256("|".join([*signed, secret or client.gateway_secret]).encode()).hexdigest()
     return msg
 
 

@@ -1,28 +1,46 @@
-"""The payment platform's API (INIT, QUERY, GET_BILL, receipts) and the test payer's page.
+"""The payment platform's API (message version 1.0.6: INIT, QUERY, GET_BILL), receipts and the payer page.
 
-Replies carry `MaLoi` ("00" success) and `MoTaLoi`; a refusal also has a 4xx HTTP status.
-MaLoi: 01 invalid data, 02 wrong MaDoiTac, 03 wrong MaXacThuc, 04 MaThamChieu already used
-for another payment, 05 unknown transaction, 06 no bill yet (not paid), 07 already final,
-99 system error. The payer page (`/payment/pay/{token}`) is for a citizen's browser, not the
+Every message carries `LoaiBanTin` and `PhienBan` "1.0.6" and is signed with `MaXacThuc`
+(`signing.py`). One endpoint, `POST /payment/messages`, takes every message and dispatches on
+`LoaiBanTin`; `/payment/init`, `/payment/query` and `/payment/bill` take their own type only.
+A partner calling the platform directly is authenticated by MaXacThuc alone (no
+Authorization header; its province is the one of `MaDoiTac`); through the LGSP a bearer token
+is added, and it must be the same province's.
+
+Replies carry `MaLoi` ("00" success) and `MoTaLoi`. A message the platform could read and
+refuses is answered HTTP 200 with MaLoi ≠ "00" (clients read refusals from the body:
+HttpURLConnection gives no body for 4xx); a body it cannot read is HTTP 400 (not a JSON object,
+no known LoaiBanTin) or 422 (a field missing or of the wrong type) with MaLoi 01 naming it. MaLoi: 01 invalid data, 02 wrong
+MaDoiTac, 03 wrong MaXacThuc, 04 MaThamChieu already used for another payment, 05 unknown
+transaction, 06 no bill yet (not paid), 07 already final, 08 payment failed (callback), 99
+system error. The payer page (`/payment/pay/{token}`) is for a citizen's browser, not the
 gateway: it needs no token.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from html import escape
 
 from flask import Response, g, jsonify, make_response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
 
 from simulator import rotation
 from simulator.app_context import db, settings
 from simulator.catalogue.agencies import province_of_agency
-from simulator.gateway.registry import gateway_service
+from simulator.gateway.registry import gateway_error, gateway_service, is_allowed
+from simulator.portal.schemas import flatten_errors
 from simulator.systems import notify, registry
+from simulator.systems.errors import MinistryError
 from simulator.systems.helpers import document_errors, portal_time, sim_now
 from simulator.systems.payment import receipt_pdf, signing, store
 from simulator.systems.payment.schemas import (
+    SCHEMAS,
+    BillReply,
     DecisionReply,
     InitMessage,
     InitReply,
@@ -37,20 +55,26 @@ from simulator.systems.registry import SystemSpec
 PREFIX = "/payment"
 EVENT = "payment.result"
 _CODES = {400: "01", 404: "05", 405: "01", 409: "04", 413: "01", 415: "01", 422: "01"}
+OK = {"MaLoi": "00", "MoTaLoi": "Thành công"}
+# Banks a sandbox payer "pays through" (MaNganHang of QUERY and the callback), picked by transaction.
+BANKS = ("VCB", "BIDV", "ICB", "VBA", "TCB", "MB")
+# The gateway service (access right) behind each message type.
+SERVICES = {"INIT": "payment.init", "QUERY": "payment.query", "GET_BILL": "payment.bill"}
 
 blp = Blueprint(
     "payment",
     __name__,
     url_prefix=PREFIX,
-    description="The portal's payment platform and State Treasury receipts. Also reachable as /ngsp/payment/... "
-    "(except the payer page). MaXacThuc = sha256 hex of the fields joined by | with the province's gateway "
-    "secret last; see the README for the field order. Errors: {MaLoi, MoTaLoi}.",
+    description="The portal's payment platform (messages INIT, QUERY, GET_BILL, version 1.0.6) and State "
+    "Treasury receipts. Also reachable as /ngsp/payment/... (except the payer page). MaXacThuc = sha256 hex of "
+    "the message's fields joined by | with the province's gateway secret last (orders in docs/contract.md). "
+    "Errors: {MaLoi, MoTaLoi}.",
 )
 
 
-def error_body(status: int, message: str) -> dict:
+def error_body(status: int, message: str, code: str | None = None) -> dict:
     """The payment platform's error format."""
-    return {"MaLoi": _CODES.get(status, "99"), "MoTaLoi": message}
+    return {"MaLoi": code or _CODES.get(status, "99"), "MoTaLoi": message}
 
 
 # Mounted like every system: its prefix on the gateway, its error format for errors and faults.
@@ -63,159 +87,271 @@ SPEC = registry.declare(
         sector_vi="Kho bạc Nhà nước",
         sector_en="State treasury",
         prefix=PREFIX,
-        operations=("init", "query", "bill", "receipts", "pay"),
+        operations=(*signing.MESSAGE_TYPES, "receipts", "pay", "unknown"),
         events=(EVENT,),
         error_body=error_body,
     )
 )
 
 
-def _refuse(status: int, code: str, message: str) -> Response:
-    response = jsonify({"MaLoi": code, "MoTaLoi": message})
-    response.status_code = status
-    return response
+def _refuse(code: str, message: str) -> Response:
+    """A refusal of a message the platform read: HTTP 200, MaLoi ≠ 00."""
+    return jsonify({"MaLoi": code, "MoTaLoi": message})
 
 
-def _check(message_type: str, msg: dict, values: dict) -> Response | None:
-    """Refuse a message from another partner or with a wrong MaXacThuc; None when it is genuine."""
-    client = rotation.by_province(db(), settings()["seed"], g.province)
+def _read(expected: str | None) -> tuple[str, dict, dict]:
+    """(LoaiBanTin, loaded message, raw body) of the request; MinistryError 400/422 (MaLoi 01) if unreadable."""
+    raw = request.get_json(silent=True)
+    if not isinstance(raw, dict):
+        raise MinistryError(400, "Bản tin phải là một đối tượng JSON (the body must be a JSON object)", code="01")
+    kind = raw.get("LoaiBanTin")
+    if kind not in signing.MESSAGE_TYPES:
+        raise MinistryError(
+            400, f"LoaiBanTin {kind!r} không hợp lệ: INIT, QUERY hoặc GET_BILL (invalid LoaiBanTin)", code="01"
+        )
+    if expected is not None and kind != expected:
+        raise MinistryError(
+            400,
+            f"LoaiBanTin {kind} gửi tới đường dẫn của {expected}: dùng {PREFIX}/messages "
+            f"(this path takes {expected} only)",
+            code="01",
+        )
+    try:
+        msg = SCHEMAS[kind]().load(raw)
+    except ValidationError as err:
+        raise MinistryError(422, "Dữ liệu không hợp lệ: " + "; ".join(flatten_errors(err.messages)), code="01") from None
+    return kind, msg, raw
+
+
+def _authenticate(kind: str, msg: dict, raw: dict) -> Response | None:
+    """Name the partner (token or MaDoiTac) and check its MaXacThuc; a refusal, or None when genuine."""
+    province = g.province
+    if province is None:  # a direct call: the signed message is the only credential
+        province = province_of_agency(msg["MaDoiTac"])
+        if province is None or rotation.by_province(db(), settings()["seed"], province) is None:
+            return _refuse("02", f"MaDoiTac {msg['MaDoiTac']} không phải đối tác của nền tảng (unknown partner)")
+        if not is_allowed(db(), province, SERVICES[kind]):
+            return gateway_error(403, "access_denied", f"province {province} has no access right to {SERVICES[kind]}")
+    client = rotation.by_province(db(), settings()["seed"], province)
     if msg["MaDoiTac"] != client.madonvi:
-        return _refuse(400, "02", f"MaDoiTac {msg['MaDoiTac']} không khớp đối tác {client.madonvi} (wrong partner)")
-    if not signing.verify(message_type, values, client.gateway_secret, msg["MaXacThuc"]):
-        order = "|".join([*signing.FIELD_ORDER[message_type], "secret"])
-        return _refuse(400, "03", f"MaXacThuc không hợp lệ (wrong MaXacThuc; sha256 of {order})")
+        return _refuse("02", f"MaDoiTac {msg['MaDoiTac']} không khớp đối tác {client.madonvi} (wrong partner)")
+    if not signing.verify(kind, raw, client.gateway_secret, raw.get("MaXacThuc")):
+        return _refuse("03", f"MaXacThuc không hợp lệ (wrong MaXacThuc: sha256 hex of {signing.order_hint(kind)})")
+    g.province = province
     return None
 
 
-def _tx_or_refusal(message_type: str, msg: dict) -> tuple[dict | None, Response | None]:
-    refusal = _check(message_type, msg, msg)
-    if refusal is not None:
-        return None, refusal
-    tx = store.by_reference(db(), g.province, msg["MaThamChieu"])
-    if tx is None:
-        return None, _refuse(404, "05", f"Không tìm thấy giao dịch {msg['MaThamChieu']} (unknown MaThamChieu)")
-    return tx, None
+def _bank(tx: dict) -> str:
+    return BANKS[int(hashlib.sha256(tx["id"].encode()).hexdigest(), 16) % len(BANKS)]
 
 
-def _pay_url(tx: dict) -> str:
-    return f"{request.host_url.rstrip('/')}{PREFIX}/pay/{tx['token']}"
+def _tx_time(tx: dict) -> str:
+    return portal_time(tx["settled_at"] if tx["settled_at"] is not None else tx["created_at"])
 
 
-def _query_reply(tx: dict) -> dict:
-    return {
-        "MaLoi": "00",
-        "MoTaLoi": "Thành công",
+def _secret() -> str:
+    return rotation.by_province(db(), settings()["seed"], g.province).gateway_secret
+
+
+def init_reply(msg: dict, tx: dict, pay_url: str, secret: str) -> dict:
+    """INIT's reply: the platform's fields, plus `error_code`/`message` for clients behind a wrapping LGSP.
+
+    `message` repeats the reply as a JSON string without ThoiGianGD (a client reading it into a
+    .NET DateTime could not parse yyyyMMddHHmmss).
+    """
+    reply = {
+        **OK,
+        "LoaiBanTin": "INIT",
+        "PhienBan": signing.VERSION,
+        "MaDoiTac": msg["MaDoiTac"],
         "MaThamChieu": tx["reference"],
         "MaGiaoDich": tx["id"],
         "SoTien": tx["amount"],
+        "ThoiGianGD": msg["ThoiGianGD"],
+        "UrlThanhToan": pay_url,
+    }
+    reply["MaXacThuc"] = signing.signature("QUERY", reply, secret)  # our design: the lookup order
+    inner = {k: v for k, v in reply.items() if k != "ThoiGianGD"}
+    return {**reply, "error_code": "0", "message": json.dumps(inner, ensure_ascii=False)}
+
+
+def confirm_message(tx: dict, kind: str, secret: str) -> dict:
+    """The platform's flat confirmation of a transaction, signed with the CONFIRM order.
+
+    Sent as the callback (`LoaiBanTin` CONFIRM) and answered to QUERY (`LoaiBanTin` QUERY):
+    clients turn a QUERY reply into a confirmation. MaHoSo, TrangThaiGD and SoBienLai are
+    extra fields (outside the hash): clients fall back on MaHoSo to find the dossier.
+    """
+    final = tx["status"] != store.PENDING
+    data = {
+        "LoaiBanTin": kind,
+        "MaLoi": "08" if tx["status"] == store.DECLINED else "00",
+        "MaDoiTac": tx["partner"],
+        "MaThamChieu": tx["reference"],
+        "SoTien": tx["amount"],
         "MaTienTe": "VND",
-        "TrangThai": tx["status"],
+        "MaGiaoDich": tx["id"],
+        "MaNganHang": _bank(tx) if final else "",
+        "ThoiGianGD": _tx_time(tx),
+        "ThongTinGiaoDich": tx["description"],
+    }
+    data["MaXacThuc"] = signing.signature(signing.CONFIRM, data, secret)
+    return {
+        **data,
+        "MoTaLoi": "Giao dịch không thành công" if tx["status"] == store.DECLINED else "Thành công",
+        "TrangThaiGD": store.TRANG_THAI_GD[tx["status"]],
         "TenTrangThai": store.STATUS_NAMES[tx["status"]],
-        "ThoiGianThanhToan": portal_time(tx["settled_at"]) if tx["status"] == store.PAID else "",
         "SoBienLai": tx["receipt_no"] or "",
+        "MaHoSo": tx["dossier"],
     }
 
 
 def callback_data(tx: dict, secret: str) -> dict:
-    """The `payment.result` event: the final state, signed with the CALLBACK field order."""
-    data = {
-        "MaDoiTac": tx["partner"],
-        "MaThamChieu": tx["reference"],
-        "MaGiaoDich": tx["id"],
-        "SoTien": tx["amount"],
-        "TrangThai": tx["status"],
-        "ThoiGianThanhToan": portal_time(tx["settled_at"]),
-        "SoBienLai": tx["receipt_no"] or "",
-        "MaHoSo": tx["dossier"],
+    """The `payment.result` event: the flat CONFIRM message the platform posts to the province."""
+    return confirm_message(tx, signing.CONFIRM, secret)
+
+
+def _init(msg: dict) -> Response | dict:
+    info = msg["ThongTinBienLai"]
+    # A province collects fees for its own dossiers only (free-text references are left alone).
+    owner = province_of_agency(info["MaHoSo"].split("-")[0]) if info["MaHoSo"] else None
+    if owner is not None and owner != g.province:
+        return _refuse("02", f"MaHoSo {info['MaHoSo']} thuộc tỉnh {owner} (another province's dossier)")
+    cap = settings()["payment_max_amount"]
+    if msg["SoTien"] > cap:
+        return _refuse("01", f"SoTien {msg['SoTien']} vượt quá giới hạn {cap} VND (over the cap)")
+    tx = store.by_reference(db(), g.province, msg["MaThamChieu"])
+    if tx is not None and (tx["amount"], tx["dossier"]) != (msg["SoTien"], info["MaHoSo"]):
+        return _refuse("04", f"MaThamChieu {msg['MaThamChieu']} đã tồn tại (used for another payment)")
+    tx = tx or store.create(db(), g.province, msg, sim_now())
+    return init_reply(msg, tx, f"{request.host_url.rstrip('/')}{PREFIX}/pay/{tx['token']}", _secret())
+
+
+def _lookup(msg: dict) -> tuple[dict | None, Response | None]:
+    tx = store.by_reference(db(), g.province, msg["MaThamChieu"])
+    if tx is None:
+        return None, _refuse("05", f"Không tìm thấy giao dịch {msg['MaThamChieu']} (unknown MaThamChieu)")
+    return tx, None
+
+
+def _query(msg: dict) -> Response | dict:
+    tx, refusal = _lookup(msg)
+    return refusal or confirm_message(tx, "QUERY", _secret())
+
+
+def _bill(msg: dict) -> Response | dict:
+    """The receipt as a PDF, or as JSON (base64) when the caller accepts JSON and not PDF."""
+    tx, refusal = _lookup(msg)
+    if refusal is not None:
+        return refusal
+    if tx["status"] != store.PAID:
+        return _refuse("06", f"Giao dịch {tx['reference']} chưa thanh toán thành công (no bill yet)")
+    pdf = receipt_pdf.render("BIÊN LAI THU PHÍ, LỆ PHÍ", _bill_lines(store.receipt(db(), g.province, tx["receipt_no"])))
+    name = f"{tx['receipt_no']}.pdf"
+    accept = request.accept_mimetypes
+    if accept["application/json"] > accept["application/pdf"]:
+        reply = {
+            **OK,
+            "LoaiBanTin": "GET_BILL",
+            "MaDoiTac": tx["partner"],
+            "MaThamChieu": tx["reference"],
+            "ThoiGianGD": msg["ThoiGianGD"],
+            "SoBienLai": tx["receipt_no"],
+            "TenFile": name,
+            "BienLai": base64.b64encode(pdf).decode(),
+        }
+        reply["MaXacThuc"] = signing.signature("GET_BILL", {**reply, "PhienBan": signing.VERSION}, _secret())
+        return reply
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+_HANDLERS = {"INIT": _init, "QUERY": _query, "GET_BILL": _bill}
+
+
+def handle(expected: str | None):
+    """Read, authenticate and answer one message (of type `expected`, or any on /messages)."""
+    kind, msg, raw = _read(expected)
+    refusal = _authenticate(kind, msg, raw)
+    if refusal is not None:
+        return refusal
+    result = _HANDLERS[kind](msg)
+    return jsonify(result) if isinstance(result, dict) else result
+
+
+def _body(schema) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_REPLIES = {
+    "200": {
+        "description": "The platform's reply; MaLoi ≠ 00 for a refusal (wrong partner, wrong MaXacThuc, ...)",
+        "content": {"application/json": {"schema": QueryReply}},
     }
-    data["MaXacThuc"] = signing.signature("CALLBACK", data, secret)
-    return data
+}
+_BILL_REPLY = {
+    "200": {
+        "description": "The receipt (biên lai) as a PDF, or as JSON {BienLai: base64} when Accept names JSON only",
+        "content": {
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            "application/json": {"schema": BillReply},
+        },
+    }
+}
+
+
+@blp.route("/messages")
+class Messages(MethodView):
+    """Every message type on one endpoint."""
+
+    @gateway_service("payment.message", "INIT, QUERY or GET_BILL, by LoaiBanTin", token_optional=True)
+    @document_errors(blp, PaymentError, (400, 422))
+    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_REPLIES)
+    def post(self):
+        """Any message: dispatched on LoaiBanTin (INIT answers as /init, QUERY as /query, GET_BILL as /bill)."""
+        return handle(None)
 
 
 @blp.route("/init")
 class Init(MethodView):
     """INIT."""
 
-    @gateway_service("payment.init", "INIT: open a fee payment and get the payer's URL")
-    @blp.arguments(InitMessage)
-    @blp.response(200, InitReply)
-    @document_errors(blp, PaymentError, (400, 409, 422))
-    @blp.doc(security=[{"bearer": []}])
-    def post(self, msg: dict):
+    @gateway_service("payment.init", "INIT: open a fee payment and get the payer's URL", token_optional=True)
+    @document_errors(blp, PaymentError, (400, 422))
+    @blp.doc(
+        security=[{}, {"bearer": []}],
+        requestBody=_body(InitMessage),
+        responses={"200": {"description": "UrlThanhToan", "content": {"application/json": {"schema": InitReply}}}},
+    )
+    def post(self):
         """Open a payment; an identical retry of a MaThamChieu returns the same payment."""
-        values = {**msg, "MaHoSo": msg["ThongTinBienLai"]["MaHoSo"]}
-        refusal = _check("INIT", msg, values)
-        if refusal is not None:
-            return refusal
-        # A province collects fees for its own dossiers only (free-text references are left alone).
-        owner = province_of_agency(values["MaHoSo"].split("-")[0])
-        if owner is not None and owner != g.province:
-            return _refuse(400, "02", f"MaHoSo {values['MaHoSo']} thuộc tỉnh {owner} (another province's dossier)")
-        cap = settings()["payment_max_amount"]
-        if msg["SoTien"] > cap:
-            return _refuse(422, "01", f"SoTien {msg['SoTien']} vượt quá giới hạn {cap} VND (over the cap)")
-        fees = msg["ThongTinBienLai"]["PhiLePhi"]
-        if fees and sum(f["SoTien"] for f in fees) != msg["SoTien"]:
-            return _refuse(422, "01", "Tổng PhiLePhi[].SoTien phải bằng SoTien (fees must add up to SoTien)")
-        tx = store.by_reference(db(), g.province, msg["MaThamChieu"])
-        if tx is not None and (tx["amount"], tx["dossier"]) != (msg["SoTien"], values["MaHoSo"]):
-            return _refuse(409, "04", f"MaThamChieu {msg['MaThamChieu']} đã tồn tại (used for another payment)")
-        tx = tx or store.create(db(), g.province, msg, sim_now())
-        return {
-            "MaLoi": "00",
-            "MoTaLoi": "Thành công",
-            "MaThamChieu": tx["reference"],
-            "MaGiaoDich": tx["id"],
-            "UrlThanhToan": _pay_url(tx),
-            "TrangThai": tx["status"],
-        }
+        return handle("INIT")
 
 
 @blp.route("/query")
 class Query(MethodView):
     """QUERY."""
 
-    @gateway_service("payment.query", "QUERY: the state of a payment")
-    @blp.arguments(Message)
-    @blp.response(200, QueryReply)
-    @document_errors(blp, PaymentError, (400, 404, 422))
-    @blp.doc(security=[{"bearer": []}])
-    def post(self, msg: dict):
-        """The payment's state: 0 pending, 1 paid (with SoBienLai), 2 declined."""
-        tx, refusal = _tx_or_refusal("QUERY", msg)
-        return refusal or _query_reply(tx)
+    @gateway_service("payment.query", "QUERY: the state of a payment (TrangThaiGD)", token_optional=True)
+    @document_errors(blp, PaymentError, (400, 422))
+    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_REPLIES)
+    def post(self):
+        """The payment's state: TrangThaiGD 1 paid, 3 pending, 4 failed."""
+        return handle("QUERY")
 
 
 @blp.route("/bill")
 class Bill(MethodView):
     """GET_BILL."""
 
-    @gateway_service("payment.bill", "GET_BILL: the PDF receipt of a paid payment")
-    @blp.arguments(Message)
-    @document_errors(blp, PaymentError, (400, 404, 409, 422))
-    @blp.doc(
-        security=[{"bearer": []}],
-        responses={
-            "200": {
-                "description": "The receipt (biên lai) as a PDF",
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        },
-    )
-    def post(self, msg: dict):
-        """GET_BILL: the receipt as application/pdf once paid (MaLoi 06 before)."""
-        tx, refusal = _tx_or_refusal("GET_BILL", msg)
-        if refusal is not None:
-            return refusal
-        if tx["status"] != store.PAID:
-            return _refuse(409, "06", f"Giao dịch {tx['reference']} chưa thanh toán thành công (no bill yet)")
-        pdf = receipt_pdf.render(
-            "BIÊN LAI THU PHÍ, LỆ PHÍ", _bill_lines(store.receipt(db(), g.province, tx["receipt_no"]))
-        )
-        response = make_response(pdf)
-        response.headers["Content-Type"] = "application/pdf"
-        response.headers["Content-Disposition"] = f'inline; filename="{tx["receipt_no"]}.pdf"'
-        return response
+    @gateway_service("payment.bill", "GET_BILL: the receipt of a paid payment (PDF or JSON)", token_optional=True)
+    @document_errors(blp, PaymentError, (400, 422))
+    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_BILL_REPLY)
+    def post(self):
+        """GET_BILL: the receipt as application/pdf once paid (JSON with base64 when asked; MaLoi 06 before)."""
+        return handle("GET_BILL")
 
 
 def _bill_lines(rec: dict) -> list[str]:
@@ -246,7 +382,7 @@ class Receipt(MethodView):
         """The treasury receipt of a paid fee: number, treasury, budget account and amount."""
         rec = store.receipt(db(), g.province, SoBienLai)
         if rec is None:
-            return _refuse(404, "05", f"Không tìm thấy biên lai {SoBienLai} (unknown receipt)")
+            raise MinistryError(404, f"Không tìm thấy biên lai {SoBienLai} (unknown receipt)", code="05")
         return {
             "SoBienLai": rec["number"],
             "MaGiaoDich": rec["transaction_id"],
@@ -265,6 +401,12 @@ class Receipt(MethodView):
 
 
 # --- the test payer's page (a citizen's browser, not a gateway service) --------------------
+def _page_error(status: int, code: str, message: str) -> Response:
+    response = jsonify({"MaLoi": code, "MoTaLoi": message})
+    response.status_code = status
+    return response
+
+
 def _decide(token: str, action: str) -> tuple[dict | None, bool]:
     tx, became_final = store.decide(db(), token, action, sim_now())
     if became_final:
@@ -311,7 +453,7 @@ class PayerPage(MethodView):
         """An HTML page with the amount and two buttons (plain forms): Pay and Decline."""
         tx = store.by_token(db(), token)
         if tx is None:
-            return _refuse(404, "05", "Không tìm thấy giao dịch (unknown payment)")
+            return _page_error(404, "05", "Không tìm thấy giao dịch (unknown payment)")
         return Response(_page(tx), mimetype="text/html")
 
     @blp.arguments(PayerChoice, location="form")
@@ -322,7 +464,7 @@ class PayerPage(MethodView):
         """The payer's button: form field action=pay or action=decline."""
         tx, _ = _decide(token, choice["action"])
         if tx is None:
-            return _refuse(404, "05", "Không tìm thấy giao dịch (unknown payment)")
+            return _page_error(404, "05", "Không tìm thấy giao dịch (unknown payment)")
         note = "Giao dịch đang được xử lý." if tx["status"] == store.PENDING else ""
         return Response(_page(tx, note), mimetype="text/html")
 
@@ -341,15 +483,15 @@ class PayerDecision(MethodView):
         """Pay or decline as the test payer would, answering JSON (MaLoi 07 if already final)."""
         before = store.by_token(db(), token)
         if before is None:
-            return _refuse(404, "05", "Không tìm thấy giao dịch (unknown payment)")
+            return _page_error(404, "05", "Không tìm thấy giao dịch (unknown payment)")
         if before["status"] != store.PENDING:
-            return _refuse(409, "07", f"Giao dịch đã kết thúc: {store.STATUS_NAMES[before['status']]}")
+            return _page_error(409, "07", f"Giao dịch đã kết thúc: {store.STATUS_NAMES[before['status']]}")
         tx, _ = _decide(token, choice["action"])
         return {
             "MaLoi": "00",
             "MoTaLoi": "Thành công",
             "MaThamChieu": tx["reference"],
-            "TrangThai": tx["status"],
+            "TrangThaiGD": store.TRANG_THAI_GD[tx["status"]],
             "TenTrangThai": store.STATUS_NAMES[tx["status"]],
             "SoBienLai": tx["receipt_no"] or "",
         }

@@ -1,4 +1,9 @@
-"""Wire schemas of the payment platform: INIT, QUERY, GET_BILL, replies, receipts and the payer's choice."""
+"""Wire schemas of the payment platform (message version 1.0.6): INIT, QUERY, GET_BILL and replies.
+
+Field names and types are those public one-stop clients send (docs/contract.md): amounts may
+come as strings (`"SoTien": "150000"`) or numbers, codes as strings or numbers (`MaDichVu`
+2 or "2"), optional fields as "". Unknown fields are ignored: clients add their own.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from datetime import datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from simulator.systems.helpers import citizen_id_validator
+from simulator.systems.payment.signing import MESSAGE_TYPES, VERSION
 
 
 def _portal_time(value: str) -> None:
@@ -16,63 +21,97 @@ def _portal_time(value: str) -> None:
         raise ValidationError("must be a date-time yyyyMMddHHmmss") from None
 
 
-def _optional_citizen_id(value: str) -> None:
-    if value != "":  # connectors send "" for an unknown payer
-        citizen_id_validator(value)
+class Code(fields.String):
+    """A code a client may send as a string or a number (`2` or `"2"`); loaded as a string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(int(value)) if float(value).is_integer() else str(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
-class Message(Schema):
-    """Fields every message carries."""
+def _text(max_len: int = 500, **kw) -> fields.String:
+    return Code(load_default="", validate=validate.Length(max=max_len), **kw)
 
+
+class _Lenient(Schema):
     class Meta:
-        unknown = EXCLUDE  # connectors add their own routing fields
+        unknown = EXCLUDE  # clients add their own fields
 
-    MaDoiTac = fields.String(
+
+class Message(_Lenient):
+    """Fields every partner message carries (QUERY and GET_BILL carry only these)."""
+
+    LoaiBanTin = fields.String(
+        required=True,
+        validate=validate.OneOf(MESSAGE_TYPES, error="must be one of INIT, QUERY, GET_BILL"),
+        metadata={"description": "Message type", "example": "QUERY"},
+    )
+    PhienBan = fields.String(
+        required=True,
+        validate=validate.Equal(VERSION, error=f"must be {VERSION} (the only message version served)"),
+        metadata={"example": VERSION},
+    )
+    MaDoiTac = Code(
         required=True,
         validate=validate.Length(min=1, max=64),
         metadata={"description": "Partner code: the province client's madonvi", "example": "000.00.00.H56"},
     )
-    MaThamChieu = fields.String(
-        required=True, validate=validate.Length(min=1, max=64), metadata={"description": "The partner's reference"}
+    MaThamChieu = Code(
+        required=True, validate=validate.Length(min=1, max=255), metadata={"description": "The partner's reference"}
     )
-    ThoiGianGD = fields.String(
+    ThoiGianGD = Code(
         required=True,
         validate=[validate.Regexp(r"^\d{14}$", error="must be yyyyMMddHHmmss"), _portal_time],
         metadata={"description": "yyyyMMddHHmmss, Asia/Ho_Chi_Minh", "example": "20261126090000"},
     )
     MaXacThuc = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=128),
+        validate=validate.Length(min=1, max=255),
         metadata={"description": "SHA-256 hex of the message's fields joined by | with the shared secret last"},
     )
 
 
-class PaymentFee(Schema):
+class PaymentFee(_Lenient):
     """One fee or charge (phí, lệ phí) in the receipt."""
 
-    class Meta:
-        unknown = EXCLUDE
-
-    TenPhiLePhi = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    MaPhiLePhi = fields.String(load_default="", validate=validate.Length(max=64))
-    SoTien = fields.Integer(required=True, strict=False, validate=validate.Range(min=0, max=10**12))
+    LoaiPhiLePhi = _text(32)
+    MaPhiLePhi = _text(64)
+    TenPhiLePhi = _text(300)
+    SoTien = fields.Integer(strict=False, load_default=0, validate=validate.Range(min=0, max=10**12))
 
 
-class ReceiptInfo(Schema):
-    """What the treasury receipt will say (ThongTinBienLai)."""
+class AmountDue(_Lenient):
+    """One amount to pay (DSKhoanNop)."""
 
-    class Meta:
-        unknown = EXCLUDE
+    NoiDung = _text(500)
+    SoTien = fields.Integer(strict=False, load_default=0, validate=validate.Range(min=0, max=10**12))
 
-    MaHoSo = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    MaTTHC = fields.String(load_default="", validate=validate.Length(max=64))
-    KhoBac = fields.String(
-        load_default="", validate=validate.Length(max=200), metadata={"description": "Default: the province's"}
-    )
-    TaiKhoanThuNSNN = fields.String(
-        load_default="", validate=validate.Length(max=32), metadata={"description": "Default 7111"}
-    )
+
+class ReceiptInfo(_Lenient):
+    """What the receipt will say (ThongTinBienLai): every field optional, "" when unknown."""
+
+    MaDichVu = _text(8, metadata={"description": "1 fine, 2 fee of a public service"})
+    MaHoSo = _text(64, metadata={"description": "The dossier the fee is for (when MaDichVu is 2)"})
+    MaDVC = _text(64)
+    TenDVC = _text(500)
+    MaTTHC = _text(64)
+    TenTTHC = _text(500)
+    MaDonVi = _text(64)
+    TenDonVi = _text(300)
+    TKThuHuong = _text(64)
+    MaNHThuHuong = _text(64)
+    TenTKThuHuong = _text(300)
+    KhoBac = _text(200, metadata={"description": "Default: the province's treasury"})
+    TaiKhoanThuNSNN = _text(32, metadata={"description": "Default 7111"})
+    NoiDungThanhToan = _text(500)
+    HoTenNguoiNop = _text(100)
+    SoCMNDNguoiNop = _text(32, metadata={"description": "Payer's ID; a 12-digit persona ID picks an outcome"})
+    DiaChiNguoiNop = _text(500)
+    HuyenNguoiNop = _text(100)
+    TinhNguoiNop = _text(100)
     PhiLePhi = fields.List(fields.Nested(PaymentFee), load_default=list, validate=validate.Length(max=50))
+    DSKhoanNop = fields.List(fields.Nested(AmountDue), load_default=list, validate=validate.Length(max=50))
 
 
 class InitMessage(Message):
@@ -82,50 +121,74 @@ class InitMessage(Message):
         required=True,
         strict=False,
         validate=validate.Range(min=1, max=10**12),
-        metadata={"description": "Positive whole VND (capped by the payment_max_amount setting)"},
+        metadata={"description": "Whole VND, number or string (capped by the payment_max_amount setting)"},
     )
+    LoaiHinhThanhToan = _text(32, metadata={"example": "PAY"})
+    MaKenhThanhToan = _text(32, metadata={"example": "1"})
+    MaThietBi = _text(32, metadata={"example": "1"})
+    NgonNgu = _text(16, metadata={"example": "vi-VN"})
     MaTienTe = fields.String(required=True, validate=validate.OneOf(["VND"]))
-    ThongTinGiaoDich = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    SoDinhDanhNguoiNop = fields.String(
-        load_default="",
-        validate=[validate.Regexp(r"^(\d{12})?$", error="must be 12 digits or empty"), _optional_citizen_id],
-        metadata={"description": "Payer's 12-digit ID (personas)"},
-    )
-    HoTenNguoiNop = fields.String(load_default="", validate=validate.Length(max=100))
-    ThongTinBienLai = fields.Nested(ReceiptInfo, required=True)
+    MaNganHang = _text(32, metadata={"example": "PAYMENT"})
+    ThongTinGiaoDich = Code(required=True, validate=validate.Length(min=1, max=500))
+    Ip = _text(64)
+    ThongTinBienLai = fields.Nested(ReceiptInfo, load_default=lambda: ReceiptInfo().load({}))
+
+
+SCHEMAS: dict[str, type[Message]] = {"INIT": InitMessage, "QUERY": Message, "GET_BILL": Message}
 
 
 class PaymentError(Schema):
-    """A refusal: MaLoi other than "00"."""
+    """A refusal: MaLoi other than "00", and MoTaLoi naming the problem."""
 
     MaLoi = fields.String(required=True, metadata={"example": "03"})
     MoTaLoi = fields.String(required=True)
 
 
-class InitReply(Schema):
-    """The payment is open: send the payer to UrlThanhToan."""
+class Reply(Schema):
+    """Fields every reply carries."""
 
     MaLoi = fields.String(required=True, metadata={"example": "00"})
     MoTaLoi = fields.String(required=True)
+    LoaiBanTin = fields.String(required=True)
+    MaDoiTac = fields.String(required=True)
     MaThamChieu = fields.String(required=True)
-    MaGiaoDich = fields.String(required=True)
-    UrlThanhToan = fields.String(required=True)
-    TrangThai = fields.String(required=True)
+    ThoiGianGD = fields.String(required=True)
+    MaXacThuc = fields.String(required=True)
 
 
-class QueryReply(Schema):
-    """The state of a payment."""
+class InitReply(Reply):
+    """The payment is open: send the payer to UrlThanhToan.
 
-    MaLoi = fields.String(required=True)
-    MoTaLoi = fields.String(required=True)
-    MaThamChieu = fields.String(required=True)
+    `error_code` ("0") and `message` (the same reply as a JSON string) are there for clients
+    behind an integration platform that wraps replies that way (docs/contract.md).
+    """
+
     MaGiaoDich = fields.String(required=True)
     SoTien = fields.Integer(required=True)
+    UrlThanhToan = fields.String(required=True)
+    error_code = fields.String(required=True, metadata={"example": "0"})
+    message = fields.String(required=True)
+
+
+class QueryReply(Reply):
+    """The state of a payment (TrangThaiGD 1 paid, 3 pending, 4 failed)."""
+
+    SoTien = fields.Integer(required=True)
     MaTienTe = fields.String(required=True)
-    TrangThai = fields.String(required=True, metadata={"description": "0 pending, 1 paid, 2 declined"})
+    MaGiaoDich = fields.String(required=True)
+    MaNganHang = fields.String(required=True)
+    ThongTinGiaoDich = fields.String(required=True)
+    TrangThaiGD = fields.String(required=True, metadata={"description": "1 paid, 3 pending, 4 failed"})
     TenTrangThai = fields.String(required=True)
-    ThoiGianThanhToan = fields.String(required=True, metadata={"description": "yyyyMMddHHmmss or empty"})
     SoBienLai = fields.String(required=True, metadata={"description": "Treasury receipt number or empty"})
+
+
+class BillReply(Reply):
+    """GET_BILL as JSON (when the caller accepts JSON only): the receipt PDF in base64."""
+
+    SoBienLai = fields.String(required=True)
+    TenFile = fields.String(required=True)
+    BienLai = fields.String(required=True, metadata={"description": "The receipt PDF, base64"})
 
 
 class TreasuryReceipt(Schema):
@@ -161,6 +224,6 @@ class DecisionReply(Schema):
     MaLoi = fields.String(required=True)
     MoTaLoi = fields.String(required=True)
     MaThamChieu = fields.String(required=True)
-    TrangThai = fields.String(required=True)
+    TrangThaiGD = fields.String(required=True)
     TenTrangThai = fields.String(required=True)
     SoBienLai = fields.String(required=True)

@@ -1,8 +1,13 @@
 """MaXacThuc: SHA-256 hex of a message's fields joined by `|`, the shared secret last.
 
-The shared secret of a province is its gateway client secret (`python -m simulator
-credentials`). Absent optional fields count as empty strings; SoTien is the plain integer
-(no separators, no decimals). Field order per message type is `FIELD_ORDER`.
+The field orders are the ones public one-stop clients sign with (docs/contract.md names the
+files): INIT over fourteen fields from `LoaiBanTin` to `Ip`; QUERY and GET_BILL over
+`LoaiBanTin|PhienBan|MaDoiTac|MaThamChieu|ThoiGianGD`; the platform's flat callback (and, our
+design, the QUERY reply that clients turn into one) over `LoaiBanTin|MaLoi|MaDoiTac|
+MaThamChieu|SoTien|MaTienTe|MaGiaoDich|MaNganHang|ThoiGianGD|ThongTinGiaoDich`. Each value is
+hashed as the client sent it (`"50000"` and `50000` both read 50000); an absent field counts as
+"". The shared secret of a province is its gateway client secret (`python -m simulator
+credentials`).
 """
 
 from __future__ import annotations
@@ -10,30 +15,98 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from simulator.catalogue.agencies import province_of_agency
+
+VERSION = "1.0.6"
+# The message types a partner sends (LoaiBanTin); CONFIRM is the platform's own callback.
+MESSAGE_TYPES = ("INIT", "QUERY", "GET_BILL")
+CONFIRM = "CONFIRM"
+
+_LOOKUP = ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "ThoiGianGD")
 FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "INIT": (
+        "LoaiBanTin",
+        "PhienBan",
+        "MaDoiTac",
+        "MaThamChieu",
+        "SoTien",
+        "LoaiHinhThanhToan",
+        "MaKenhThanhToan",
+        "MaThietBi",
+        "NgonNgu",
+        "MaTienTe",
+        "MaNganHang",
+        "ThongTinGiaoDich",
+        "ThoiGianGD",
+        "Ip",
+    ),
+    "QUERY": _LOOKUP,
+    "GET_BILL": _LOOKUP,
+    CONFIRM: (
+        "LoaiBanTin",
+        "MaLoi",
         "MaDoiTac",
         "MaThamChieu",
         "SoTien",
         "MaTienTe",
+        "MaGiaoDich",
+        "MaNganHang",
         "ThoiGianGD",
         "ThongTinGiaoDich",
-        "MaHoSo",
-        "SoDinhDanhNguoiNop",
     ),
-    "QUERY": ("MaDoiTac", "MaThamChieu", "ThoiGianGD"),
-    "GET_BILL": ("MaDoiTac", "MaThamChieu", "ThoiGianGD"),
-    "CALLBACK": ("MaDoiTac", "MaThamChieu", "MaGiaoDich", "SoTien", "TrangThai", "ThoiGianThanhToan"),
 }
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # JSON true/false as a Java or .NET client would print them
+        return "true" if value else "false"
+    return str(value)
+
+
+def signed_text(message_type: str, values: dict, secret: str) -> str:
+    """The text that is hashed: the fields' values joined by `|`, the secret last."""
+    return "|".join([*(_text(values.get(name)) for name in FIELD_ORDER[message_type]), secret])
 
 
 def signature(message_type: str, values: dict, secret: str) -> str:
     """The MaXacThuc of a message: sha256("v1|v2|...|secret") as lower-case hex."""
-    parts = ["" if values.get(name) is None else str(values[name]) for name in FIELD_ORDER[message_type]]
-    return hashlib.sha256("|".join([*parts, secret]).encode("utf-8")).hexdigest()
+    return hashlib.sha256(signed_text(message_type, values, secret).encode("utf-8")).hexdigest()
 
 
-def verify(message_type: str, values: dict, secret: str, presented: str) -> bool:
+def verify(message_type: str, values: dict, secret: str, presented) -> bool:
     """Whether `presented` is the message's MaXacThuc (hex, any case), in constant time."""
     expected = signature(message_type, values, secret)
-    return hmac.compare_digest(expected.encode(), str(presented).strip().lower().encode())
+    return hmac.compare_digest(expected.encode(), _text(presented).strip().lower().encode())
+
+
+def order_hint(message_type: str) -> str:
+    """The field order as a sentence for error messages: `LoaiBanTin|PhienBan|...|<secret>`."""
+    return "|".join([*FIELD_ORDER[message_type], "<secret>"])
+
+
+# What the fault engine reports as the operation of a payment request: the body's LoaiBanTin,
+# else the one the path implies (`/payment/init` is INIT).
+PATH_TYPES = {"init": "INIT", "query": "QUERY", "bill": "GET_BILL"}
+
+
+def classify(path_rest: str, body) -> tuple[str | None, str | None]:
+    """(operation, client) of a payment request for the fault engine: LoaiBanTin and `H` + province.
+
+    `path_rest` is the path after the system prefix; `body` the parsed JSON body (any value).
+    The client is read from MaDoiTac (a partner calling directly has no token to name it).
+    """
+    segment = path_rest.strip("/").split("/", 1)[0]
+    operation = PATH_TYPES.get(segment, segment or None)
+    client = None
+    if isinstance(body, dict):
+        kind = body.get("LoaiBanTin")
+        if isinstance(kind, str) and kind in MESSAGE_TYPES:
+            operation = kind
+        elif segment == "messages":
+            operation = "unknown"
+        partner = body.get("MaDoiTac")
+        province = province_of_agency(partner) if isinstance(partner, str) else None
+        client = f"H{province}" if province else None
+    return operation, client

@@ -13,6 +13,8 @@ from simulator.provinces import province as province_by_code
 
 PENDING, PAID, DECLINED = "0", "1", "2"
 STATUS_NAMES = {PENDING: "Chờ thanh toán", PAID: "Thanh toán thành công", DECLINED: "Giao dịch bị từ chối"}
+# TrangThaiGD as the platform answers QUERY: 1 paid, 3 pending (final state unknown yet), 4 failed.
+TRANG_THAI_GD = {PENDING: "3", PAID: "1", DECLINED: "4"}
 DEFAULT_ACCOUNT = "7111"  # the budget-revenue account code (thu ngân sách nhà nước)
 
 
@@ -61,7 +63,7 @@ def by_token(db: sqlite_utils.Database, token: str) -> dict | None:
 
 
 def create(db: sqlite_utils.Database, province: str, msg: dict, now: float) -> dict:
-    """Store a new pending transaction from an INIT message; returns it."""
+    """Store a new pending transaction from a loaded INIT message; returns it."""
     info = msg["ThongTinBienLai"]
     tx_id = f"GD{province}{secrets.token_hex(6).upper()}"
     db.execute(
@@ -76,9 +78,9 @@ def create(db: sqlite_utils.Database, province: str, msg: dict, now: float) -> d
             msg["MaThamChieu"],
             msg["SoTien"],
             msg["ThongTinGiaoDich"],
-            msg.get("SoDinhDanhNguoiNop", ""),
-            msg.get("HoTenNguoiNop", ""),
-            info["MaHoSo"],
+            info.get("SoCMNDNguoiNop", ""),
+            info.get("HoTenNguoiNop", ""),
+            info.get("MaHoSo", ""),
             info.get("MaTTHC", ""),
             info.get("KhoBac") or default_treasury(province),
             info.get("TaiKhoanThuNSNN") or DEFAULT_ACCOUNT,
@@ -100,7 +102,9 @@ def decide(db: sqlite_utils.Database, token: str, action: str, now: float) -> tu
         row = by_token(db, token)
         if row is None or row["status"] != PENDING:
             return row, False
-        outcome = persona_outcome(row["payer_id"]) if row["payer_id"] else None
+        # Only a 12-digit citizen ID can be a persona (clients send "000000000" when unknown).
+        payer = row["payer_id"]
+        outcome = persona_outcome(payer) if len(payer) == 12 and payer.isdigit() else None
         if outcome == "payment_pending":
             conn.execute("UPDATE payment_transactions SET payer_clicked_at = ? WHERE id = ?", [now, row["id"]])
             return by_token(db, token), False
