@@ -433,9 +433,17 @@ def connector() -> None:
 @_province_option
 @click.option("--url", required=True, help="The connector's push endpoint (http or https).")
 @click.option("--secret", required=True, help="Shared HMAC secret (8-256 characters).")
+@click.option(
+    "--body-style",
+    type=click.Choice(["flat", "nested"]),
+    default="flat",
+    show_default=True,
+    help="flat: the dossier's fields at the top level, as OpenCPS' /nps/createdossierfromdvcqg reads them; "
+    "nested: {delivery_id, event, sent_at, madonvi, data}.",
+)
 @_db_option
-def connector_set(province: str, url: str, secret: str, db_path: str | None) -> None:
-    """Register or replace a province's push endpoint and secret.
+def connector_set(province: str, url: str, secret: str, body_style: str, db_path: str | None) -> None:
+    """Register or replace a province's push endpoint, secret and body style.
 
     \b
     Example:
@@ -451,8 +459,11 @@ def connector_set(province: str, url: str, secret: str, db_path: str | None) -> 
     except ValidationError as err:
         raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in err.messages.items())) from None
     database, _ = _open_db(db_path)
-    saved = connectors.masked(connectors.set_connector(database, province, url, secret))
-    click.echo(f"province {saved['province']} pushes to {saved['url']} (secret {saved['secret_hint']})")
+    saved = connectors.masked(connectors.set_connector(database, province, url, secret, body_style))
+    click.echo(
+        f"province {saved['province']} pushes to {saved['url']} "
+        f"({saved['body_style']} bodies, secret {saved['secret_hint']})"
+    )
 
 
 @connector.command("list")
@@ -468,7 +479,10 @@ def connector_list(db_path: str | None) -> None:
 
     database, _ = _open_db(db_path)
     rows = [connectors.masked(c) for c in connectors.list_connectors(database)]
-    _table(("province", "url", "secret"), [[r["province"], r["url"], r["secret_hint"]] for r in rows])
+    _table(
+        ("province", "url", "body style", "secret"),
+        [[r["province"], r["url"], r["body_style"], r["secret_hint"]] for r in rows],
+    )
 
 
 @connector.command("delete")
