@@ -62,18 +62,6 @@ def live_stats(stats) -> dict[str, thresholds.RequestStats]:
     return rows
 
 
-def first_lost(watched: list[thresholds.Threshold], stats: dict, elapsed_s: float) -> thresholds.Verdict | None:
-    """The first watched threshold lost now (its delay passed, something measured, over the limit), if any."""
-    figures = thresholds.e2e_from_locust(stats)
-    for threshold in watched:
-        if elapsed_s < threshold.delay_abort_eval_s:
-            continue
-        verdict = thresholds.evaluate(threshold, stats, figures)
-        if not verdict.passed and not verdict.skipped and verdict.measured is not None:
-            return verdict
-    return None
-
-
 def abort_report_path(options) -> Path | None:
     """Where the abort record goes: beside Locust's CSV files, when there are any."""
     prefix = getattr(options, "csv_prefix", None)
@@ -85,7 +73,7 @@ def _watch(environment, watched: list[thresholds.Threshold]) -> None:
     while True:
         gevent.sleep(CHECK_EVERY_S)
         elapsed = time.monotonic() - started
-        verdict = first_lost(watched, live_stats(environment.stats), elapsed)
+        verdict = thresholds.first_lost(watched, live_stats(environment.stats), elapsed)
         if verdict is None:
             continue
         log.error("aborting the run after %.1f s: threshold lost: %s", elapsed, verdict.detail)

@@ -250,6 +250,23 @@ def failed(verdicts: list[Verdict]) -> list[Verdict]:
     return [v for v in verdicts if not v.passed]
 
 
+def first_lost(watched: list[Threshold], stats: dict[str, RequestStats], elapsed_s: float) -> Verdict | None:
+    """For abort_on_fail: the first watched threshold lost now, if any.
+
+    Lost means its `delay_abort_eval` has passed, the live figures measure it, and they are over
+    the limit; a threshold with nothing measured yet (no request of that name, no end-to-end
+    figures) is undecided and never ends a run.
+    """
+    figures = e2e_from_locust(stats)
+    for threshold in watched:
+        if elapsed_s < threshold.delay_abort_eval_s:
+            continue
+        verdict = evaluate(threshold, stats, figures)
+        if not verdict.passed and not verdict.skipped and verdict.measured is not None:
+            return verdict
+    return None
+
+
 def e2e_from_locust(stats: dict[str, RequestStats]) -> dict | None:
     """End-to-end figures from the kit's own e2e watch (used when /sandbox/flows/stats is absent)."""
     row = stats.get(wire.E2E_NAME)
