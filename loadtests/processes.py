@@ -108,7 +108,7 @@ def start_sandbox(
     base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     # The serve command writes the CA (tls/ beside the database) before gunicorn listens.
     ca_file = str((out / "tls" / "ca.pem").resolve()) if tls else ""
-    child.wait_healthy(base + "/healthz", verify=ca_file or True)
+    _healthy_or_stopped(child, base + "/healthz", verify=ca_file or True)
     return child, base, ca_file
 
 
@@ -131,5 +131,14 @@ def start_reference_connector(
         cmd += ["--admin-token", admin_token]
     child = Child("reference connector", cmd, out / "connector.log")
     base = f"http://127.0.0.1:{port}"
-    child.wait_healthy(base + "/healthz")
+    _healthy_or_stopped(child, base + "/healthz")
     return child, base
+
+
+def _healthy_or_stopped(child: Child, url: str, verify: bool | str = True) -> None:
+    """Wait for the child's health URL; a child that never answers is stopped, not left running."""
+    try:
+        child.wait_healthy(url, verify=verify)
+    except BaseException:
+        child.stop()
+        raise

@@ -24,6 +24,7 @@ import datetime
 import fcntl
 import ipaddress
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ RENEW_BEFORE = datetime.timedelta(days=30)
 # Issued a little in the past, so a client whose clock is a few minutes behind still accepts it.
 BACKDATE = datetime.timedelta(minutes=5)
 DEFAULT_HOSTS = ("127.0.0.1", "::1", "localhost")
+# RFC 1123 host names, with an optional leading wildcard label (`*.sandbox.test`).
+DNS_NAME = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 class TLSError(ValueError):
@@ -154,9 +157,12 @@ def _general_name(host: str) -> x509.GeneralName:
     except ValueError:
         pass
     try:
-        return x509.DNSName(host.encode("idna").decode("ascii").lower())
+        name = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise TLSError(f"--tls-host {host!r}: not an IP address or a DNS name") from None
+        name = ""
+    if not DNS_NAME.fullmatch(name):
+        raise TLSError(f"--tls-host {host!r}: not an IP address or a DNS name")
+    return x509.DNSName(name)
 
 
 def load_or_create_ca(folder: Path) -> LocalCA:
@@ -249,7 +255,8 @@ def issue_client_certificate(ca_folder: str | os.PathLike, name: str, out_dir: s
     folder = Path(ca_folder)
     with _locked(folder):
         ca = load_or_create_ca(folder)
-    cert_pem, key_pem = ca.issue(name, client=True)
+    # The name as a DNS subjectAltName too: RFC 5280 verifiers (cryptography's, Go's) require a SAN.
+    cert_pem, key_pem = ca.issue(name, hosts=[name], client=True)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = out / f"{name}.pem", out / f"{name}-key.pem"
