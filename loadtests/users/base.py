@@ -165,6 +165,9 @@ def _renew_at(expires_in) -> float:
 
 def _json(response) -> dict | None:
     """The reply's JSON object, or None after marking the request failed (status or malformed body)."""
+    if response.status_code == 0:  # no HTTP exchange at all: say why (refused, reset, certificate refused)
+        response.failure(f"connection failed: {str(getattr(response, 'error', '') or '')[:300]}")
+        return None
     if response.status_code != 200:
         response.failure(f"HTTP {response.status_code}: {(response.text or '')[:200]}")
         return None
