@@ -67,7 +67,7 @@ def serve(host, port, db_path, workers, seed, scenario, tls, tls_hosts, tls_cert
     if scenario:
         _apply_scenario(values, scenario)
     tls_argv, tls_lines = [], []
-    if tls or tls_cert or tls_key or tls_client_ca:
+    if tls or tls_hosts or tls_cert or tls_key or tls_client_ca:
         tls_argv, tls_lines = _tls_setup(values, tls_hosts, tls_cert, tls_key, tls_client_ca)
     base = f"{'https' if tls_argv else 'http'}://{values['host']}:{values['port']}"
     click.echo(f"National portal sandbox {__version__} on {base}  (database {values['db']})")
@@ -91,6 +91,8 @@ def _tls_setup(values: dict, hosts, cert, key, client_ca) -> tuple[list[str], li
 
     try:
         tls.check_own_files(cert, key, client_ca)
+        if cert and hosts:
+            raise tls.TLSError("--tls-host names go into the local CA's certificate; with --tls-cert yours decides")
         if cert:
             files = tls.ServerFiles(Path(cert).resolve(), Path(key).resolve(), None)
         else:

@@ -80,6 +80,8 @@ def test_client_certificates_are_for_client_authentication_only(tmp_path):
         (["--tls-cert", "missing.pem", "--tls-key", "missing-key.pem"], "--tls-cert missing.pem: no such file"),
         (["--tls", "--tls-host", "bad host!"], "--tls-host 'bad host!'"),
         (["--tls-client-ca", "not-a-ca.pem"], "--tls-client-ca not-a-ca.pem: not a PEM certificate bundle"),
+        (["--tls-host", "x.test", "--tls-cert", "own/tls/server.pem", "--tls-key", "own/tls/server-key.pem"],
+         "--tls-host names go into the local CA's certificate"),
     ],
 )
 def test_unusable_tls_options_are_refused_naming_the_option(tmp_path, monkeypatch, args, message):
@@ -87,6 +89,7 @@ def test_unusable_tls_options_are_refused_naming_the_option(tmp_path, monkeypatc
     # Were an option wrongly accepted, serve would exec gunicorn in place of the test run.
     monkeypatch.setattr(os, "execvpe", lambda *a: pytest.fail(f"serve went on to start gunicorn: {a[1]}"))
     Path("cert.pem").write_text("x")
+    tls.ensure_server_files(tmp_path / "own" / "pki.db", tls.server_hosts())  # a usable pair of one's own
     Path("not-a-ca.pem").write_text("not a certificate")
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "s.db"), *args])
     assert result.exit_code == 2 and message in result.output, result.output
