@@ -11,8 +11,10 @@ import json
 import time
 import zlib
 from collections import deque
+from functools import partial
 
 import gevent
+import gevent.ssl
 from locust import FastHttpUser
 
 from loadtests import features, wire
@@ -32,6 +34,13 @@ class PortalUser(FastHttpUser):
     session: str = ""
     session_renew_at: float = float("inf")
     gateway_token: str = ""
+
+    def __init__(self, environment) -> None:
+        # Certificates are verified, as a real connector must (Locust's own default is not to):
+        # against --ca-file when given (the sandbox's local CA), else the system's trust store.
+        self.insecure = False
+        self.ssl_context_factory = partial(_ssl_context, getattr(environment.parsed_options, "ca_file", ""))
+        super().__init__(environment)
 
     def on_start(self) -> None:
         """Log in before the first task."""
@@ -89,7 +98,7 @@ class PortalUser(FastHttpUser):
     def look_up_citizen(self, citizen_id: str) -> None:
         """Look the applicant up in the population database through the gateway, when the gateway exists."""
         host = self.environment.host or ""
-        if not features.available(host, "gateway"):
+        if not features.available(host, "gateway", verify=self.environment.parsed_options.ca_file or True):
             return
         if not self.gateway_token and not self._gateway_login():
             return
@@ -148,6 +157,11 @@ class PortalUser(FastHttpUser):
         return True
 
 
+def _ssl_context(ca_file: str, cafile: str | None = None, **_ignored) -> gevent.ssl.SSLContext:
+    """A verifying client context; geventhttpclient offers its own bundle as `cafile`, --ca-file replaces it."""
+    return gevent.ssl.create_default_context(cafile=ca_file or cafile)
+
+
 def _renew_at(expires_in) -> float:
     """When to renew a session that lives `expires_in` seconds: a little before it expires."""
     try:
@@ -159,6 +173,9 @@ def _renew_at(expires_in) -> float:
 
 def _json(response) -> dict | None:
     """The reply's JSON object, or None after marking the request failed (status or malformed body)."""
+    if response.status_code == 0:  # no HTTP exchange at all: say why (refused, reset, certificate refused)
+        response.failure(f"connection failed: {str(getattr(response, 'error', '') or '')[:300]}")
+        return None
     if response.status_code != 200:
         response.failure(f"HTTP {response.status_code}: {(response.text or '')[:200]}")
         return None
