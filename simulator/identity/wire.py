@@ -1,19 +1,44 @@
 """Wire records of the imitated ministry systems, with their real (Vietnamese) field names.
 
-Formats chosen (no public spec gives them): dates of birth, registration and validity are
-`yyyyMMdd` strings; `GioiTinh` is "1" male / "2" female; marital status `TinhTrangHonNhan` is
-"1" single (chưa kết hôn), "2" married (đã kết hôn), "3" widowed (góa); an absent relative is
-`null`; the old ID `SoCMND` is "" when the person never held one.
+The population database's `CongDan` follows the record public clients parse (see
+docs/contract.md): coded values from the national category lists kept in
+`simulator/data/national_categories.json` (`DanToc`, `TonGiao`, `NhomMau` two-digit codes),
+`NgayThangNamSinh` as `{Nam, NgayThangNam}`, addresses `{MaTinhThanh, MaQuanHuyen, MaPhuongXa,
+ChiTiet, QuocGia}` (`MaQuanHuyen` "" since districts were abolished in July 2025), relatives
+`{HoVaTen, QuocTich, SoDinhDanh, SoCMND}`, the household head with `QuanHe`. `GioiTinh` is "1"
+male / "2" female; `TinhTrangHonNhan` "1" single, "2" married, "3" widowed or divorced. Dates
+are `yyyyMMdd`; the old ID `SoCMND` is "" when the person never held one.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, Place, Relative
 
 MARITAL_CODES = {"single": "1", "married": "2", "widowed": "3"}
 SEX_CODES = {"male": "1", "female": "2"}
+NATIONALITY = "VN"  # public clients compare QuocTich with 'VN' (frontend-opencps-v2.1 tracuu_csdldc)
+_CATEGORIES = Path(__file__).resolve().parent.parent / "data" / "national_categories.json"
+
+
+@lru_cache(maxsize=1)
+def categories() -> dict[str, dict[str, str]]:
+    """National category lists as {list: {name or alias: code}} (DanToc, TonGiao, NhomMau)."""
+    raw = json.loads(_CATEGORIES.read_text(encoding="utf-8"))
+    return {
+        key: {name: item["code"] for item in raw[key] for name in (item["name"], *item["aliases"])}
+        for key in ("DanToc", "TonGiao", "NhomMau")
+    }
+
+
+def category_code(category: str, name: str) -> str:
+    """The national code of `name` in a category list; the list's "unknown" code when absent."""
+    unknown = {"DanToc": "99", "TonGiao": "00", "NhomMau": "00"}[category]
+    return categories()[category].get(name, unknown)
 
 
 def ymd(d: date | None) -> str:
@@ -22,34 +47,61 @@ def ymd(d: date | None) -> str:
 
 
 def _place(place: Place) -> dict:
-    return {"MaTinhThanh": place.province_code, "MaPhuongXa": place.commune_code, "ChiTiet": place.detail}
+    return {
+        "MaTinhThanh": place.province_code,
+        "MaQuanHuyen": "",
+        "MaPhuongXa": place.commune_code,
+        "ChiTiet": place.detail,
+        "QuocGia": NATIONALITY,
+    }
 
 
 def _relative(rel: Relative | None) -> dict | None:
-    return None if rel is None else {"HoVaTen": rel.name.full, "SoDinhDanh": rel.id}
+    if rel is None:
+        return None
+    return {"HoVaTen": rel.name.full, "QuocTich": NATIONALITY, "SoDinhDanh": rel.id, "SoCMND": ""}
+
+
+def birth_date(d: date) -> dict:
+    """`NgayThangNamSinh` as the population database writes it: `{Nam, NgayThangNam}`."""
+    return {"Nam": d.strftime("%Y"), "NgayThangNam": ymd(d)}
 
 
 def to_congdan(citizen: Citizen) -> dict:
-    """The population database's `CongDan` record for a citizen."""
+    """The population database's `CongDan` record for a citizen.
+
+    `HoVaTen.Ten` carries the full name and `Ho`/`ChuDem` are empty, as the database's replies
+    do (a public client's sample reply; OpenCPS shows `HoVaTen.Ten` as the citizen's name), so
+    every client that reads `Ten`, or joins `Ho ChuDem Ten`, gets the whole name.
+    """
+    head = citizen.household_head
     return {
         "SoDinhDanh": citizen.id,
         "SoCMND": citizen.old_id or "",
-        "HoVaTen": {"Ho": citizen.name.family, "ChuDem": citizen.name.middle, "Ten": citizen.name.given},
+        "HoVaTen": {"Ho": "", "ChuDem": "", "Ten": citizen.name.full},
         "GioiTinh": SEX_CODES[citizen.sex],
-        "DanToc": citizen.ethnicity,
-        "TonGiao": citizen.religion,
+        "DanToc": category_code("DanToc", citizen.ethnicity),
+        "TonGiao": category_code("TonGiao", citizen.religion),
         "TinhTrangHonNhan": MARITAL_CODES[citizen.marital_status],
-        "NhomMau": citizen.blood_group,
-        "NgayThangNamSinh": ymd(citizen.birth_date),
-        "QuocTich": citizen.nationality,
+        "NhomMau": category_code("NhomMau", citizen.blood_group),
+        "NgayThangNamSinh": birth_date(citizen.birth_date),
         "NoiDangKyKhaiSinh": _place(citizen.birth_place),
+        "QuocTich": NATIONALITY,
         "QueQuan": _place(citizen.home_town),
         "ThuongTru": _place(citizen.permanent_residence),
         "NoiOHienTai": _place(citizen.current_residence),
         "Cha": _relative(citizen.father),
         "Me": _relative(citizen.mother),
         "VoChong": _relative(citizen.spouse),
-        "ChuHo": _relative(citizen.household_head),
+        "NguoiDaiDien": None,
+        "ChuHo": {
+            "QuanHe": "CH01" if head.id == citizen.id else "",
+            "SoDinhDanh": head.id,
+            "SoCMND": "",
+            "HoVaTen": head.name.full,
+        },
+        "SoSoHoKhau": "",
+        # Sandbox additions (our design): phone, death, children registered through civil status.
         "SoDienThoai": citizen.phone,
         "DaChet": citizen.deceased,
         "NgayChet": ymd(citizen.death_date),
