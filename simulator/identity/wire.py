@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from simulator.identity import catalogue
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, Place, Relative
 
 MARITAL_CODES = {"single": "1", "married": "2", "widowed": "3"}
@@ -108,27 +109,103 @@ def to_congdan(citizen: Citizen) -> dict:
     }
 
 
+def _iso(d: date | None) -> str:
+    """A date as ISO 8601 `yyyy-MM-ddT00:00:00`, the form .NET and Java clients deserialize."""
+    return f"{d.isoformat()}T00:00:00" if d else ""
+
+
+def _kind_code(kind: str) -> str:
+    """The enterprise type's code (our design: its rank in the sandbox's type list)."""
+    kinds = [t[0] for t in catalogue.catalogues()["enterprise_types"]]
+    return str(kinds.index(kind) + 1) if kind in kinds else "0"
+
+
 def to_doanhnghiep(ent: Enterprise) -> dict:
-    """The business registration system's `chiTietDoanhNghiep` record for an enterprise."""
+    """The business registration certificate (`GetEntCert` item) with legal representatives nested.
+
+    Field names and nesting as a public client deserializes them (docs/contract.md, business
+    registration); dates ISO 8601; numeric codes where the client declares integers.
+    """
     rep = ent.representative
+    office = ent.head_office
     return {
+        "MaNoiBo": ent.msdn,
         "MaSoDoanhNghiep": ent.msdn,
-        "TenTiengViet": ent.name,
-        "TenVietTat": ent.short_name,
+        "SoGCNDKKD": ent.msdn,
+        "MaLoaiHinhDN": _kind_code(ent.kind),
         "LoaiHinhDN": ent.kind,
-        "NgayDangKyLanDau": ymd(ent.first_registered),
+        "TenTiengViet": ent.name,
+        "TenNuocNgoai": "",
+        "TenVietTat": ent.short_name,
+        "NgayDangKyLanDau": _iso(ent.first_registered),
+        "NgayDangKyThayDoi": _iso(ent.status_since),
+        "SoLanDangKyThayDoi": 0 if ent.status_since == ent.first_registered else 1,
         "TinhTrangPhapLy": [
             {
-                "MaTinhTrang": ent.legal_status,
-                "TenTinhTrang": ent.legal_status_name,
-                "NgayHieuLuc": ymd(ent.status_since),
+                "TinhTrangPhapLy": ent.legal_status_name,
+                "MaTinhTrangPhapLy": ent.legal_status,
+                "NgayBatDauTamNgung": _iso(ent.status_since) if ent.legal_status == "suspended" else None,
+                "NgayKetThucTamNgung": None,
+                "LyDoTamNgung": "",
             }
         ],
-        "DaiDienPhapLuat": [{"HoVaTen": rep.name.full, "SoDinhDanh": rep.id, "ChucDanh": "Giám đốc"}],
-        "DiaChiTruSo": [_place(ent.head_office)],
-        "NganhNgheKinhDoanh": [
-            {"MaNganh": i.code, "TenNganh": i.name, "LaNganhChinh": i.main} for i in ent.industries
+        "DaiDienPhapLuat": [
+            {
+                "ThongTinCaNhan": [
+                    {
+                        "HoVaTen": rep.name.full,
+                        "LoaiGiayToChungThuc": "Căn cước công dân",
+                        "MaLoaiGiayToChungThuc": "1",
+                        "SoGiayChungThuc": rep.id,
+                        "NoiCap": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+                        "QuocTich": "Việt Nam",
+                        "MaQuocTich": NATIONALITY,
+                    }
+                ]
+            }
         ],
+        "DiaChiTruSo": [
+            {
+                "DiaChi": [
+                    {
+                        "QuocGia": "Việt Nam",
+                        "MaQuocGia": NATIONALITY,
+                        "MaTinhThanh": int(office.province_code),
+                        "MaPhuongXa": int(office.commune_code),
+                        "DiaChi": office.detail,
+                        "SoNha": office.detail.split(",")[0],
+                    }
+                ]
+            }
+        ],
+        "NganhNgheKinhDoanh": [{"MaNganh": i.code, "TenNganh": i.name, "LaNganhChinh": 1 if i.main else 0} for i in ent.industries],
+    }
+
+
+def to_main_information(ent: Enterprise) -> dict:
+    """The national integration platform's rendering (`Data`): `MainInformation`, `HOAdress`,
+    `Representatives` (a list of `{FULL_NAME}`), `BusinessActivities` — as OpenCPS reads it."""
+    return {
+        "MainInformation": {
+            "ENTERPRISE_CODE": ent.msdn,
+            "ENTERPRISE_GDT_CODE": ent.msdn,
+            "NAME": ent.name,
+            "NAME_F": "",
+            "SHORT_NAME": ent.short_name,
+            "ENTERPRISE_TYPE_NAME": ent.kind,
+            "ENTERPRISE_STATUS": ent.legal_status_name,
+            "IMP_BUSINESS_CODE": next((i.code for i in ent.industries if i.main), ""),
+            "FOUNDING_DATE": _iso(ent.first_registered),
+            "LAST_AMEND_DATE": _iso(ent.status_since),
+            "NUMBER_CHANGES": "0" if ent.status_since == ent.first_registered else "1",
+        },
+        "HOAdress": {
+            "AddressFullText": ent.head_office.detail,
+            "CityID": ent.head_office.province_code,
+            "WardID": ent.head_office.commune_code,
+        },
+        "Representatives": [{"FULL_NAME": ent.representative.name.full, "ID_NUMBER": ent.representative.id, "POSITION": "Giám đốc"}],
+        "BusinessActivities": [{"CODE": i.code, "NAME": i.name, "IS_MAIN": "1" if i.main else "0"} for i in ent.industries],
     }
 
 
@@ -152,7 +229,5 @@ def to_bhxh(record: InsuranceRecord) -> dict:
             "DonViSuDungLaoDong": record.contributions.employer or "",
             "MucLuongDong": record.contributions.salary_base,
         },
-        "HoGiaDinh": [
-            {"SoDinhDanh": m.id, "HoVaTen": m.name.full, "QuanHe": m.relation} for m in record.household
-        ],
+        "HoGiaDinh": [{"SoDinhDanh": m.id, "HoVaTen": m.name.full, "QuanHe": m.relation} for m in record.household],
     }
