@@ -61,7 +61,7 @@ def test_birth_goes_1_3_4_and_the_child_appears_in_the_population(caller, clock)
     assert child["Me"] == {"HoVaTen": names[MOTHER], "QuocTich": "VN", "SoDinhDanh": MOTHER, "SoCMND": ""}
     assert child["Cha"] == {"HoVaTen": names[FATHER], "QuocTich": "VN", "SoDinhDanh": FATHER, "SoCMND": ""}
     mother = caller.post("/population/lookup", request_fields(MOTHER)).get_json()["CongDan"]
-    assert {"HoVaTen": "Trần Minh Khôi", "SoDinhDanh": child_id} in mother["Con"]
+    assert {"HoVaTen": "Trần Minh Khôi", "QuocTich": "VN", "SoDinhDanh": child_id, "SoCMND": ""} in mother["Con"]
 
 
 def test_a_ready_result_queues_exactly_one_durable_callback(caller, clock, app):
