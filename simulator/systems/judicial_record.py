@@ -478,7 +478,7 @@ class LgspDeclaration(MethodView):
     @gateway_service("judicial_record.request", "File a judicial record request (LGSP declaration toKhai)")
     @blp.arguments(LgspRequest)
     @blp.response(200, LgspReply)
-    @document_errors(blp, JudicialError, (422,))
+    @document_errors(blp, JudicialError, (400, 422))
     @blp.doc(security=[{"bearer": []}])
     def post(self, req: dict):
         """File the declaration; "Gửi thông tin thành công", or the reason in errorDescription (status "0")."""
@@ -506,7 +506,7 @@ class LgspStatus(MethodView):
     @gateway_service("judicial_record.result", "The state and result of a judicial record request (LGSP poll)")
     @blp.arguments(LgspStatusRequest)
     @blp.response(200, LgspStatusReply)
-    @document_errors(blp, JudicialError, (422,))
+    @document_errors(blp, JudicialError, (400, 422))
     @blp.doc(security=[{"bearer": []}])
     def post(self, req: dict):
         """`value` holds the dossier (empty with status 0 when unknown); trangThaiXuLy 9 carries ketQuaXuLy."""

@@ -130,14 +130,15 @@ class PopulationRequest(Schema):
         unknown = EXCLUDE
 
     MaYeuCau = fields.String(required=True, validate=validate.Length(1, 64), metadata={"example": "YC-0001"})
-    MaDVC = fields.String(load_default="", validate=validate.Length(max=64), metadata={"example": "1.001193"})
-    MaTichHop = fields.String(load_default="", validate=validate.Length(max=64), metadata={"example": "037"})
-    MaCanBo = fields.String(load_default="", validate=validate.Length(max=64), metadata={"example": "CB001"})
-    SoDinhDanh = fields.String(load_default="", validate=validate.Length(max=20), metadata={"example": "001088000004"})
-    SoCMND = fields.String(load_default="", validate=validate.Length(max=12))
-    HoVaTen = text_field(max_len=100, load_default="", metadata={"example": "NGUYENVANAN"})
-    NgayThangNamSinh = fields.Raw(
-        load_default="",
+    MaDVC = fields.String(validate=validate.Length(max=64), metadata={"example": "1.001193"})
+    MaTichHop = fields.String(validate=validate.Length(max=64), metadata={"example": "037"})
+    MaCanBo = fields.String(validate=validate.Length(max=64), metadata={"example": "CB001"})
+    SoDinhDanh = fields.String(validate=validate.Length(max=20), metadata={"example": "001088000004"})
+    SoCMND = fields.String(validate=validate.Length(max=12))
+    HoVaTen = text_field(max_len=100, metadata={"example": "NGUYENVANAN"})
+    # A string, or {NgayThangNam, Nam} taken out before validation (see `_read_request`).
+    NgayThangNamSinh = fields.String(
+        validate=validate.Length(max=20),
         metadata={"description": "yyyyMMdd, yyyy-MM-dd, dd/MM/yyyy, a year, or {NgayThangNam, Nam}"},
     )
 
@@ -248,10 +249,21 @@ class CongdanCollection(Schema):
     CongDan = fields.Nested(CongDanSchema)
 
 
-class EnvelopeBody(Schema):
-    """`Body` of the JSON rendering of the SOAP reply."""
+class KetQuaXacThuc(Schema):
+    """`XacThucThongTinCongDan`'s answer."""
 
-    CongdanCollection = fields.Nested(CongdanCollection, required=True)
+    MaYeuCau = fields.String(required=True)
+    TonTai = fields.Boolean(required=True)
+    KhopThongTin = fields.Boolean()
+    DaChet = fields.Boolean()
+    NgayChet = fields.String()
+
+
+class EnvelopeBody(Schema):
+    """`Body` of the JSON rendering of the SOAP reply: a look-up's collection or a verification's result."""
+
+    CongdanCollection = fields.Nested(CongdanCollection)
+    KetQuaXacThuc = fields.Nested(KetQuaXacThuc)
 
 
 class EnvelopeSchema(Schema):
@@ -287,9 +299,12 @@ def _read_request(operation: str | None = None) -> tuple[str | None, dict]:
         operation, raw = soap.parse_envelope()
     else:
         operation, raw = _unwrap_json(parse_json_object())
+    birth = raw.pop("NgayThangNamSinh", None)  # nested in SOAP: checked here, not by the flat schema
     data = load(schema_instance(PopulationRequest), raw)
+    for key in ("MaDVC", "MaTichHop", "MaCanBo", "SoDinhDanh", "SoCMND", "HoVaTen"):
+        data.setdefault(key, "")
     try:
-        data["birth"] = citizen_match.parse_birth(data.get("NgayThangNamSinh"))
+        data["birth"] = citizen_match.parse_birth(birth)
     except ValueError as exc:
         raise MinistryError(400, f"invalid request: {exc}", "invalid_field") from None
     return operation, data
