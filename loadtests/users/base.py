@@ -23,8 +23,15 @@ from loadtests.users.options import credentials, next_dossier_code
 # Codes recently synced by this process, for pollers to read back (bounded: no memory growth).
 recent_codes: deque[str] = deque(maxlen=500)
 
-# The population database behind the gateway: POST a lookup request (CongDan by 12-digit ID).
-POPULATION_PATH = "/ngsp/population/lookup"
+# The population database behind the gateway: the SOAP TraCuuThongTinCongDan public clients send
+# (docs/contract.md, population); the reply is Envelope/Body/CongdanCollection/CongDan.
+POPULATION_PATH = "/ngsp/population/TraCuuThongTinCongDan"
+POPULATION_ENVELOPE = (
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:dan="http://dancuquocgia.bca">'
+    "<soapenv:Header/><soapenv:Body><dan:TraCuuThongTinCongDan><dan:MaYeuCau>{code}</dan:MaYeuCau>"
+    "<dan:MaDVC>{unit}</dan:MaDVC><dan:MaTichHop>037</dan:MaTichHop><dan:MaCanBo>desk</dan:MaCanBo>"
+    "<dan:SoDinhDanh>{citizen}</dan:SoDinhDanh></dan:TraCuuThongTinCongDan></soapenv:Body></soapenv:Envelope>"
+)
 
 
 class PortalUser(FastHttpUser):
@@ -102,17 +109,19 @@ class PortalUser(FastHttpUser):
             return
         if not self.gateway_token and not self._gateway_login():
             return
-        headers = {"Authorization": f"Bearer {self.gateway_token}"}
-        body = {"MaYeuCau": f"LT-{citizen_id}", "MaDVC": self.creds.madonvi, "MaTichHop": "locust", "MaCanBo": "desk",
-                "SoDinhDanh": citizen_id}
-        with self.client.post(POPULATION_PATH, json=body, headers=headers, name="ngsp population", catch_response=True) as response:
+        headers = {"Authorization": f"Bearer {self.gateway_token}", "Content-Type": "text/xml", "SOAPAction": '""'}
+        body = POPULATION_ENVELOPE.format(code=f"LT-{citizen_id}", unit=self.creds.madonvi, citizen=citizen_id)
+        with self.client.post(
+            POPULATION_PATH, data=body.encode("utf-8"), headers=headers, name="ngsp population", catch_response=True
+        ) as response:
             if response.status_code == 401:
                 self.gateway_token = ""  # expired: the next lookup logs in again
                 response.failure("gateway token rejected")
-            elif response.status_code == 404:
-                response.success()  # a citizen with no record (about 2 % of valid IDs) is a real answer
             elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
+            elif b"CongdanCollection" not in response.content:
+                # an empty collection is a real answer (about 2 % of valid IDs have no record)
+                response.failure("reply has no Envelope/Body/CongdanCollection")
 
     def _gateway_login(self) -> bool:
         import base64
