@@ -10,7 +10,7 @@ from flask import Flask, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from simulator import __version__, config, db
+from simulator import __version__, config, db, openapi_examples
 from simulator.openapi_docs import JsonBodyErrors
 
 # Features that own tables (each has create_tables(db)).
@@ -77,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     api = Api(app, spec_kwargs={"extra_plugins": [JsonBodyErrors()]})
     _register_features(app, api)
+    openapi_examples.apply(api.spec, sandbox)  # Try-it-out examples derived from the seed
     _register_errors(app)
     _register_infra_routes(app)
     _install_fault_engine(app)
