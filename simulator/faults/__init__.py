@@ -51,6 +51,7 @@ class FaultSandbox:
     journal: Journal
     scenarios: ScenarioRunner
     wsgi: FaultMiddleware | None = None  # set by `middleware`
+    max_body_bytes: int = 2_000_000  # bodies read (to classify, match and capture) up to this size
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> FaultSandbox:
@@ -63,7 +64,8 @@ class FaultSandbox:
                         enabled=settings["faults_enabled"])
         journal = Journal(path, settings["journal_enabled"], settings["journal_max_rows"],
                           settings["journal_flush_ms"])
-        return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits))
+        return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits),
+                   max_body_bytes=settings["max_body_bytes"])
 
     def put_rule(self, raw: dict[str, Any]) -> Rule:
         """Create or replace a manual rule; its window counts from now on the sandbox clock."""
@@ -84,7 +86,7 @@ class FaultSandbox:
 
     def middleware(self, app, classify) -> FaultMiddleware:
         """Wrap a WSGI app so classified requests meet faults and are journaled."""
-        self.wsgi = FaultMiddleware(app, classify, self.engine, self.journal)
+        self.wsgi = FaultMiddleware(app, classify, self.engine, self.journal, max_body_bytes=self.max_body_bytes)
         return self.wsgi
 
     def requests_seen(self) -> int:

@@ -39,6 +39,7 @@ import gevent
 
 from simulator.faults.engine import Decision, Engine, RequestInfo
 from simulator.faults.formats import JSON, format_error
+from simulator.faults.wsgi_body import hostile_json_reason
 
 log = logging.getLogger(__name__)
 REQUEST_ID_RE = re.compile(r"^[\w.:@/+=-]{1,128}$")
@@ -113,8 +114,9 @@ class FaultMiddleware:
     """WSGI middleware applying fault decisions to classified requests and journaling them."""
 
     def __init__(self, app: Callable, classify: Callable[[dict], RequestInfo | None], engine: Engine,
-                 journal=None, sleep: Callable[[float], None] = gevent.sleep):
+                 journal=None, sleep: Callable[[float], None] = gevent.sleep, max_body_bytes: int = 2_000_000):
         self.app = app
+        self.max_body_bytes = max_body_bytes
         self.classify = classify
         self.engine = engine
         self.journal = journal
@@ -129,11 +131,14 @@ class FaultMiddleware:
         if not REQUEST_ID_RE.match(request_id):
             request_id = new_request_id()
         environ["sandbox.request_id"] = request_id
+        hostile = hostile_json_reason(environ, self.max_body_bytes)
         try:
             info = self.classify(environ)
         except Exception:  # a classifier bug must not take the simulated systems down
             log.exception("fault classifier failed; request passes through unfaulted")
             info = None
+        if hostile is not None:
+            return self._refuse_hostile(start_response, info, hostile, request_id, started)
         if info is None:
             return self.app(environ, self._with_headers(start_response, request_id, None))
         info.request_id = request_id
@@ -158,6 +163,24 @@ class FaultMiddleware:
                                record)
 
     # -- helpers ---------------------------------------------------------------------------
+    def _refuse_hostile(self, start_response, info: RequestInfo | None, reason: str, request_id: str,
+                        started: float):
+        """400 in the addressed system's own error format (the sandbox's own shape off-system)."""
+        message = f"request body refused: {reason}"
+        if info is None:
+            body, content_type = {"code": 400, "status": "Bad Request", "message": message}, JSON
+        else:
+            body, content_type = format_error(info.system, 400, message)
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(raw))), ("X-Request-ID", request_id)]
+        start_response("400 Bad Request", headers)
+        if info is not None:
+            info.request_id, info.path = request_id, info.path or ""
+            record = self._recorder(info, Decision(), started)
+            record.status = 400
+            return _Finishing([raw], record)
+        return [raw]
+
     def _recorder(self, info: RequestInfo, decision: Decision, started: float) -> _Record:
         sim_ts = self.engine.clock.timestamp() if self.journal is not None else None
         return _Record(self.journal, info, decision, started, sim_ts)
