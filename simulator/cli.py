@@ -259,6 +259,19 @@ def scenario_validate(paths, directory) -> None:
         raise SystemExit(1)
 
 
+@scenario.command("schema")
+def scenario_schema() -> None:
+    """Print the JSON Schema of scenario files (the one the API and `validate` check against).
+
+    \b
+    Example:
+      python -m simulator scenario schema > scenarios/scenario.schema.json
+    """
+    from simulator.faults.schema import schema_json
+
+    click.echo(schema_json(), nl=False)
+
+
 @scenario.command("apply")
 @click.argument("name")
 @click.option("--db", "db_path", default=None, help="SQLite file of the running sandbox (env SANDBOX_DB).")

@@ -16,10 +16,14 @@ from collections.abc import Callable
 from simulator.catalogue import province_of_agency
 from simulator.db import database
 from simulator.faults import RequestInfo
-from simulator.faults.wsgi_body import json_body
+from simulator.faults.matching import RequestView
+from simulator.faults.wsgi_body import json_body, read_body
 from simulator.gateway import tokens
 from simulator.portal.schemas import SERVICE_SCHEMAS
 from simulator.systems import registry
+
+# Until every payment client sends LoaiBanTin, the payment paths name the same messages.
+PAYMENT_PATHS = {"init": "INIT", "query": "QUERY", "bill": "GET_BILL"}
 
 
 def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], RequestInfo | None]:
@@ -35,7 +39,24 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
 
     prefixes = registry.prefixes()
 
+    def ministry_operation(system: str, segment: str | None, environ: dict) -> str | None:
+        # The payment platform names its messages in the body (LoaiBanTin: INIT, QUERY, GET_BILL);
+        # the other ministry systems by the path segment after their prefix.
+        if system == "payment":
+            body = json_body(environ, max_body_bytes)
+            kind = body.get("LoaiBanTin") if isinstance(body, dict) else None
+            if isinstance(kind, str) and kind in registry.get("payment").operations:
+                return kind
+            return PAYMENT_PATHS.get(segment, segment)
+        return segment
+
     def classify(environ: dict) -> RequestInfo | None:
+        info = classify_system(environ)
+        if info is not None:
+            info.view = RequestView.from_environ(environ, read_body(environ, max_body_bytes))
+        return info
+
+    def classify_system(environ: dict) -> RequestInfo | None:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path.startswith("/dvcqg/api/"):
@@ -56,12 +77,12 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
             system = parts[2] if len(parts) > 2 else ""
             if system in ("token", "services") or system not in prefixes:
                 return RequestInfo("gateway", system or None, method, token_province(environ), path)
-            operation = parts[3] if len(parts) > 3 and parts[3] else None
+            operation = ministry_operation(system, parts[3] if len(parts) > 3 and parts[3] else None, environ)
             return RequestInfo(system, operation, method, token_province(environ), path, via="gateway")
         for system, prefix in prefixes.items():
             if path == prefix or path.startswith(prefix + "/"):
                 rest = path[len(prefix) :].strip("/")
-                operation = rest.split("/", 1)[0] or None
+                operation = ministry_operation(system, rest.split("/", 1)[0] or None, environ)
                 return RequestInfo(system, operation, method, token_province(environ), path)
         return None
 

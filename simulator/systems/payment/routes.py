@@ -63,7 +63,7 @@ SPEC = registry.declare(
         sector_vi="Kho bạc Nhà nước",
         sector_en="State treasury",
         prefix=PREFIX,
-        operations=("init", "query", "bill", "receipts", "pay"),
+        operations=("INIT", "QUERY", "GET_BILL", "receipts", "pay"),
         events=(EVENT,),
         error_body=error_body,
     )
