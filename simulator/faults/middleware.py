@@ -153,9 +153,10 @@ class FaultMiddleware:
         if terminal in ("error", "maintenance", "rate_limit"):
             status, headers, body = self._synthetic(info, decision)
             return self._respond(start_response, status, headers, [body], request_id, decision, record)
-        if terminal is None and not decision.partial_fields:
+        paced = decision.spread_s > 0 or "bandwidth" in decision.shapes
+        if terminal is None and not decision.partial_fields and not paced:
             sr = self._with_headers(start_response, request_id, decision.fault_label, record)
-            return _Finishing(self.app(environ, sr), record)
+            return self._closing(environ, decision, _Finishing(self.app(environ, sr), record))
         status, headers, body = self._call_app(environ)
         if decision.partial_fields:
             body, headers = self._partial(body, headers, decision.partial_fields)
@@ -283,7 +284,41 @@ class FaultMiddleware:
             return self._respond(start_response, status, headers,
                                  self._dribble(body, decision.terminal.params), request_id, decision, record,
                                  length=len(body))
-        return self._respond(start_response, status, headers, [body], request_id, decision, record)
+        if decision.spread_s > 0 or "bandwidth" in decision.shapes:
+            return self._closing(environ, decision, self._respond(
+                start_response, status, headers, self._paced(body, decision), request_id, decision, record,
+                length=len(body)))
+        return self._closing(environ, decision,
+                             self._respond(start_response, status, headers, [body], request_id, decision, record))
+
+    def _paced(self, body: bytes, decision: Decision) -> Iterable[bytes]:
+        """The body paced by `latency` with spread (even pauses) and/or `bandwidth` (bytes per second)."""
+        rate = decision.shapes.get("bandwidth", {}).get("bytes_per_s")
+        # Tenths of a second at the bandwidth, or ten pieces over the spread delay.
+        size = max(1, rate // 10) if rate else max(1, -(-len(body) // 10))
+        pieces = [body[i:i + size] for i in range(0, len(body), size)] or [b""]
+        spread_pause = decision.spread_s / len(pieces)
+        for i, piece in enumerate(pieces):
+            pause = (len(piece) / rate if rate else 0.0) + spread_pause
+            if i and pause > 0:
+                self.sleep(pause)  # headers and the first piece go at once: the delay is in the body
+            yield piece
+        if rate and pieces:
+            self.sleep(len(pieces[0]) / rate)  # the first piece's share of the budget
+
+    def _closing(self, environ: dict, decision: Decision, result):
+        """With `slow_close`: once the body is sent, wait delay_s, then close the connection."""
+        params = decision.shapes.get("slow_close")
+        if params is None:
+            return result
+        sock = environ.get("gunicorn.socket")
+
+        def later() -> None:
+            self.sleep(params["delay_s"])
+            _shutdown(sock)
+
+        result.after = later
+        return result
 
     def _dribble(self, body: bytes, params: dict) -> Iterable[bytes]:
         chunks = max(1, min(params["chunks"], len(body) or 1))

@@ -310,3 +310,49 @@ def test_server_log_has_no_tracebacks(server):
     time.sleep(0.2)
     log = server["log"].read_text()
     assert "Traceback" not in log and "Error handling request" not in log, log[-3000:]
+
+
+def test_bandwidth_paces_the_body_at_its_bytes_per_second(server, rules):
+    rules({"id": "bw", "match": {"query": {"case": "bw"}}, "effects": [{"bandwidth": {"bytes_per_s": 4000}}]})
+    started = time.monotonic()
+    r = requests.get(f"{server['base']}/population/bw?case=bw&size=6000", timeout=10)
+    elapsed = time.monotonic() - started
+    assert r.json()["pad"] == "x" * 6000 and r.headers["X-Sandbox-Fault"] == "bandwidth"
+    assert len(r.content) / 4000 * 0.9 <= elapsed <= len(r.content) / 4000 + 1.0, elapsed
+
+
+def test_latency_before_the_first_byte_versus_spread_over_the_body(server, rules):
+    rules({"id": "first", "match": {"query": {"case": "first"}}, "effects": [{"latency": {"seconds": 1}}]},
+          {"id": "spread", "match": {"query": {"case": "spread"}}, "effects": [{"latency": {"seconds": 1, "spread": True}}]})
+
+    def timings(case: str) -> tuple[float, float]:
+        started = time.monotonic()
+        with requests.get(f"{server['base']}/population/x?case={case}&size=20000", stream=True, timeout=10) as r:
+            first = next(r.iter_content(1))
+            first_at = time.monotonic() - started
+            rest = first + b"".join(r.iter_content(4096))
+        assert len(rest) > 20000
+        return first_at, time.monotonic() - started
+
+    first_byte, total = timings("first")
+    assert first_byte >= 0.95 and total >= 0.95
+    spread_first, spread_total = timings("spread")
+    assert spread_first < 0.5 and spread_total >= 0.85, (spread_first, spread_total)
+
+
+def test_slow_close_sends_the_answer_then_holds_the_connection(server, rules):
+    rules({"id": "sc", "match": {"query": {"case": "sc"}}, "effects": [{"slow_close": {"delay_s": 1.5}}]})
+    with socket.create_connection(("127.0.0.1", int(server["base"].rsplit(":", 1)[1])), timeout=10) as sock:
+        started = time.monotonic()
+        sock.sendall(b"GET /population/x?case=sc HTTP/1.1\r\nHost: x\r\n\r\n")
+        data, answered_at = b"", None
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            if answered_at is None and b"\r\n\r\n" in data:
+                answered_at = time.monotonic() - started
+        closed_at = time.monotonic() - started
+    assert data.startswith(b"HTTP/1.1 200") and b"slow_close" in data
+    assert answered_at < 0.5 and closed_at >= 1.4, (answered_at, closed_at)
