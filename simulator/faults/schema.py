@@ -215,6 +215,8 @@ def _explain(doc: Any, err, prefix: str) -> RuleError:
         problem = _names_problem(node, known, "system" if parts[-1] == "system" else "operation")
         if problem:
             return RuleError(path, problem)
+    if parts and parts[-1] == "client" or (len(parts) >= 2 and parts[-2] == "client"):
+        return RuleError(path, "must be H + a 2-digit province code (H56), a list of them, or \"*\"")
     if len(parts) >= 2 and parts[-2] == "effects" and isinstance(parts[-1], int):
         found = _effect_problem(node)
         if found:
