@@ -125,11 +125,11 @@ class Rules(MethodView):
     """Fault rules."""
 
     @blp.arguments(RulesQuery, location="query")
-    @blp.response(200, RuleList)
-    @blp.alt_response(200, description="format=yaml: the active rules as a scenario file",
-                      content_type="application/yaml", success=True)
+    @blp.doc(security=SECURITY, responses={"200": {
+        "description": "The rules (format=yaml: the active rules as a scenario file)",
+        "content": {"application/json": {"schema": RuleList},
+                    "application/yaml": {"schema": {"type": "object"}}}}})
     @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=SECURITY)
     def get(self, query: dict):
         """List manual rules and the running scenario's current rules (format=yaml: as a scenario file)."""
         manual = [r.to_json() for r in faults().store.list_rules()]
@@ -137,7 +137,7 @@ class Rules(MethodView):
         scenario = [r.to_json() for r in faults().active_rules() if r.id not in ids]
         if query["format"] == "yaml":
             return _yaml_reply(rules_as_scenario(manual + scenario))
-        return {"rules": manual, "scenario_rules": scenario}
+        return jsonify({"rules": manual, "scenario_rules": scenario})
 
     @blp.arguments(RuleBody)
     @blp.doc(
@@ -237,7 +237,10 @@ class ScenarioItem(MethodView):
     """One scenario: a shipped file or one stored through the API."""
 
     @blp.arguments(ScenarioQuery, location="query")
-    @blp.doc(security=SECURITY, responses=ok(ScenarioSummary, "The scenario (format=summary)"))
+    @blp.doc(security=SECURITY, responses={"200": {
+        "description": "format=summary: ScenarioSummary; json or yaml: the whole scenario document",
+        "content": {"application/json": {"schema": {"type": "object"}},
+                    "application/yaml": {"schema": {"type": "object"}}}}})
     @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="No such scenario")
     @blp.alt_response(422, description="The scenario file is broken (file, line, reason)")
@@ -286,7 +289,8 @@ class ScenarioItem(MethodView):
 
 
 @blp.route("/schema/scenario")
-@blp.doc(security=SECURITY, responses=ok(Schema, "The JSON Schema of scenario files and rules"))
+@blp.doc(security=SECURITY, responses={"200": {"description": "The JSON Schema of scenario files and rules",
+                                                "content": {"application/json": {"schema": {"type": "object"}}}}})
 @blp.alt_response(401, description="Admin token required")
 def scenario_schema():
     """The one JSON Schema that scenario files and the rules API are validated against."""
