@@ -293,6 +293,53 @@ def _rule_put(ctx: Context) -> Bodies:
     return one({**_rule(), "effects": [{"error": {"status": 503}}]}, "Replace the rule: answer 503 instead")
 
 
+SCENARIO_NAME = "slow-police"
+
+
+def _scenario() -> dict:
+    return {
+        "name": SCENARIO_NAME,
+        "description": "The population database answers slowly for ten minutes.",
+        "phases": [
+            {
+                "name": "slow",
+                "start_min": 0,
+                "end_min": 10,
+                "rules": [
+                    {
+                        "name": "Population look-ups slow",
+                        "match": {"system": "population"},
+                        "effects": [{"latency": {"dist": "uniform", "min_s": 0.2, "max_s": 1}}],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+SCENARIO_YAML = f"""name: {SCENARIO_NAME}
+description: The population database answers slowly for ten minutes.
+phases:
+  - name: slow
+    start_min: 0
+    end_min: 10
+    rules:
+      - name: Population look-ups slow
+        match: {{system: population}}
+        effects:
+          - latency: {{dist: uniform, min_s: 0.2, max_s: 1}}
+"""
+
+
+@example("put", "/sandbox/scenarios/{name}")
+def _scenario_put(ctx: Context) -> Bodies:
+    note = "Stored under the path's name; apply it with POST /sandbox/scenarios/{name}/apply."
+    return {
+        **one(_scenario(), "A ten-minute slow population database", note),
+        **one(SCENARIO_YAML, "The same scenario in YAML", note, media="application/yaml"),
+    }
+
+
 @example("put", "/sandbox/clock")
 def _clock(ctx: Context) -> Bodies:
     return one({"scale": 1}, "Real time (one simulated second per second)")
@@ -665,6 +712,7 @@ PATH_EXAMPLES: dict[tuple[str, str], tuple[str | Callable[[Context], str], str]]
     ("*", "maHoSoMCDT"): (CODES["environment"], "The POST /environment/dossiers example's dossier"),
     ("*", "token"): (PAYMENT_TOKEN_PLACEHOLDER, TOKEN_NOTE),
     ("*", "identifier"): ("092085000006", "The expired-health-card persona"),
+    ("/sandbox/scenarios/{name}", "name"): (SCENARIO_NAME, "The scenario the PUT example stores"),
     ("*", "name"): ("police-db-outage", "A scenario of scenarios/ (GET /sandbox/scenarios lists them)"),
     ("*", "system"): ("population", "A ministry system's name"),
     ("*", "rest"): ("lookup", "The path inside the system"),

@@ -46,6 +46,7 @@ ORDER = [
     ("/sandbox/callbacks/test", None),
     ("/sandbox/submissions", None),
     ("/sandbox/arrivals", None),
+    ("/sandbox/scenarios/", None),
     ("/sandbox/clock", None),
     ("/sandbox/rules", None),
     ("/sandbox/rules/{rule_id}", None),
