@@ -34,6 +34,7 @@ from simulator.systems.payment import signing
 DEFAULT_PROCEDURE = "1.004222"
 BODY_STYLES = ("flat", "nested")
 RULE_REFRESH_S = 0.6  # every worker re-reads the fault rules within 0.5 s
+CAPTURE_REFRESH_S = 0.7  # every worker re-reads the armed provinces within 0.5 s
 REPLAY_AGE_S = 900
 PHASES_BASIC = ("setup", "push-security", "online", "duplicates")
 PHASES_FULL = (*PHASES_BASIC, "faults", "ministries")
@@ -245,6 +246,7 @@ class Campaign:
         self.note("setup", f"{existing.code} put on the portal beforehand (as a desk officer would)")
         self.record.since = time.time()
         self.api.arm_capture(opts.province, opts.duration_s + 120)
+        time.sleep(CAPTURE_REFRESH_S)  # every worker sees the province armed before the connector is driven
 
     # -- push security -------------------------------------------------------------------------
     def phase_push_security(self) -> None:

@@ -24,7 +24,7 @@ MAX_ROWS = 20_000
 MAX_ARM_S = 3600
 MASKED = ("password", "client_secret", "SecretKey", "session")
 
-_state: dict[str, Any] = {"checked": 0.0, "armed": {}, "classify": None}
+_state: dict[str, Any] = {"checked": 0.0, "armed": {}, "db": None, "classify": {}}
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -70,7 +70,8 @@ def captured(db: sqlite_utils.Database, province: str, since: float, limit: int 
 
 def _armed(db_path: str) -> dict[str, float]:
     now = time.monotonic()
-    if now - _state["checked"] >= REFRESH_S:
+    if now - _state["checked"] >= REFRESH_S or _state["db"] != db_path:
+        _state["db"] = db_path
         _state["checked"] = now
         rows = database(db_path).execute("SELECT province, until FROM certify_armed").fetchall()
         _state["armed"] = {p: until for p, until in rows}
@@ -94,13 +95,14 @@ def install(app: Flask) -> None:
         armed = _armed(settings["db"])
         if not armed:
             return response
-        if _state["classify"] is None:
+        classify = _state["classify"].get(settings["db"])
+        if classify is None:
             # Imported here: simulator.traffic imports the portal and every system, which import the app's
             # features; at module import time that would be a cycle through simulator.app.
             from simulator.traffic import make_classifier
 
-            _state["classify"] = make_classifier(settings["db"], settings["max_body_bytes"])
-        info = _state["classify"](request.environ)
+            classify = _state["classify"][settings["db"]] = make_classifier(settings["db"], settings["max_body_bytes"])
+        info = classify(request.environ)
         province = (info.client or "")[1:] if info is not None else ""
         if not province or armed.get(province, 0) < time.time():
             return response
