@@ -88,3 +88,16 @@ def test_every_persona_is_in_the_readme():
 def test_personas_command_lists_at_least_12():
     rows = json.loads(CliRunner().invoke(main, ["personas", "--format", "json"]).output)
     assert len(rows) >= 12 and len({r["outcome"] for r in rows}) == len(rows)
+
+
+def test_connector_set_stores_the_body_style_pushes_use(tmp_path):
+    db = str(tmp_path / "cli.db")
+    args = ["connector", "set", "--province", "56", "--url", "http://127.0.0.1:9/push", "--secret", "S3cret-56"]
+    nested = CliRunner().invoke(main, [*args, "--body-style", "nested", "--db", db])
+    assert nested.exit_code == 0 and "nested bodies" in nested.output
+    listed = CliRunner().invoke(main, ["connector", "list", "--db", db]).output
+    assert "body style" in listed and "nested" in listed.splitlines()[-1]
+    flat = CliRunner().invoke(main, [*args, "--db", db])
+    assert "flat bodies" in flat.output
+    refused = CliRunner().invoke(main, [*args, "--body-style", "xml", "--db", db])
+    assert refused.exit_code == 2 and "body-style" in refused.output

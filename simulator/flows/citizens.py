@@ -9,7 +9,6 @@ mostly a pre-2025 part of the submitting province.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from simulator import config
 from simulator.identity import Population
 from simulator.identity.kinship import compose_id
 from simulator.identity.rules import FEMALE, MALE, age_on
+from simulator.portal.accounts import tech_id
 from simulator.provinces import all_provinces
 from simulator.systems import people
 
@@ -66,7 +66,6 @@ def applicant(rng: random.Random, province: str, seed: int, population: Populati
         person = pop.citizen(citizen_id)
         if person is None or person.deceased or age_on(person.birth_date, pop.today) < ADULT_AGE:
             continue
-        tech = hashlib.sha256(f"{seed}:techid:{citizen_id}".encode()).hexdigest()
         return Applicant(
             name=person.name.full,
             citizen_id=citizen_id,
@@ -74,7 +73,7 @@ def applicant(rng: random.Random, province: str, seed: int, population: Populati
             female=person.sex == FEMALE,
             phone=person.phone,
             email=f"cd{citizen_id[-6:]}@example.vn",
-            tech_id=f"{tech[:8]}-{tech[8:12]}-{tech[12:16]}-{tech[16:20]}-{tech[20:32]}",
+            tech_id=tech_id(seed, citizen_id),  # what TraCuuTechID answers for this ID
         )
     raise RuntimeError(f"no living adult found in {MAX_DRAWS} draws (missing_share {pop.missing_share})")
 

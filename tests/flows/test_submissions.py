@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from simulator.db import database
-from simulator.flows import timebase
+from simulator.flows import citizens, timebase
+from simulator.portal import accounts
 from simulator.provinces import all_provinces
-from tests.conftest import progress
+from tests.conftest import SEED, progress
 from tests.flows.conftest import ADMIN, SECRET, drain, set_sim_time
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -204,3 +206,9 @@ def test_push_example_documents_a_signed_delivery(client):
     spec = client.get("/openapi.json").get_json()
     assert "PushDelivery" in spec["components"]["schemas"]
     assert "X-DVCQG-Signature" in spec["paths"]["/sandbox/connectors/{province}"]["put"]["description"]
+
+
+def test_an_online_applicants_account_is_what_tracuutechid_answers_for_them():
+    for draw in range(5):
+        person = citizens.applicant(random.Random(draw), "56", SEED)
+        assert person.tech_id == accounts.account_of(SEED, person.citizen_id)["TECHNICALID"]
