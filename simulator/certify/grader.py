@@ -506,39 +506,42 @@ def check_fault_04(ctx: Context, req: Requirement) -> Result:
 
 
 def _field(ex: Exchange, name: str) -> str | None:
-    """A request field from a JSON body (top level or one level down) or from a SOAP/XML body."""
+    """A request field from a JSON body (top level or one level down, PascalCase or camelCase) or a SOAP body."""
+    names = (name, name[0].lower() + name[1:])
     body = ex.body
-    if name in body:
-        return None if body[name] is None else str(body[name])
+    for key in names:
+        if key in body:
+            return None if body[key] is None else str(body[key])
     for value in body.values():
-        if isinstance(value, dict) and name in value:
-            return str(value[name])
+        if isinstance(value, dict):
+            for key in names:
+                if key in value:
+                    return str(value[key])
     raw = body.get("_raw") if isinstance(body.get("_raw"), str) else None
     if raw:
-        found = re.search(rf"<(?:\w+:)?{name}>([^<]*)</(?:\w+:)?{name}>", raw)
+        found = re.search(rf"<(?:\w+:)?(?:{'|'.join(names)})>([^<]*)</", raw)
         return found.group(1) if found else None
     return None
 
 
 def check_min_01(ctx: Context, req: Requirement) -> Result:
-    """Population calls with routing fields."""
-    calls = [e for e in ctx.exchanges if e.system == "population" and (e.body or e.status)]
+    """Population calls well-formed: request id, identifier, no malformed-request refusal."""
+    calls = [e for e in ctx.exchanges if e.system == "population" and not e.fault]
     if not calls:
         return Result(req, NOT_EXERCISED, "the connector made no population database call")
     failures = []
     for e in calls:
-        if e.fault:
-            continue
-        if e.status in (400, 422) or str(e.reply.get("error_code")) in ("1", "2"):
+        if e.status in (400, 422):
             failures.append(f"refused as malformed: {e.evidence()}")
             continue
         if not e.body:
             continue
-        number = _field(e, "SoDinhDanh") or ""
-        if not re.fullmatch(r"\d{12}", number):
-            failures.append(f"SoDinhDanh {number!r} is not 12 digits: {e.evidence()}")
-        if not (_field(e, "MaTichHop") or "").strip():
-            failures.append(f"no MaTichHop: {e.evidence()}")
+        number, old = _field(e, "SoDinhDanh") or "", _field(e, "SoCMND") or ""
+        if not (re.fullmatch(r"\d{12}", number) or re.fullmatch(r"\d{9}", old)):
+            failures.append(f"SoDinhDanh {number!r} / SoCMND {old!r}: no 12-digit (or 9-digit) identifier: "
+                            f"{e.evidence()}")
+        if not (_field(e, "MaYeuCau") or "").strip():
+            failures.append(f"no MaYeuCau (request id): {e.evidence()}")
     return _result(req, failures, f"{len(calls)} population call(s) well-formed", "{n} malformed population call(s)")
 
 
