@@ -24,6 +24,7 @@ from simulator.certify.campaign import BODY_STYLES, Options
 from simulator.certify.runner import parse_duration, run_check
 from simulator.certify.sandbox_api import LOOPBACK
 from simulator.db import database
+from simulator.provinces import all_provinces
 
 log = logging.getLogger("simulator.certify")
 
@@ -32,6 +33,8 @@ blp = Blueprint("certify", __name__, url_prefix="/sandbox/certify",
                 "scripted campaign and grade what it does on the wire.")
 ADMIN = [{"bearer": []}]
 DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$"
+PROVINCES = [p.code for p in all_provinces()]
+UNAUTHORIZED = "Admin token required"
 
 
 @blp.before_request
@@ -43,7 +46,8 @@ def _admin_only():
 class CertifyIn(Schema):
     """What to check."""
 
-    province = fields.String(required=True, validate=validate.Regexp(r"^\d{2}$"), metadata={"example": "56"})
+    province = fields.String(required=True, metadata={"example": "56"}, validate=validate.OneOf(
+        PROVINCES, error="province must be one of the 34 province codes (e.g. 56)"))
     connector = fields.Url(required=True, require_tld=False,
                            metadata={"example": "http://127.0.0.1:9000/webhooks/dvcqg",
                                      "description": "The connector's push URL, on loopback"})
@@ -84,6 +88,12 @@ def _base_url() -> str:
     return request.host_url.rstrip("/")
 
 
+def _province_or_404(province: str) -> str:
+    if province not in PROVINCES:
+        abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+    return province
+
+
 def _run_in_background(db_path: str, run_id: str, options: Options) -> None:
     conn = database(db_path)
 
@@ -104,7 +114,7 @@ class Checks(MethodView):
 
     @blp.arguments(CertifyIn)
     @blp.response(202)
-    @blp.alt_response(401, description="Admin token required")
+    @blp.alt_response(401, description=UNAUTHORIZED)
     @blp.alt_response(409, description="A check of this province is already running")
     @blp.alt_response(422, description="Invalid options; the message names the field")
     @blp.doc(security=ADMIN)
@@ -128,6 +138,7 @@ class Checks(MethodView):
 @blp.route("/runs")
 @blp.arguments(RunsQuery, location="query")
 @blp.response(200)
+@blp.alt_response(401, description=UNAUTHORIZED)
 @blp.doc(security=ADMIN)
 def runs(query: dict):
     """Recent checks, newest first: province, profile, status, phase, last progress line, verdict."""
@@ -136,6 +147,7 @@ def runs(query: dict):
 
 @blp.route("/runs/<string:run_id>")
 @blp.response(200)
+@blp.alt_response(401, description=UNAUTHORIZED)
 @blp.alt_response(404, description="Unknown run")
 @blp.doc(security=ADMIN)
 def run(run_id: str):
@@ -152,6 +164,7 @@ def run(run_id: str):
 
 
 @blp.route("/runs/<string:run_id>/report.<string:fmt>")
+@blp.alt_response(401, description=UNAUTHORIZED)
 @blp.alt_response(404, description="Unknown run, unknown format, or the check is still running")
 @blp.doc(security=ADMIN, responses={"200": {"description": "The report (HTML, Markdown, JSON or JUnit XML)"}})
 def report(run_id: str, fmt: str):
@@ -171,23 +184,29 @@ class Capture(MethodView):
 
     @blp.arguments(CaptureIn)
     @blp.response(200)
+    @blp.alt_response(401, description=UNAUTHORIZED)
+    @blp.alt_response(404, description="Unknown province")
     @blp.doc(security=ADMIN)
     def put(self, body: dict, province: str):
         """Capture the province's requests with their JSON bodies for `seconds`."""
-        return {"province": province, "until": capture_store.arm(db(), province, body["seconds"])}
+        return {"province": province, "until": capture_store.arm(db(), _province_or_404(province), body["seconds"])}
 
     @blp.response(204)
+    @blp.alt_response(401, description=UNAUTHORIZED)
+    @blp.alt_response(404, description="Unknown province")
     @blp.doc(security=ADMIN)
     def delete(self, province: str):
         """Stop capturing the province's requests."""
-        capture_store.disarm(db(), province)
+        capture_store.disarm(db(), _province_or_404(province))
 
     @blp.arguments(CaptureQuery, location="query")
     @blp.response(200)
+    @blp.alt_response(401, description=UNAUTHORIZED)
+    @blp.alt_response(404, description="Unknown province")
     @blp.doc(security=ADMIN)
     def get(self, query: dict, province: str):
         """Captured requests of the province since `since` (POSIX seconds), oldest first."""
-        return capture_store.captured(db(), province, query["since"], query["limit"])
+        return capture_store.captured(db(), _province_or_404(province), query["since"], query["limit"])
 
 
 def register(app: Flask, api: Api) -> None:

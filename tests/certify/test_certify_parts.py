@@ -105,8 +105,9 @@ def test_a_check_of_a_connector_off_loopback_is_refused_naming_the_reason(client
     assert reply.status_code == 422 and "connector" in reply.get_json()["message"]
 
 
-def test_unknown_runs_and_report_formats_are_404(client):
+def test_unknown_runs_report_formats_and_provinces_are_404(client):
     assert client.get("/sandbox/certify/runs/nope", headers=ADMIN).status_code == 404
+    assert client.put("/sandbox/certify/capture/99", headers=ADMIN, json={"seconds": 5}).status_code == 404
     assert client.get("/sandbox/certify/runs/nope/report.pdf", headers=ADMIN).status_code == 404
 
 
