@@ -57,6 +57,11 @@ window.Dash = window.Dash || {};
     window.open(page, "_blank");
   }
 
+  /** "127.0.0.1:9000/push" means http:// on loopback; a URL with its own scheme is kept. */
+  function withScheme(url) {
+    return /^[a-z]+:\/\//i.test(url) ? url : "http" + "://" + url;
+  }
+
   async function follow() {
     clearTimeout(timer);
     if (!current) return;
@@ -76,7 +81,7 @@ window.Dash = window.Dash || {};
       event.preventDefault();
       try {
         const started = await Dash.api("POST", "/sandbox/certify", {
-          province: $("certify-province").value, connector: $("certify-connector").value,
+          province: $("certify-province").value, connector: withScheme($("certify-connector").value),
           secret: $("certify-secret").value, profile: $("certify-profile").value, duration: "3m" });
         current = started.id;
         follow();
