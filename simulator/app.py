@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from simulator import __version__, config, db
 from simulator.openapi_docs import JsonBodyErrors
+from simulator.wire_json import WireJSONProvider
 
 # Features that own tables (each has create_tables(db)).
 db.SCHEMA_MODULES[:] = [
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         },
     )
     app.config.update(test_config)
+    app.json = WireJSONProvider(app)  # hostile request JSON is a 400, never a 500
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from simulator import schema_cache
+from simulator import schema_cache, wire_json
 from simulator.systems.errors import MinistryError
 
 YMD = r"^\d{8}$"
@@ -24,7 +23,7 @@ def parse_json_object(max_items: int = 200) -> dict:
     if not raw.strip():
         raise MinistryError(400, "request body is empty: send a JSON object", "malformed")
     try:
-        body = json.loads(raw)
+        body = wire_json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MinistryError(400, f"request body is not valid JSON: {exc}", "malformed") from None
     if not isinstance(body, dict):
