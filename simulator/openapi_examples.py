@@ -340,6 +340,29 @@ def _scenario_put(ctx: Context) -> Bodies:
     }
 
 
+@example("post", "/sandbox/certify")
+def _certify(ctx: Context) -> Bodies:
+    return one(
+        {
+            "province": PROVINCE,
+            "connector": "http://127.0.0.1:9000/webhooks/dvcqg",
+            "secret": "doi-mat-khau-nay",
+            "profile": "basic",
+            "duration": "1m",
+            "sync_deadline": "15s",
+            "dossiers": 1,
+            "body_style": "flat",
+        },
+        "A one-minute check of province 56's connector on this machine",
+        "Start your connector on the URL first; follow the run at GET /sandbox/certify/runs/{run_id}.",
+    )
+
+
+@example("put", "/sandbox/certify/capture/{province}")
+def _capture(ctx: Context) -> Bodies:
+    return one({"seconds": 300}, "Capture province 56's requests for five minutes")
+
+
 @example("put", "/sandbox/clock")
 def _clock(ctx: Context) -> Bodies:
     return one({"scale": 1}, "Real time (one simulated second per second)")
@@ -720,6 +743,8 @@ PATH_EXAMPLES: dict[tuple[str, str], tuple[str | Callable[[Context], str], str]]
         lambda ctx: derive_insurance(ctx.population, with_outcome("expired_health_card").identifier).health_card,
         "The expired-health-card persona's MaTheBHYT",
     ),
+    ("*", "run_id"): ("<id from POST /sandbox/certify>", "The `id` that POST /sandbox/certify answers"),
+    ("*", "fmt"): ("html", "html, md, json or xml"),
     ("*", "job_id"): ("1", "A job id from GET /sandbox/jobs"),
     ("*", "SoBienLai"): ("<SoBienLai>", "The receipt number a paid payment's QUERY, GET_BILL or decision reply gives"),
 }

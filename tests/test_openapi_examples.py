@@ -46,6 +46,8 @@ ORDER = [
     ("/sandbox/callbacks/test", None),
     ("/sandbox/submissions", None),
     ("/sandbox/arrivals", None),
+    ("/sandbox/certify/", None),
+    ("/sandbox/certify", None),
     ("/sandbox/scenarios/", None),
     ("/sandbox/clock", None),
     ("/sandbox/rules", None),
