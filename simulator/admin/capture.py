@@ -47,7 +47,7 @@ class RequestsQuery(Schema):
                                   metadata={"description": "Text the request body contains (as captured, masked)"})
     since = fields.Float(validate=validate.Range(min=0), metadata={"description": "POSIX seconds"})
     after_id = fields.Integer(validate=validate.Range(min=0, max=2**62),
-                              metadata={"description": "Only requests with a larger id (to follow new ones)"})
+                              metadata={"description": "Only requests with a larger id, oldest first (to follow new ones)"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=capture.QUERY_LIMIT_MAX))
 
 

@@ -55,20 +55,18 @@ class CaptureFeed:
     def follow(self, backlog: int, interval: float) -> Iterator[tuple[dict, bool]]:
         """(request, is new) oldest first: the last `backlog` requests, then each new one as it comes."""
         recent = self.page(limit=max(1, backlog))
-        last = recent[0]["id"] if recent else 0
+        last = max((i["id"] for i in recent), default=0)
         for item in reversed(recent[:backlog]):
             yield item, False
         while True:
-            items = self.page(after_id=last)
-            if not items and last:
-                newest = self.page(limit=1)
-                if not newest or newest[0]["id"] < last:
-                    last = 0  # the sandbox was reset: ids start again
-                    continue
-            for item in reversed(items):
+            items = self.page(after_id=last)  # oldest first
+            if not items and last and not self.page(after_id=last - 1, limit=1):
+                last = 0  # the row we saw last is gone: the sandbox was reset and ids start again
+                continue
+            for item in items:
                 yield item, True
             if items:
-                last = items[0]["id"]
+                last = max(i["id"] for i in items)
             if len(items) < QUERY_LIMIT_MAX:
                 self.sleep(interval)
 

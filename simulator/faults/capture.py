@@ -208,7 +208,11 @@ def write(conn, batch: list[dict], settings: CaptureSettings, since_trim: int) -
 def query(db, system: str | None = None, operation: str | None = None, province: str | None = None,
           body_contains: str | None = None, since: float | None = None, after_id: int | None = None,
           limit: int = 50) -> list[dict]:
-    """Captured requests matching every given filter, newest first, as the admin API shows them."""
+    """Captured requests matching every filter, as the admin API shows them.
+
+    Newest first (by the time they were answered); with `after_id`, the rows written after that
+    one, oldest first, which is how `requests tail` follows them.
+    """
     clauses, params = [], []
     for column, value in (("system", system), ("operation", operation), ("province", province)):
         if value is not None:
@@ -225,14 +229,16 @@ def query(db, system: str | None = None, operation: str | None = None, province:
         params.append(int(after_id))
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     limit = max(1, min(int(limit), QUERY_LIMIT_MAX))
-    sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_capture {where} ORDER BY id DESC LIMIT {limit}"
+    # Following (after_id): the next rows in the order they were written, so a full page loses nothing.
+    order = "id" if after_id is not None else "ts DESC, id DESC"
+    sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_capture {where} ORDER BY {order} LIMIT {limit}"
     return [shown(dict(zip(("id", *COLUMNS), r))) for r in db.execute(sql, params)]
 
 
 def recent(db, since: float | None = None, limit: int = 10_000) -> list[dict]:
     """Every captured request (newest first, at most `limit`), for verification."""
     where, params = ("WHERE ts >= ?", [float(since)]) if since is not None else ("", [])
-    sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_capture {where} ORDER BY id DESC LIMIT {int(limit)}"
+    sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_capture {where} ORDER BY ts DESC, id DESC LIMIT {int(limit)}"
     return [shown(dict(zip(("id", *COLUMNS), r))) for r in db.execute(sql, params)]
 
 

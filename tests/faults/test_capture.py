@@ -169,7 +169,8 @@ def test_filters_select_by_system_operation_province_body_text_time_and_id(clien
     assert hit["province"] == "01"
     assert captured(client, system="payment") == []
     assert len(captured(client, since=everything[1]["ts"])) == 2
-    assert [i["id"] for i in captured(client, after_id=everything[2]["id"])] == [everything[0]["id"], everything[1]["id"]]
+    # Following: the rows written after a given one, oldest first.
+    assert [i["id"] for i in captured(client, after_id=everything[2]["id"])] == [everything[1]["id"], everything[0]["id"]]
     assert len(captured(client, limit=1)) == 1
     bad = client.get("/sandbox/requests", query_string={"province": "Khánh Hòa"}, headers=AUTH)
     assert bad.status_code == 422 and "province" in json.dumps(bad.get_json())
