@@ -42,9 +42,11 @@ SECRET_FIELDS = ("password", "client_secret", "secretkey", "secret", "matkhau")
 # Field names whose value is a session or bearer token: shortened.
 TOKEN_FIELDS = ("session", "access_token", "refresh_token", "id_token")
 SECRET_HEADERS = ("lgspaccesstoken", "proxy-authorization", "cookie", "x-api-key")
+_MASKED_HEADERS = frozenset((*SECRET_HEADERS, "authorization"))
 QUERY_LIMIT_MAX = 500
 
 _ALTERNATION = "|".join(SECRET_FIELDS + TOKEN_FIELDS)
+_HINTS = ("password", "secret", "matkhau", "session", "token")  # each field name above contains one (tested)
 # "name": "value" in JSON, also when the body was cut inside the value (no closing quote).
 _JSON_FIELD = re.compile(r'("(' + _ALTERNATION + r')"\s*:\s*")((?:[^"\\]|\\.)*)("|$)', re.IGNORECASE | re.DOTALL)
 # name=value in a form body or a query string.
@@ -67,7 +69,9 @@ def shorten(token: str) -> str:
 
 def mask_text(text: str) -> str:
     """A body or query string with every password/secret masked and every session token shortened."""
-    if not text:
+    low = text.lower()
+    # Most bodies name no secret: five substring tests instead of three regular expressions.
+    if not ("password" in low or "secret" in low or "matkhau" in low or "session" in low or "token" in low):
         return text
     text = _JSON_FIELD.sub(lambda m: m.group(1) + _hidden(m.group(2), m.group(3)) + m.group(4), text)
     text = _FORM_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}={_hidden(m.group(2), m.group(3))}", text)
@@ -89,7 +93,11 @@ def mask_header(name: str, value: str) -> str:
 
 def mask_headers(headers: dict[str, str]) -> dict[str, str]:
     """Request or response headers as captured (names lower-case)."""
-    return {name.lower(): mask_header(name, str(value)) for name, value in headers.items()}
+    out = {}
+    for name, value in headers.items():
+        low = name.lower()
+        out[low] = mask_header(low, str(value)) if low in _MASKED_HEADERS else value
+    return out
 
 
 @dataclass(frozen=True)
@@ -177,17 +185,12 @@ def row(entry: dict) -> tuple:
     kept = b"".join(snap.response_parts)
     response_body, response_encoding = _text(kept)
     response_headers = dict(snap.response_headers or [])
-    values = {
-        **entry, "province": province, "via": snap.via, "query": mask_text(snap.query),
-        "request_headers": json.dumps(mask_headers(snap.headers), ensure_ascii=False),
-        "request_body": request_body, "request_body_bytes": snap.body_size,
-        "request_body_encoding": request_encoding, "request_body_truncated": len(snap.body) < snap.body_size,
-        "response_headers": json.dumps(mask_headers(response_headers), ensure_ascii=False),
-        "response_body": response_body, "response_body_bytes": snap.response_size,
-        "response_body_encoding": response_encoding,
-        "response_body_truncated": len(kept) < snap.response_size,
-    }
-    return tuple(values.get(c) for c in COLUMNS)
+    get = entry.get
+    return (get("ts"), get("request_id"), province, client, get("system"), snap.via, get("operation"),
+            get("method"), get("path"), mask_text(snap.query), get("status"), get("fault"), get("latency_ms"),
+            json.dumps(mask_headers(snap.headers)), request_body, snap.body_size, request_encoding,
+            len(snap.body) < snap.body_size, json.dumps(mask_headers(response_headers)), response_body,
+            snap.response_size, response_encoding, len(kept) < snap.response_size)  # in COLUMNS order
 
 
 def write(conn, batch: list[dict], settings: CaptureSettings, since_trim: int) -> int:
