@@ -31,6 +31,7 @@ db.SCHEMA_MODULES[:] = [
 # --- systems (ministry systems: registered children, dossiers, payments, sandbox clock) ---
 db.SCHEMA_MODULES += ["simulator.clock", "simulator.systems.people", "simulator.systems.civil_status.store"]
 db.SCHEMA_MODULES += ["simulator.systems.judicial_record", "simulator.systems.environment", "simulator.systems.payment.store"]
+db.SCHEMA_MODULES += ["simulator.certify.store"]  # the connector readiness check
 
 log = logging.getLogger("simulator")
 
@@ -138,6 +139,9 @@ def _register_features(app: Flask, api: Api) -> None:
     from simulator.dashboard.routes import register as register_dashboard
 
     register_dashboard(api)
+    from simulator.certify.routes import register as register_certify
+
+    register_certify(app, api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 
