@@ -106,6 +106,7 @@ def _install_fault_engine(app: Flask) -> None:
 
 
 def _register_features(app: Flask, api: Api) -> None:
+    from simulator.admin import capture as admin_capture
     from simulator.admin import credentials as admin_credentials
     from simulator.admin import routes as admin_routes
     from simulator.api import rest
@@ -121,6 +122,7 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(gateway_routes.admin_blp)
     api.register_blueprint(admin_routes.blp)
     api.register_blueprint(admin_credentials.blp)
+    api.register_blueprint(admin_capture.blp)
     from simulator.calendar import routes as calendar_routes
 
     api.register_blueprint(calendar_routes.blp)
