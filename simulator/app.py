@@ -11,6 +11,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from simulator import __version__, config, db
+from simulator.json_provider import OrjsonProvider
 from simulator.openapi_docs import JsonBodyErrors
 
 # Features that own tables (each has create_tables(db)).
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         log.warning("No admin token configured; generated one for this process: %s", sandbox["admin_token"])
 
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.update(
         SANDBOX=sandbox,
         MAX_CONTENT_LENGTH=sandbox["max_body_bytes"],
