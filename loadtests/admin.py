@@ -18,14 +18,15 @@ SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 class AdminAPI:
     """A thin client of the sandbox admin API."""
 
-    def __init__(self, base_url: str, token: str, timeout_s: float = 10.0):
+    def __init__(self, base_url: str, token: str, timeout_s: float = 10.0, ca_file: str = ""):
         self.base_url, self.timeout_s = base_url.rstrip("/"), timeout_s
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.verify = ca_file or True  # an https:// sandbox is verified against its CA file, or the system's
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response | None:
         try:
             return requests.request(
-                method, self.base_url + path, headers=self.headers, timeout=self.timeout_s, **kwargs
+                method, self.base_url + path, headers=self.headers, timeout=self.timeout_s, verify=self.verify, **kwargs
             )
         except requests.RequestException:
             return None

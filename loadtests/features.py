@@ -24,14 +24,16 @@ PROBES = {
 _cache: dict[tuple[str, str], bool] = {}
 
 
-def available(base_url: str, feature: str, admin_token: str = "", timeout: float = 5.0) -> bool:
-    """Whether `feature` (a key of PROBES) exists on the sandbox at `base_url`."""
+def available(
+    base_url: str, feature: str, admin_token: str = "", timeout: float = 5.0, verify: bool | str = True
+) -> bool:
+    """Whether `feature` (a key of PROBES) exists on the sandbox at `base_url` (`verify`: CA file for https)."""
     key = (base_url.rstrip("/"), feature)
     if key not in _cache:
         method, path = PROBES[feature]
         headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
         try:
-            response = requests.request(method, key[0] + path, headers=headers, timeout=timeout)
+            response = requests.request(method, key[0] + path, headers=headers, timeout=timeout, verify=verify)
             _cache[key] = response.status_code != 404
         except requests.RequestException:
             return False  # not cached: the target may simply not be up yet

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from locust import LoadTestShape
 
+from loadtests import abort  # noqa: F401 - registers --thresholds-from and the abort_on_fail watch
 from loadtests.shapes import DEFAULT_SHAPES_FILE, get_shape
 from loadtests.users.arrivals import DossierArrivals
 from loadtests.users.desk import DeskOfficer

@@ -1,4 +1,4 @@
-"""Child processes of a run: the sandbox, the reference connector and Locust (master and workers).
+"""Child processes of a run: the sandbox, the reference connector and Locust.
 
 Every child gets its own process group, so stopping it stops its children too (gunicorn's
 workers), and is stopped by the runner even when the run fails half-way.
@@ -49,16 +49,16 @@ class Child:
             start_new_session=True,
         )
 
-    def wait_healthy(self, url: str, timeout_s: float = 30.0) -> None:
-        """Wait until `url` answers 200; RuntimeError with the log's tail if the child dies or never does."""
+    def wait_healthy(self, url: str, timeout_s: float = 30.0, verify: bool | str = True) -> None:
+        """Wait until `url` answers 200 (`verify`: CA file for https); RuntimeError with the log's tail if not."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early:\n{self.tail()}")
             try:
-                if requests.get(url, timeout=1).status_code == 200:
+                if requests.get(url, timeout=1, verify=verify).status_code == 200:
                     return
-            except requests.RequestException:
+            except OSError:  # not listening yet, or (https) the CA file not written yet
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"{self.name} not healthy after {timeout_s:g} s:\n{self.tail()}")
@@ -92,16 +92,24 @@ class Child:
             return ""
 
 
-def start_sandbox(out: Path, admin_token: str, seed: int, workers: int = 2) -> tuple[Child, str]:
-    """`python -m simulator serve` on a free port with a fresh database under `out`; returns (child, base URL)."""
+def start_sandbox(
+    out: Path, admin_token: str, seed: int, workers: int = 2, tls: bool = False
+) -> tuple[Child, str, str]:
+    """`python -m simulator serve` on a free port with a fresh database under `out`.
+
+    Returns (child, base URL, CA file): with `tls` the sandbox serves HTTPS under its local CA,
+    kept in `out/tls/ca.pem` (the CA file is "" over plain HTTP).
+    """
     port = free_port()
     cmd = [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--db", str(out / "sandbox.db")]
-    cmd += ["--workers", str(workers)]
+    cmd += ["--workers", str(workers), *(["--tls"] if tls else [])]
     env = {"SANDBOX_ADMIN_TOKEN": admin_token, "SANDBOX_SEED": str(seed)}
     child = Child("sandbox", cmd, out / "sandbox.log", env)
-    base = f"http://127.0.0.1:{port}"
-    child.wait_healthy(base + "/healthz")
-    return child, base
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    # The serve command writes the CA (tls/ beside the database) before gunicorn listens.
+    ca_file = str((out / "tls" / "ca.pem").resolve()) if tls else ""
+    _healthy_or_stopped(child, base + "/healthz", verify=ca_file or True)
+    return child, base, ca_file
 
 
 def start_reference_connector(
@@ -123,5 +131,14 @@ def start_reference_connector(
         cmd += ["--admin-token", admin_token]
     child = Child("reference connector", cmd, out / "connector.log")
     base = f"http://127.0.0.1:{port}"
-    child.wait_healthy(base + "/healthz")
+    _healthy_or_stopped(child, base + "/healthz")
     return child, base
+
+
+def _healthy_or_stopped(child: Child, url: str, verify: bool | str = True) -> None:
+    """Wait for the child's health URL; a child that never answers is stopped, not left running."""
+    try:
+        child.wait_healthy(url, verify=verify)
+    except BaseException:
+        child.stop()
+        raise

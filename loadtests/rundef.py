@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from loadtests import thresholds
 from loadtests.shapes import DEFAULT_SHAPES_FILE, get_shape
 
 TARGETS = ("sandbox", "connector")
@@ -36,8 +37,9 @@ class RunDefinition:
     scenario: str = ""
     options: dict = field(default_factory=dict)
     connector: dict = field(default_factory=dict)
-    thresholds: dict = field(default_factory=dict)
+    thresholds: dict = field(default_factory=dict)  # as written; `thresholds.parse` reads it
     shapes_file: str = str(DEFAULT_SHAPES_FILE)
+    source: str = ""  # the file it was read from (Locust's abort watch reads its thresholds there)
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -75,11 +77,18 @@ def load_run(path: Path | str) -> RunDefinition:
         scenario=str(raw.get("scenario") or ""),
         options=dict(raw.get("options") or {}),
         connector=dict(raw.get("connector") or {}),
-        thresholds=dict(raw.get("thresholds") or {}),
+        thresholds=raw.get("thresholds") or {},
+        source=str(Path(path).resolve()),
     )
     if run.arrival_rate > 0 and "DossierArrivals" not in run.user_classes:
         run.user_classes.append("DossierArrivals")
     if run.duration_s <= 0 or run.users < 1:
         raise RunDefinitionError(f"{path}: duration and users must be positive")
+    if run.workers < 0:
+        raise RunDefinitionError(f"{path}: workers must be 0 (one Locust process) or more")
+    try:
+        thresholds.parse(run.thresholds)  # fails before any load is made, naming the field
+    except thresholds.ThresholdError as err:
+        raise RunDefinitionError(f"{path}: {err}") from None
     get_shape(run.shape, run.shapes_file)  # fails early, naming the known shapes
     return run

@@ -1,6 +1,8 @@
 """Gunicorn configuration for `python -m simulator serve`: gevent workers, settings from the environment."""
 
+import gc
 import os
+import ssl
 
 import gevent
 
@@ -53,6 +55,15 @@ def post_worker_init(worker):
     gc_policy.apply(every)
     gc_policy.start(app.extensions["faults"].requests_seen, every)
     start_in_worker(app)
+    # One line per worker (at SANDBOX_LOG_LEVEL=info) saying what it serves with: the same hooks
+    # run over HTTP and HTTPS, and this is how an operator (and a test) sees that they did.
+    tls = "off"
+    if worker.cfg.is_ssl:
+        tls = "on, client certificates required" if worker.cfg.cert_reqs == ssl.CERT_REQUIRED else "on"
+    worker.log.info(
+        "worker %s ready: %s, %s connections, TLS %s, gc full collections every %ss (frozen %s objects)",
+        worker.pid, worker_class, worker.worker_connections, tls, every, gc.get_freeze_count(),
+    )
 
 
 def worker_exit(server, worker):

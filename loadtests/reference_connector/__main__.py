@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-skew", type=float, default=300.0, help="oldest accepted push timestamp, seconds")
     parser.add_argument("--admin-token", default="", help="register with the sandbox admin API on start")
     parser.add_argument("--public-url", default="", help="push URL to register (default http://host:port/...)")
+    parser.add_argument("--ca-file", default="", help="CA bundle (PEM) verifying an https:// sandbox (its tls/ca.pem)")
     return parser.parse_args(argv)
 
 
@@ -61,6 +62,7 @@ def register(args: argparse.Namespace, push_url: str) -> None:
             json={"url": push_url, "secret": args.secret},
             headers={"Authorization": f"Bearer {args.admin_token}"},
             timeout=10,
+            verify=args.ca_file or True,
         )
     except requests.RequestException as err:
         log.warning("registration failed: %s", err)
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     portal = PortalClient(
         args.sandbox, args.username or client.username, args.password or client.password, client.madonvi, policy=policy
     )
+    portal.http.verify = args.ca_file or True  # the one HTTP session every portal and gateway call goes through
     gateway = GatewayClient(portal, client.gateway_key, client.gateway_secret)
     inbox = Inbox(args.state)
     settings = WalkSettings(args.walk_seconds, args.batch_interval, args.workers)

@@ -76,6 +76,8 @@ class PortalClient:
     def send(self, method: str, path: str, **kwargs) -> requests.Response:
         """One HTTP exchange with retries on faults; returns a 4xx, or a 2xx whose body is a JSON object."""
         last = "no attempt"
+        # Per request: requests lets REQUESTS_CA_BUNDLE override a session's own `verify` (--ca-file).
+        kwargs.setdefault("verify", self.http.verify)
         for attempt in range(self.policy.attempts):
             if attempt:
                 self.on_retry(last)

@@ -31,9 +31,9 @@ log = logging.getLogger("reference_connector")
 MAX_BATCH = 500  # the portal's cap on entries per CapNhatTienDoHoSoMC call
 WALK = ("4", "9", "10")
 # The payment platform (message version 1.0.6, every LoaiBanTin on one endpoint) and the population
-# lookup, both through the NGSP gateway.
+# database's citizen look-up, both through the NGSP gateway.
 PAYMENT_PATH = "/ngsp/payment/messages"
-POPULATION_PATH = "/ngsp/population/lookup"
+POPULATION_PATH = "/ngsp/population/TraCuuThongTinCongDan"
 # MaXacThuc of INIT: SHA-256 hex of these fields joined by "|", the shared secret last, in the order
 # public one-stop clients sign (docs/contract.md, "Payment platform").
 INIT_MAC_FIELDS = ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "SoTien", "LoaiHinhThanhToan",
@@ -183,10 +183,13 @@ class Processor:
         record = self.gateway.request(
             "POST",
             POPULATION_PATH,
-            json={"MaYeuCau": f"RC-{dossier['MaHoSo']}", "MaDVC": self.portal.madonvi, "MaTichHop": "reference-connector",
-                  "MaCanBo": "connector", "SoDinhDanh": ids[0]},
+            # The LGSP's JSON face of TraCuuThongTinCongDan (docs/contract.md, population): camelCase fields,
+            # reply Envelope.Body.CongdanCollection.CongDan.
+            json={"maYeuCau": f"RC-{dossier['MaHoSo']}", "maDVC": self.portal.madonvi, "maCanBo": "connector",
+                  "soDinhDanh": ids[0]},
         )
-        citizen = (record or {}).get("CongDan") or (record or {}).get("result") or {}
+        body = ((record or {}).get("Envelope") or {}).get("Body") or {}
+        citizen = (body.get("CongdanCollection") or {}).get("CongDan") or {}
         name = citizen.get("HoVaTen") if isinstance(citizen, dict) else None
         if isinstance(name, dict) and not dossier.get("ChuHoSo"):
             dossier["ChuHoSo"] = " ".join(p for p in (name.get("Ho"), name.get("ChuDem"), name.get("Ten")) if p)

@@ -11,8 +11,10 @@ import json
 import time
 import zlib
 from collections import deque
+from functools import partial
 
 import gevent
+import gevent.ssl
 from locust import FastHttpUser
 
 from loadtests import features, wire
@@ -21,8 +23,15 @@ from loadtests.users.options import credentials, next_dossier_code
 # Codes recently synced by this process, for pollers to read back (bounded: no memory growth).
 recent_codes: deque[str] = deque(maxlen=500)
 
-# The population database behind the gateway: POST a lookup request (CongDan by 12-digit ID).
-POPULATION_PATH = "/ngsp/population/lookup"
+# The population database behind the gateway: the SOAP TraCuuThongTinCongDan public clients send
+# (docs/contract.md, population); the reply is Envelope/Body/CongdanCollection/CongDan.
+POPULATION_PATH = "/ngsp/population/TraCuuThongTinCongDan"
+POPULATION_ENVELOPE = (
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:dan="http://dancuquocgia.bca">'
+    "<soapenv:Header/><soapenv:Body><dan:TraCuuThongTinCongDan><dan:MaYeuCau>{code}</dan:MaYeuCau>"
+    "<dan:MaDVC>{unit}</dan:MaDVC><dan:MaTichHop>037</dan:MaTichHop><dan:MaCanBo>desk</dan:MaCanBo>"
+    "<dan:SoDinhDanh>{citizen}</dan:SoDinhDanh></dan:TraCuuThongTinCongDan></soapenv:Body></soapenv:Envelope>"
+)
 
 
 class PortalUser(FastHttpUser):
@@ -32,6 +41,13 @@ class PortalUser(FastHttpUser):
     session: str = ""
     session_renew_at: float = float("inf")
     gateway_token: str = ""
+
+    def __init__(self, environment) -> None:
+        # Certificates are verified, as a real connector must (Locust's own default is not to):
+        # against --ca-file when given (the sandbox's local CA), else the system's trust store.
+        self.insecure = False
+        self.ssl_context_factory = partial(_ssl_context, getattr(environment.parsed_options, "ca_file", ""))
+        super().__init__(environment)
 
     def on_start(self) -> None:
         """Log in before the first task."""
@@ -89,21 +105,23 @@ class PortalUser(FastHttpUser):
     def look_up_citizen(self, citizen_id: str) -> None:
         """Look the applicant up in the population database through the gateway, when the gateway exists."""
         host = self.environment.host or ""
-        if not features.available(host, "gateway"):
+        if not features.available(host, "gateway", verify=self.environment.parsed_options.ca_file or True):
             return
         if not self.gateway_token and not self._gateway_login():
             return
-        headers = {"Authorization": f"Bearer {self.gateway_token}"}
-        body = {"MaYeuCau": f"LT-{citizen_id}", "MaDVC": self.creds.madonvi, "MaTichHop": "locust", "MaCanBo": "desk",
-                "SoDinhDanh": citizen_id}
-        with self.client.post(POPULATION_PATH, json=body, headers=headers, name="ngsp population", catch_response=True) as response:
+        headers = {"Authorization": f"Bearer {self.gateway_token}", "Content-Type": "text/xml", "SOAPAction": '""'}
+        body = POPULATION_ENVELOPE.format(code=f"LT-{citizen_id}", unit=self.creds.madonvi, citizen=citizen_id)
+        with self.client.post(
+            POPULATION_PATH, data=body.encode("utf-8"), headers=headers, name="ngsp population", catch_response=True
+        ) as response:
             if response.status_code == 401:
                 self.gateway_token = ""  # expired: the next lookup logs in again
                 response.failure("gateway token rejected")
-            elif response.status_code == 404:
-                response.success()  # a citizen with no record (about 2 % of valid IDs) is a real answer
             elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
+            elif b"CongdanCollection" not in response.content:
+                # an empty collection is a real answer (about 2 % of valid IDs have no record)
+                response.failure("reply has no Envelope/Body/CongdanCollection")
 
     def _gateway_login(self) -> bool:
         import base64
@@ -148,6 +166,11 @@ class PortalUser(FastHttpUser):
         return True
 
 
+def _ssl_context(ca_file: str, cafile: str | None = None, **_ignored) -> gevent.ssl.SSLContext:
+    """A verifying client context; geventhttpclient offers its own bundle as `cafile`, --ca-file replaces it."""
+    return gevent.ssl.create_default_context(cafile=ca_file or cafile)
+
+
 def _renew_at(expires_in) -> float:
     """When to renew a session that lives `expires_in` seconds: a little before it expires."""
     try:
@@ -159,6 +182,9 @@ def _renew_at(expires_in) -> float:
 
 def _json(response) -> dict | None:
     """The reply's JSON object, or None after marking the request failed (status or malformed body)."""
+    if response.status_code == 0:  # no HTTP exchange at all: say why (refused, reset, certificate refused)
+        response.failure(f"connection failed: {str(getattr(response, 'error', '') or '')[:300]}")
+        return None
     if response.status_code != 200:
         response.failure(f"HTTP {response.status_code}: {(response.text or '')[:200]}")
         return None

@@ -37,7 +37,9 @@ class OnlineSubmissionDriver(PortalUser):
         super().on_start()
         options = self.environment.parsed_options
         host = self.environment.host or ""
-        portal_can = bool(options.admin_token) and features.available(host, "submissions", options.admin_token)
+        portal_can = bool(options.admin_token) and features.available(
+            host, "submissions", options.admin_token, verify=options.ca_file or True
+        )
         self.via_portal = options.push_via == "portal" or (options.push_via == "auto" and portal_can)
         if self.via_portal and not portal_can:
             log.warning("--push-via portal but the sandbox has no /sandbox/submissions (or no --admin-token)")

@@ -40,6 +40,7 @@ def add_kit_options(parser) -> None:
         help="push endpoint of the connector under test",
     )
     group.add_argument("--push-secret", default="", help="HMAC secret shared with the connector under test")
+    group.add_argument("--ca-file", default="", help="CA bundle (PEM) that verifies an https:// host, e.g. the sandbox's tls/ca.pem")
     group.add_argument("--shape", default="steady", help="load shape name in the shapes file")
     group.add_argument("--shape-file", default="", help="YAML file of shapes (default loadtests/shapes.yaml)")
     group.add_argument("--step-pause", type=float, default=0.2, help="seconds an officer waits between steps")

@@ -1,7 +1,17 @@
 """National business registration system: enterprise details by enterprise code (msdn).
 
-Contract (DOMAIN.md, seen fragment): `GET .../chiTietDoanhNghiep?msdn=` returns the record
-itself. Errors are the sandbox's design (no public spec): `{MaLoi, ThongBao}`.
+Contract (docs/contract.md, business registration, from public clients): `GET
+.../chiTietDoanhNghiep?msdn=` (also `?category=chiTietDoanhNghiep&version=1.1&msdn=` on the
+system's root, as an LGSP consumer adapter is called, and `/DoanhNghiep/chiTietDoanhNghiep`)
+answers one JSON object that both public shapes can read:
+
+* `Data`: `MainInformation{NAME, SHORT_NAME, ENTERPRISE_STATUS, FOUNDING_DATE, ...}`,
+  `HOAdress{AddressFullText}`, `Representatives[{FULL_NAME}]`, `BusinessActivities[...]`
+  (OpenCPS `ApplicantManagementImpl`);
+* `GetEntCert`: the certificate list, legal representatives nested
+  `DaiDienPhapLuat[].ThongTinCaNhan[].HoVaTen` (a Thanh Hóa one-stop backend's `EntCert`).
+
+Errors are the sandbox's design (no public spec): `{MaLoi, ThongBao}`.
 
 | MaLoi | HTTP | meaning |
 |---|---|---|
@@ -13,8 +23,8 @@ itself. Errors are the sandbox's design (no public spec): `{MaLoi, ThongBao}`.
 | "QUA_NHIEU_YEU_CAU" | 429 | too many requests |
 | "LOI_HE_THONG" | 5xx | system error or maintenance |
 
-The legal representative (`DaiDienPhapLuat`) is a real citizen: the same ID gives the same
-name in the population database.
+The legal representative is a real citizen: the same ID gives the same name in the
+population database.
 """
 
 from __future__ import annotations
@@ -27,9 +37,10 @@ from marshmallow import Schema, fields
 from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_doanhnghiep
 from simulator.identity.rules import check_tax_code
-from simulator.systems import common, people, registry
+from simulator.identity.wire import to_main_information
+from simulator.systems import people, registry
+from simulator.systems.common import bad_identifier, responses_doc
 from simulator.systems.errors import MinistryError
-from simulator.systems.population import PlaceSchema
 from simulator.systems.registry import SystemSpec
 
 SYSTEM, PREFIX = "business_registration", "/business_registration"
@@ -70,7 +81,7 @@ SPEC = registry.declare(
         sector_vi="Tài chính",
         sector_en="Finance",
         prefix=PREFIX,
-        operations=("chiTietDoanhNghiep",),
+        operations=("chiTietDoanhNghiep", "DoanhNghiep"),
         events=(),
         error_body=error_body,
     )
@@ -84,71 +95,112 @@ class BusinessRegistrationError(Schema):
     ThongBao = fields.String(required=True)
 
 
-class EnterpriseLegalStatus(Schema):
-    """Legal status: active, suspended, dissolved, pending_dissolution (code and name)."""
+class MainInformation(Schema):
+    """`Data.MainInformation`."""
 
-    MaTinhTrang = fields.String(required=True)
-    TenTinhTrang = fields.String(required=True)
-    NgayHieuLuc = fields.String(required=True)
-
-
-class EnterpriseRepresentative(Schema):
-    """Legal representative: a citizen of the population database."""
-
-    HoVaTen = fields.String(required=True)
-    SoDinhDanh = fields.String(required=True)
-    ChucDanh = fields.String(required=True)
-
-
-class EnterpriseIndustry(Schema):
-    """A line of business (VSIC 2018)."""
-
-    MaNganh = fields.String(required=True)
-    TenNganh = fields.String(required=True)
-    LaNganhChinh = fields.Boolean(required=True)
+    ENTERPRISE_CODE = fields.String(required=True)
+    ENTERPRISE_GDT_CODE = fields.String(required=True)
+    NAME = fields.String(required=True)
+    NAME_F = fields.String(required=True)
+    SHORT_NAME = fields.String(required=True)
+    ENTERPRISE_TYPE_NAME = fields.String(required=True)
+    ENTERPRISE_STATUS = fields.String(required=True)
+    IMP_BUSINESS_CODE = fields.String(required=True)
+    FOUNDING_DATE = fields.String(required=True, metadata={"example": "2015-03-04T00:00:00"})
+    LAST_AMEND_DATE = fields.String(required=True)
+    NUMBER_CHANGES = fields.String(required=True)
 
 
-class EnterpriseRecord(Schema):
-    """An enterprise record (`chiTietDoanhNghiep`); dates `yyyyMMdd`."""
+class PlatformData(Schema):
+    """`Data`: the national integration platform's rendering."""
+
+    MainInformation = fields.Nested(MainInformation, required=True)
+    HOAdress = fields.Dict(required=True)
+    Representatives = fields.List(fields.Dict(), required=True, metadata={"description": "[{FULL_NAME, ...}]"})
+    BusinessActivities = fields.List(fields.Dict(), required=True)
+
+
+class EntCert(Schema):
+    """A `GetEntCert` item: the registration certificate, representatives and addresses nested."""
 
     MaSoDoanhNghiep = fields.String(required=True)
     TenTiengViet = fields.String(required=True)
     TenVietTat = fields.String(required=True)
     LoaiHinhDN = fields.String(required=True)
     NgayDangKyLanDau = fields.String(required=True)
-    TinhTrangPhapLy = fields.List(fields.Nested(EnterpriseLegalStatus), required=True)
-    DaiDienPhapLuat = fields.List(fields.Nested(EnterpriseRepresentative), required=True)
-    DiaChiTruSo = fields.List(fields.Nested(PlaceSchema), required=True)
-    NganhNgheKinhDoanh = fields.List(fields.Nested(EnterpriseIndustry), required=True)
+    TinhTrangPhapLy = fields.List(fields.Dict(), required=True)
+    DaiDienPhapLuat = fields.List(fields.Dict(), required=True, metadata={"description": "[{ThongTinCaNhan: [...]}]"})
+    DiaChiTruSo = fields.List(fields.Dict(), required=True)
+    NganhNgheKinhDoanh = fields.List(fields.Dict(), required=True)
+
+
+class EnterpriseRecord(Schema):
+    """An enterprise in both public shapes: `Data` and `GetEntCert`."""
+
+    Data = fields.Nested(PlatformData, required=True)
+    GetEntCert = fields.List(fields.Nested(EntCert), required=True)
+
+
+def _enterprise_reply(msdn: str):
+    """The reply for an msdn, or MinistryError naming the problem."""
+    msdn = msdn.strip()
+    if not msdn:
+        raise MinistryError(400, "msdn is required (10-digit enterprise code)", "missing")
+    try:
+        check_tax_code(msdn)
+        ent = people.enterprise(msdn)
+    except InvalidIdentifier as exc:
+        raise bad_identifier(exc) from None
+    if ent is None:
+        raise MinistryError(404, f"Không tìm thấy doanh nghiệp có mã số {msdn}")
+    return jsonify({"Data": to_main_information(ent), "GetEntCert": [to_doanhnghiep(ent)]})
+
+
+_DOC = {
+    "summary": "Enterprise details (chiTietDoanhNghiep)",
+    "description": "`msdn`: 10-digit enterprise code (a 13-digit or `-NNN` branch code is validated but "
+    "branches are not registered here). One object carries both public shapes, `Data` and `GetEntCert`.",
+    "security": [{"bearer": []}],
+    "parameters": [{"in": "query", "name": "msdn", "required": True, "schema": {"type": "string"}}],
+    "responses": responses_doc(
+        EnterpriseRecord,
+        BusinessRegistrationError,
+        {400: "Invalid or missing msdn", 404: "No enterprise with this msdn"},
+    ),
+}
 
 
 @blp.route("/chiTietDoanhNghiep")
 class EnterpriseDetail(MethodView):
     """Enterprise details by msdn."""
 
-    @blp.doc(
-        summary="Enterprise details (chiTietDoanhNghiep)",
-        description="`msdn`: 10-digit enterprise code (a 13-digit or `-NNN` branch code is validated but "
-        "branches are not registered here).",
-        security=[{"bearer": []}],
-        parameters=[{"in": "query", "name": "msdn", "required": True, "schema": {"type": "string"}}],
-        responses=common.responses_doc(
-            EnterpriseRecord,
-            BusinessRegistrationError,
-            {400: "Invalid or missing msdn", 404: "No enterprise with this msdn"},
-        ),
-    )
+    @blp.doc(**_DOC)
     @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
     def get(self):
-        """The enterprise record; dissolved and suspended enterprises show it in `TinhTrangPhapLy`."""
-        msdn = request.args.get("msdn", "").strip()
-        if not msdn:
-            raise MinistryError(400, "msdn is required (10-digit enterprise code)", "missing")
-        try:
-            check_tax_code(msdn)
-            ent = people.enterprise(msdn)
-        except InvalidIdentifier as exc:
-            raise common.bad_identifier(exc) from None
-        if ent is None:
-            raise MinistryError(404, f"Không tìm thấy doanh nghiệp có mã số {msdn}")
-        return jsonify(to_doanhnghiep(ent))
+        """The enterprise; dissolved and suspended enterprises show it in their legal status."""
+        return _enterprise_reply(request.args.get("msdn", ""))
+
+
+@blp.route("/DoanhNghiep/chiTietDoanhNghiep")
+class EnterpriseDetailByResource(MethodView):
+    """Enterprise details at the path a provincial API exposes (`.../DoanhNghiep/chiTietDoanhNghiep`)."""
+
+    @blp.doc(**_DOC)
+    @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
+    def get(self):
+        """Same reply as `/chiTietDoanhNghiep`."""
+        return _enterprise_reply(request.args.get("msdn", ""))
+
+
+@blp.route("/")
+class EnterpriseDetailByCategory(MethodView):
+    """The consumer-adapter form: `?category=chiTietDoanhNghiep&version=1.1&msdn=`."""
+
+    @blp.doc(**{**_DOC, "parameters": [*_DOC["parameters"], {"in": "query", "name": "category", "schema": {"type": "string"}}]})
+    @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
+    def get(self):
+        """`category` must be `chiTietDoanhNghiep`."""
+        category = request.args.get("category", "")
+        if category != "chiTietDoanhNghiep":
+            raise MinistryError(400, f"category must be chiTietDoanhNghiep, got {category!r}", "missing")
+        return _enterprise_reply(request.args.get("msdn", ""))

@@ -18,6 +18,8 @@ result is never late. The first reader of a ready result (a poll or `sweep_ready
 
 from __future__ import annotations
 
+import base64
+
 import sqlite_utils
 from flask import g
 from flask.views import MethodView
@@ -27,7 +29,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from simulator.app_context import db, settings
 from simulator.gateway.registry import gateway_service
 from simulator.identity import persona_outcome
-from simulator.systems import notify, people, registry
+from simulator.systems import citizen_match, notify, people, registry
 from simulator.systems.helpers import (
     citizen_id_validator,
     dd_mm_yyyy_validator,
@@ -74,7 +76,7 @@ SPEC = registry.declare(
         sector_vi="Tư pháp",
         sector_en="Justice",
         prefix=PREFIX,
-        operations=("requests",),
+        operations=("requests", "lltp"),
         events=(EVENT,),
         error_body=error_body,
     )
@@ -91,9 +93,7 @@ def create_tables(database: sqlite_utils.Database) -> None:
             certificate_no TEXT, rejection_reason TEXT, notified_at REAL,
             PRIMARY KEY (province, code))"""
     )
-    database.execute(
-        "CREATE INDEX IF NOT EXISTS judicial_requests_pending ON judicial_requests (ready_at) WHERE notified_at IS NULL"
-    )
+    database.execute("CREATE INDEX IF NOT EXISTS judicial_requests_pending ON judicial_requests (ready_at) WHERE notified_at IS NULL")
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -110,9 +110,7 @@ class CertificateRequest(Schema):
     class Meta:
         unknown = EXCLUDE  # connectors send extra fields (phone, address...): accepted, ignored
 
-    maHoSoMCDT = fields.String(
-        required=True, validate=validate.Length(min=1, max=64), metadata={"description": "One-stop dossier code"}
-    )
+    maHoSoMCDT = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "One-stop dossier code"})
     soDinhDanh = fields.String(
         required=True,
         validate=[validate.Regexp(r"^\d{12}$", error="must be 12 digits"), citizen_id_validator],
@@ -124,12 +122,8 @@ class CertificateRequest(Schema):
         validate=[validate.Regexp(r"^\d{2}/\d{2}/\d{4}$", error="must be dd/MM/yyyy"), dd_mm_yyyy_validator],
         metadata={"description": "dd/MM/yyyy", "example": "05/08/1980"},
     )
-    loaiPhieu = fields.Integer(
-        required=True, strict=False, validate=validate.OneOf([1, 2]), metadata={"description": "Phiếu số 1 or 2"}
-    )
-    mucDichSuDung = fields.String(
-        load_default="", validate=validate.Length(max=500), metadata={"description": "Purpose of use"}
-    )
+    loaiPhieu = fields.Integer(required=True, strict=False, validate=validate.OneOf([1, 2]), metadata={"description": "Phiếu số 1 or 2"})
+    mucDichSuDung = fields.String(load_default="", validate=validate.Length(max=500), metadata={"description": "Purpose of use"})
 
 
 class Appointment(Schema):
@@ -161,9 +155,7 @@ class RequestResult(Schema):
     """The state of a request and, once issued, the certificate."""
 
     maHoSoMCDT = fields.String(required=True)
-    trangThaiXuLy = fields.String(
-        required=True, metadata={"description": "1 received, 2 processing, 3 issued, 4 rejected"}
-    )
+    trangThaiXuLy = fields.String(required=True, metadata={"description": "1 received, 2 processing, 3 issued, 4 rejected"})
     tenTrangThai = fields.String(required=True)
     lyDoTuChoi = fields.String(required=True, metadata={"description": "Empty unless rejected"})
     ngayHenTraKetQua = fields.String(required=True)
@@ -177,14 +169,25 @@ class CodePath(Schema):
 
 
 # --- logic ---------------------------------------------------------------------------------
-def _outcome(applicant_id: str) -> tuple[str, str | None]:
+def _outcome(req: dict) -> tuple[str, str | None]:
+    """How the ministry will decide: personas first, then the identity check against the population."""
+    applicant_id = req["soDinhDanh"]
     persona = persona_outcome(applicant_id)
     if persona == "judicial_rejected":
         return "rejected", REJECTION_PERSONA
+    citizen = people.citizen_with_overlays(db(), applicant_id)
+    if citizen is None:
+        return "rejected", REJECTION_UNKNOWN
+    # The ministry checks the declared identity against the national population database.
+    try:
+        birth = citizen_match.parse_birth(req["ngaySinh"][:10] if "T" in req["ngaySinh"] else req["ngaySinh"])
+    except ValueError:
+        birth = None
+    problems = citizen_match.mismatches(citizen, req["hoTen"], birth)
+    if problems:
+        return "rejected", f"Thông tin nhân thân không khớp: {'; '.join(problems)} (số định danh {applicant_id})."
     if persona == "judicial_conviction":
         return "conviction", None
-    if people.citizen_with_overlays(db(), applicant_id) is None:
-        return "rejected", REJECTION_UNKNOWN
     return "clean", None
 
 
@@ -202,7 +205,7 @@ def file_request(database: sqlite_utils.Database, province: str, req: dict, now:
     median = conf["judicial_median_minutes"]
     slow = conf["slow_ministry_factor"] if persona_outcome(req["soDinhDanh"]) == "slow_ministry" else 1
     minutes = processing_minutes(conf["seed"], "judicial", key, median) * slow
-    outcome, reason = _outcome(req["soDinhDanh"])
+    outcome, reason = _outcome(req)
     ready_at = now + minutes * 60
     due_at = now + 2 * median * slow * 60  # the longest possible processing time
     number = int(unit_draw(conf["seed"], "judicial-no", key) * 1_000_000)
@@ -274,9 +277,7 @@ def _notify_once(database: sqlite_utils.Database, row: dict, now: float) -> bool
 
 def lookup(database: sqlite_utils.Database, province: str, code: str, now: float) -> dict | None:
     """The result of a province's request, sending the callback if it just became ready."""
-    cursor = database.execute(
-        f"SELECT {_COLUMNS} FROM judicial_requests WHERE province = ? AND code = ?", [province, code]
-    )
+    cursor = database.execute(f"SELECT {_COLUMNS} FROM judicial_requests WHERE province = ? AND code = ?", [province, code])
     values = cursor.fetchone()
     if values is None:
         return None
@@ -288,9 +289,7 @@ def lookup(database: sqlite_utils.Database, province: str, code: str, now: float
 
 def sweep_ready(database: sqlite_utils.Database, now: float) -> int:
     """Send the callback for every request that became ready by `now`; how many were sent."""
-    cursor = database.execute(
-        f"SELECT {_COLUMNS} FROM judicial_requests WHERE notified_at IS NULL AND ready_at <= ?", [now]
-    )
+    cursor = database.execute(f"SELECT {_COLUMNS} FROM judicial_requests WHERE notified_at IS NULL AND ready_at <= ?", [now])
     names = [c[0] for c in cursor.description]
     rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     return sum(_notify_once(database, row, now) for row in rows)
@@ -326,3 +325,192 @@ class RequestItem(MethodView):
         if result is None:
             abort(404, message=f"Không tìm thấy hồ sơ {maHoSoMCDT} (not found)")
         return result
+
+
+# --- the LGSP face one-stop backends call (docs/contract.md, judicial record) -----------------
+# Public client: github HuanVu201/DichVuCong_KhoaLuan_PASETO, DichVuCongApi/src/Infrastructure/KetNoi/LLTP/
+# LLTPService.cs (sends DataLGSP, counts a reply as sent when its text contains "gửi thông tin thành công"
+# or "đã được tiếp nhận, không thể cập nhật thông tin", else reads errorDescription) and
+# Core/Application/Common/KetNoi/LLTP/LLTPRequestParams.cs (field names).
+SENT = "Gửi thông tin thành công"
+ALREADY_RECEIVED = "Hồ sơ đã được tiếp nhận, không thể cập nhật thông tin"
+# Our statuses as the dossier status codes the client reads (9/10 = finished, with ketQuaXuLy).
+LGSP_STATUS = {RECEIVED: "2", PROCESSING: "4", ISSUED: "9", REJECTED: "3"}
+
+
+class LgspAddress(Schema):
+    """An address in the declaration (`nycThuongTru`, `nycNoiSinh`, ...)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    maTinhThanh = fields.String(load_default="")
+    tenTinhThanh = fields.String(load_default="")
+    maPhuongXa = fields.String(load_default="")
+    tenPhuongXa = fields.String(load_default="")
+    dcChiTiet = fields.String(load_default="")
+
+
+class ToKhai(Schema):
+    """The applicant's declaration (`toKhai`): the `nyc*` fields the ministry checks; the rest is kept as sent."""
+
+    class Meta:
+        unknown = EXCLUDE  # the declaration carries ~60 fields (relatives, mandate, files): accepted
+
+    nycHoTen = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    nycNgaySinh = fields.String(required=True, validate=validate.Length(min=4, max=40), metadata={"description": "dd/MM/yyyy"})
+    nycSoGiayTo = fields.String(
+        required=True,
+        validate=[validate.Regexp(r"^\d{12}$", error="must be a 12-digit ID"), citizen_id_validator],
+        metadata={"example": "056090001234"},
+    )
+    loaiPhieu = fields.String(load_default="1", validate=validate.OneOf(["1", "2"]))
+    tenMucDich = fields.String(load_default="", allow_none=True)
+    mucDichKhac = fields.String(load_default="", allow_none=True)
+    nycThuongTru = fields.Nested(LgspAddress, allow_none=True)
+
+
+class LgspRequest(Schema):
+    """`DataLGSP`: a one-stop dossier's judicial record request through the province's LGSP."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    authKey = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    maTinh = fields.String(required=True, validate=validate.Length(min=1, max=10))
+    tenTinh = fields.String(load_default="", allow_none=True)
+    maHoSoMCDT = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    nguonDangKy = fields.String(load_default="", allow_none=True)
+    tenNguonDangKy = fields.String(load_default="", allow_none=True)
+    ngayTiepNhan = fields.String(required=True, validate=[dd_mm_yyyy_validator], metadata={"description": "dd/MM/yyyy"})
+    toKhai = fields.Nested(ToKhai, required=True)
+
+
+class LgspStatusRequest(Schema):
+    """A status poll: `{authKey, maTinh, maHoSoMCDT}`."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    authKey = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    maTinh = fields.String(required=True, validate=validate.Length(min=1, max=10))
+    maHoSoMCDT = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class LgspReply(Schema):
+    """`{status, statusDescription, errorCode, errorDescription}`: status "1" sent, "0" refused."""
+
+    status = fields.String(required=True)
+    statusDescription = fields.String(required=True)
+    errorCode = fields.String(required=True)
+    errorDescription = fields.String(required=True)
+
+
+class LgspResult(Schema):
+    """`ketQuaXuLy` of a finished request."""
+
+    soPhieuLLTP = fields.String(required=True)
+    ngayCapPhieu = fields.String(required=True, metadata={"description": "dd/MM/yyyy"})
+    loaiPhieu = fields.String(required=True)
+    nguoiKy = fields.String(required=True)
+    chucVu = fields.String(required=True)
+    tinhTrangAnTich = fields.String(required=True, metadata={"description": "1 no conviction, 2 conviction"})
+    tenTinhTrangAnTich = fields.String(required=True)
+    thongTinAn = fields.List(fields.Dict(), required=True)
+    phieuLLTP = fields.String(required=True, metadata={"description": "base64 of the certificate (text/plain)"})
+
+
+class LgspValue(Schema):
+    """One dossier's state."""
+
+    maHoSoMCDT = fields.String(required=True)
+    trangThaiXuLy = fields.String(required=True, metadata={"description": "2 received, 4 processing, 9 issued, 3 refused"})
+    lyDoTuChoi = fields.String(required=True)
+    ngayHenTraKetQua = fields.String(required=True)
+    ketQuaXuLy = fields.Nested(LgspResult, allow_none=True, required=True)
+
+
+class LgspStatusReply(Schema):
+    """`{status: 1, statusDescription, value: [...]}` (status 0 and an empty list for an unknown dossier)."""
+
+    status = fields.Integer(required=True)
+    statusDescription = fields.String(required=True)
+    value = fields.List(fields.Nested(LgspValue), required=True)
+
+
+def _lgsp_value(result: dict) -> dict:
+    """Our result in the shape the LGSP client reads (`value[i]`)."""
+    certificate = result["ketQuaXuLy"]
+    outcome = None
+    if certificate is not None:
+        text = (
+            f"PHIẾU LÝ LỊCH TƯ PHÁP SỐ {certificate['loaiPhieu']} - {certificate['soPhieuLLTP']} - "
+            f"{certificate['noiDungAnTich'] or 'Không có án tích'}"
+        )
+        outcome = {
+            "soPhieuLLTP": certificate["soPhieuLLTP"],
+            "ngayCapPhieu": certificate["ngayCapPhieu"],
+            "loaiPhieu": str(certificate["loaiPhieu"]),
+            "nguoiKy": "Giám đốc Sở Tư pháp",
+            "chucVu": "Giám đốc",
+            "tinhTrangAnTich": "2" if certificate["coAnTich"] else "1",
+            "tenTinhTrangAnTich": "Có án tích" if certificate["coAnTich"] else "Không có án tích",
+            "thongTinAn": [{"noiDung": certificate["noiDungAnTich"]}] if certificate["coAnTich"] else [],
+            "phieuLLTP": base64.b64encode(text.encode("utf-8")).decode("ascii"),
+        }
+    return {
+        "maHoSoMCDT": result["maHoSoMCDT"],
+        "trangThaiXuLy": LGSP_STATUS[result["trangThaiXuLy"]],
+        "lyDoTuChoi": result["lyDoTuChoi"],
+        "ngayHenTraKetQua": result["ngayHenTraKetQua"],
+        "ketQuaXuLy": outcome,
+    }
+
+
+def _refused(code: str, description: str) -> dict:
+    return {"status": "0", "statusDescription": "Gửi thông tin thất bại", "errorCode": code, "errorDescription": description}
+
+
+@blp.route("/lltp")
+class LgspDeclaration(MethodView):
+    """The one-stop dossier's declaration, as LGSP clients send it."""
+
+    @gateway_service("judicial_record.request", "File a judicial record request (LGSP declaration toKhai)")
+    @blp.arguments(LgspRequest)
+    @blp.response(200, LgspReply)
+    @document_errors(blp, JudicialError, (400, 422))
+    @blp.doc(security=[{"bearer": []}])
+    def post(self, req: dict):
+        """File the declaration; "Gửi thông tin thành công", or the reason in errorDescription (status "0")."""
+        declaration = req["toKhai"]
+        if req["maTinh"] not in (g.province, g.province.lstrip("H")):
+            return _refused("MA_TINH", f"maTinh {req['maTinh']} is not the calling province {g.province}")
+        request_fields = {
+            "maHoSoMCDT": req["maHoSoMCDT"],
+            "soDinhDanh": declaration["nycSoGiayTo"],
+            "hoTen": declaration["nycHoTen"],
+            "ngaySinh": declaration["nycNgaySinh"],
+            "loaiPhieu": int(declaration["loaiPhieu"]),
+            "mucDichSuDung": declaration.get("tenMucDich") or declaration.get("mucDichKhac") or "",
+        }
+        existed = lookup(db(), g.province, req["maHoSoMCDT"], sim_now()) is not None
+        file_request(db(), g.province, request_fields, sim_now(), settings())
+        description = ALREADY_RECEIVED if existed else SENT
+        return {"status": "1", "statusDescription": description, "errorCode": "", "errorDescription": ""}
+
+
+@blp.route("/lltp/status")
+class LgspStatus(MethodView):
+    """A dossier's state and result, as LGSP clients poll it."""
+
+    @gateway_service("judicial_record.result", "The state and result of a judicial record request (LGSP poll)")
+    @blp.arguments(LgspStatusRequest)
+    @blp.response(200, LgspStatusReply)
+    @document_errors(blp, JudicialError, (400, 422))
+    @blp.doc(security=[{"bearer": []}])
+    def post(self, req: dict):
+        """`value` holds the dossier (empty with status 0 when unknown); trangThaiXuLy 9 carries ketQuaXuLy."""
+        result = lookup(db(), g.province, req["maHoSoMCDT"], sim_now())
+        if result is None:
+            return {"status": 0, "statusDescription": f"Không tìm thấy hồ sơ {req['maHoSoMCDT']}", "value": []}
+        return {"status": 1, "statusDescription": "Thành công", "value": [_lgsp_value(result)]}

@@ -80,7 +80,7 @@ def test_enterprise_status(any_population, outcome, status):
     ent = any_population.enterprise(msdn)
     assert ent.legal_status == status
     assert any_population.enterprises_of(ent.representative.id) == [msdn]
-    assert any_population.to_doanhnghiep(ent)["TinhTrangPhapLy"][0]["MaTinhTrang"] == status
+    assert any_population.to_doanhnghiep(ent)["TinhTrangPhapLy"][0]["MaTinhTrangPhapLy"] == status
 
 
 def test_child_born_2020(any_population):

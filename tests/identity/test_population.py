@@ -101,7 +101,7 @@ def test_same_id_same_person_in_every_system(population):
             checked_enterprise += 1
             ent = population.enterprise(msdn)
             assert ent.representative.id == citizen.id and ent.representative.name == citizen.name
-            assert to_doanhnghiep(ent)["DaiDienPhapLuat"][0]["HoVaTen"] == citizen.name.full
+            assert to_doanhnghiep(ent)["DaiDienPhapLuat"][0]["ThongTinCaNhan"][0]["HoVaTen"] == citizen.name.full
     assert checked_insurance > 1000 and checked_enterprise > 20
 
 
@@ -196,10 +196,12 @@ def test_congdan_wire_record_has_the_domain_field_names(population):
                 "NoiOHienTai", "Cha", "Me", "VoChong", "ChuHo"):  # fmt: skip
         assert key in wire
     assert set(wire["HoVaTen"]) == {"Ho", "ChuDem", "Ten"}
-    assert set(wire["ThuongTru"]) == {"MaTinhThanh", "MaPhuongXa", "ChiTiet"}
-    assert wire["GioiTinh"] in {"1", "2"} and wire["QuocTich"] == "Việt Nam"
-    assert wire["NgayThangNamSinh"] == citizen.birth_date.strftime("%Y%m%d")
-    assert len(wire["NgayThangNamSinh"]) == 8
+    assert set(wire["ThuongTru"]) == {"MaTinhThanh", "MaQuanHuyen", "MaPhuongXa", "ChiTiet", "QuocGia"}
+    assert wire["GioiTinh"] in {"1", "2"} and wire["QuocTich"] == "VN"
+    assert wire["NgayThangNamSinh"] == {
+        "Nam": citizen.birth_date.strftime("%Y"),
+        "NgayThangNam": citizen.birth_date.strftime("%Y%m%d"),
+    }
 
 
 def test_lookup_memory_does_not_grow_with_distinct_ids(population):

@@ -97,7 +97,7 @@ def test_a_large_served_sample_holds_marriage_ages_cards_and_communes(served):
         person = served.citizen(id12)
         if person is None:
             continue
-        born = ymd(person["NgayThangNamSinh"])
+        born = ymd(person["NgayThangNamSinh"]["NgayThangNam"])
         sex = "male" if person["GioiTinh"] == "1" else "female"
         for place in ("ThuongTru", "NoiOHienTai", "QueQuan", "NoiDangKyKhaiSinh"):
             assert OFFICIAL_COMMUNES[person[place]["MaPhuongXa"]] == person[place]["MaTinhThanh"]
@@ -108,7 +108,7 @@ def test_a_large_served_sample_holds_marriage_ages_cards_and_communes(served):
             assert spouse["VoChong"]["SoDinhDanh"] == id12
             assert full_age(born, today) >= MARRIAGE_AGE[sex], id12
             spouse_sex = "male" if spouse["GioiTinh"] == "1" else "female"
-            assert full_age(ymd(spouse["NgayThangNamSinh"]), today) >= MARRIAGE_AGE[spouse_sex]
+            assert full_age(ymd(spouse["NgayThangNamSinh"]["NgayThangNam"]), today) >= MARRIAGE_AGE[spouse_sex]
         if n % 3 == 0:
             reply = served.get(f"/social_insurance/participants/{id12}")
             if reply.status_code == 200:
@@ -130,10 +130,10 @@ def test_served_enterprises_carry_the_tax_authority_prefix(served):
         reply = served.get(f"/business_registration/chiTietDoanhNghiep?msdn={head}{(10 - total % 11) % 10}")
         if reply.status_code != 200:
             continue
-        ent = reply.json()
+        ent = reply.json()["GetEntCert"][0]  # the certificate list, legal representatives nested
         found += 1
         assert is_valid_mst(ent["MaSoDoanhNghiep"])
-        representative = ent["DaiDienPhapLuat"][0]["SoDinhDanh"]
+        representative = ent["DaiDienPhapLuat"][0]["ThongTinCaNhan"][0]["SoGiayChungThuc"]
         assert ent["MaSoDoanhNghiep"][:2] == TAX_PREFIX_OF_STAT_CODE[representative[1:3]]
     assert found > 300
 
@@ -194,7 +194,7 @@ def test_online_applicants_are_people_of_the_served_population(served):
         assert person is not None and person["DaChet"] is False
         assert " ".join(p for p in person["HoVaTen"].values() if p) == dossier["ChuHoSo"]
         assert person["SoDienThoai"] == dossier["SoDienThoai"]
-        assert full_age(ymd(person["NgayThangNamSinh"]), date.today()) >= 18
+        assert full_age(ymd(person["NgayThangNamSinh"]["NgayThangNam"]), date.today()) >= 18
 
 
 def test_served_calendar_and_due_date(served):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import datetime
 
 import pytest
 import requests
+from junitparser import JUnitXml
 
 from loadtests import thresholds, wire
 from loadtests.processes import start_reference_connector
@@ -41,9 +44,11 @@ def code_day(code: str):
     return day.replace(year=day.year + 100) if day.year < 2000 else day
 
 
-def test_a_run_within_its_thresholds_exits_zero_and_writes_the_summary(live_sandbox, run_kit):
+def test_a_run_within_its_thresholds_exits_zero_and_writes_the_summary_and_junit(live_sandbox, run_kit, tmp_path):
     # A scenario name no sandbox has: the run must go on and say it was not applied.
-    done, out = run_kit(smoke("passing", scenario="no_such_scenario_for_tests"), live_sandbox.base)
+    definition = smoke("passing", scenario="no_such_scenario_for_tests")
+    definition["thresholds"]["requests"]["Aggregated"] = {"min_rps": 1}
+    done, out = run_kit(definition, live_sandbox.base, "--junit", str(tmp_path / "junit.xml"))
     assert done.returncode == 0, done.stdout + done.stderr
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# Load test `passing`: PASS")
@@ -51,6 +56,11 @@ def test_a_run_within_its_thresholds_exits_zero_and_writes_the_summary(live_sand
     assert (out / "report.html").exists() and (out / "locust_stats.csv").exists()
     stats = thresholds.read_locust_stats(out / "locust_stats.csv")
     assert stats["DongBoHoSoMC"].count > 0 and stats["CapNhatTienDoHoSoMC"].failures == 0
+    [suite] = list(JUnitXml.fromfile(str(tmp_path / "junit.xml")))
+    assert {case.name: case.is_passed for case in suite} == {
+        "p95 DongBoHoSoMC": True, "p95 CapNhatTienDoHoSoMC": True, "rps Aggregated": True, "failure ratio": True
+    }
+    assert (suite.tests, suite.failures, suite.errors) == (4, 0, 0)
 
 
 def test_a_run_over_a_threshold_exits_non_zero_and_names_the_threshold(live_sandbox, run_kit):
@@ -66,7 +76,7 @@ def test_a_distributed_run_combines_both_workers_stats_on_the_master(live_sandbo
     definition = smoke("distributed", duration="10s", users=4, spawn_rate=4, user_classes=["DeskOfficer"], workers=2)
     done, out = run_kit(definition, live_sandbox.base)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 workers + master" in (out / "summary.md").read_text(encoding="utf-8")
+    assert "2 worker processes + master (--processes)" in (out / "summary.md").read_text(encoding="utf-8")
     created = thresholds.read_locust_stats(out / "locust_stats.csv")["DongBoHoSoMC"]
     listing = requests.get(
         live_sandbox.base + "/api/v1/dossiers?province=56&page_size=5000",
@@ -79,6 +89,26 @@ def test_a_distributed_run_combines_both_workers_stats_on_the_master(live_sandbo
     epoch_days = {(code_day(item["MaHoSo"]) - wire.CODE_EPOCH).days for item in listing["items"]}
     workers = {(days // wire.DAYS_PER_WORKER) % wire.MAX_WORKERS for days in epoch_days}
     assert workers == {0, 1}
+
+
+def test_a_lost_abort_on_fail_threshold_stops_the_run_early(live_sandbox, run_kit, tmp_path):
+    # 60 s of load, but the p95 limit (0.5 ms) is lost as soon as it is measured: the run ends
+    # after the threshold's 2 s delay plus a check or two, with Locust's reports written.
+    limit = {"limit": 0.5, "abort_on_fail": True, "delay_abort_eval": "2s"}
+    definition = smoke("aborting", duration="60s", thresholds={"requests": {"DongBoHoSoMC": {"p95": limit}}})
+    started = time.monotonic()
+    done, out = run_kit(definition, live_sandbox.base, "--junit", str(tmp_path / "junit.xml"))
+    took = time.monotonic() - started
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert took < 30, took
+    assert "RUN ABORTED after" in done.stderr and "THRESHOLD FAILED: p95 DongBoHoSoMC" in done.stderr
+    record = json.loads((out / "locust_abort.json").read_text(encoding="utf-8"))
+    assert record["threshold"] == "p95 DongBoHoSoMC" and 2 <= record["after_s"] < 10
+    assert "**aborted**: after" in (out / "summary.md").read_text(encoding="utf-8")
+    assert (out / "report.html").exists()
+    [suite] = list(JUnitXml.fromfile(str(tmp_path / "junit.xml")))
+    [case] = list(suite)
+    assert not case.is_passed and "the run was stopped after" in case.result[0].text
 
 
 def test_a_connector_run_pushes_signed_dossiers_and_measures_push_to_sync(live_sandbox, reference_connector, run_kit):

@@ -57,11 +57,11 @@ def test_birth_goes_1_3_4_and_the_child_appears_in_the_population(caller, clock)
     child_id = result["nksSoDinhDanh"]
     assert child_id.startswith("0562") and child_id[4:6] == "25"
     child = caller.post("/population/lookup", request_fields(child_id)).get_json()["CongDan"]
-    assert _full(child) == "Trần Minh Khôi" and child["NgayThangNamSinh"] == "20250101"
-    assert child["Me"] == {"HoVaTen": names[MOTHER], "SoDinhDanh": MOTHER}
-    assert child["Cha"] == {"HoVaTen": names[FATHER], "SoDinhDanh": FATHER}
+    assert _full(child) == "Trần Minh Khôi" and child["NgayThangNamSinh"]["NgayThangNam"] == "20250101"
+    assert child["Me"] == {"HoVaTen": names[MOTHER], "QuocTich": "VN", "SoDinhDanh": MOTHER, "SoCMND": ""}
+    assert child["Cha"] == {"HoVaTen": names[FATHER], "QuocTich": "VN", "SoDinhDanh": FATHER, "SoCMND": ""}
     mother = caller.post("/population/lookup", request_fields(MOTHER)).get_json()["CongDan"]
-    assert {"HoVaTen": "Trần Minh Khôi", "SoDinhDanh": child_id} in mother["Con"]
+    assert {"HoVaTen": "Trần Minh Khôi", "QuocTich": "VN", "SoDinhDanh": child_id, "SoCMND": ""} in mother["Con"]
 
 
 def test_a_ready_result_queues_exactly_one_durable_callback(caller, clock, app):

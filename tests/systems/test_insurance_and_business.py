@@ -75,17 +75,17 @@ def test_bad_insurance_input_is_400_maloi_01(caller, path):
 
 
 def test_enterprise_representative_is_a_real_citizen_with_the_same_name(caller):
-    ent = caller.get("/business_registration/chiTietDoanhNghiep?msdn=0100233488").get_json()
-    rep = ent["DaiDienPhapLuat"][0]
-    person = caller.post("/population/lookup", request_fields(rep["SoDinhDanh"])).get_json()["CongDan"]
+    ent = caller.get("/business_registration/chiTietDoanhNghiep?msdn=0100233488").get_json()["GetEntCert"][0]
+    rep = ent["DaiDienPhapLuat"][0]["ThongTinCaNhan"][0]
+    person = caller.post("/population/lookup", request_fields(rep["SoGiayChungThuc"])).get_json()["CongDan"]
     assert rep["HoVaTen"] == " ".join(p for p in person["HoVaTen"].values() if p)
     assert ent["MaSoDoanhNghiep"] == "0100233488" and ent["NganhNgheKinhDoanh"]
 
 
 @pytest.mark.parametrize("msdn, status", [("0102000016", "dissolved"), ("0303000023", "suspended")])
 def test_dissolved_and_suspended_personas(caller, msdn, status):
-    ent = caller.get(f"/business_registration/chiTietDoanhNghiep?msdn={msdn}").get_json()
-    assert ent["TinhTrangPhapLy"][0]["MaTinhTrang"] == status
+    ent = caller.get(f"/business_registration/chiTietDoanhNghiep?msdn={msdn}").get_json()["GetEntCert"][0]
+    assert ent["TinhTrangPhapLy"][0]["MaTinhTrangPhapLy"] == status
 
 
 @pytest.mark.parametrize(

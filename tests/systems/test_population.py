@@ -129,7 +129,8 @@ def test_soap_lookup_round_trip_carries_the_same_name_as_json(caller):
     json_reply = caller.post("/population/lookup", request_fields(MARRIED)).get_json()["CongDan"]
     values = _fields(soap_reply.data)
     assert (
-        values["Ten"] == json_reply["HoVaTen"]["Ten"] and values["NgayThangNamSinh"] == json_reply["NgayThangNamSinh"]
+        values["Ten"] == json_reply["HoVaTen"]["Ten"]
+        and values["NgayThangNam"] == json_reply["NgayThangNamSinh"]["NgayThangNam"]
     )
 
 
@@ -155,7 +156,7 @@ def test_malformed_xml_is_a_400_soap_fault(caller, raw):
     reply = caller.post("/population/verify", data=raw, headers={"Content-Type": "text/xml"})
     assert reply.status_code == 400 and reply.mimetype == "text/xml"
     values = _fields(reply.data)
-    assert values["faultcode"] == "soap:Client" and values["error_code"] == "1"
+    assert values["faultcode"] == "soapenv:Client" and values["error_code"] == "1"
 
 
 def test_invalid_id_in_soap_is_a_fault_naming_the_rule(caller):

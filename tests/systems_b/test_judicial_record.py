@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.systems import judicial_record
+from simulator.systems import judicial_record, people
+from tests.conftest import SEED
 
 SYSTEM, PREFIX = "judicial_record", "/judicial_record"
 CLEAN_ID = "056090001234"
+
+
+def declared(applicant: str) -> dict:
+    """The applicant's name and birth date as the population database holds them (or made up when absent)."""
+    citizen = people.population(SEED, 0.02).citizen(applicant)
+    if citizen is None:
+        return {"hoTen": "Nguyễn Văn An", "ngaySinh": "05/08/1990"}
+    return {"hoTen": citizen.name.full, "ngaySinh": citizen.birth_date.strftime("%d/%m/%Y")}
 
 
 def request_body(code: str = "000.00.01.H56-261126-0001", applicant: str = CLEAN_ID, **overrides) -> dict:
     body = {
         "maHoSoMCDT": code,
         "soDinhDanh": applicant,
-        "hoTen": "Nguyễn Văn An",
-        "ngaySinh": "05/08/1990",
+        **declared(applicant),
         "loaiPhieu": "1",
         "mucDichSuDung": "Bổ sung hồ sơ xin việc",
         "soDienThoai": "0912345678",
