@@ -192,7 +192,7 @@ _ROUTES_MAX = 4096
 )
 def route(system: str, rest: str):
     """Dispatch to the target system's view (its own guard checks token and rights)."""
-    prefix = systems.prefixes().get(system)
+    prefix = systems.prefix_of(system)
     if prefix is None:
         known = ", ".join(sorted(systems.prefixes()))
         return registry.gateway_error(404, "unknown_system", f"no system {system!r} on the gateway; known: {known}")

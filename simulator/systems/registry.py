@@ -130,8 +130,14 @@ def ministry_systems() -> tuple[SystemSpec, ...]:
 
 
 def prefixes() -> dict[str, str]:
-    """Ministry system name -> its own URL prefix."""
+    """Ministry system name -> its own URL prefix (a new dict; the gateway routes with `prefix_of`)."""
     return {s.name: s.prefix for s in ministry_systems()}
+
+
+def prefix_of(name: str) -> str | None:
+    """The URL prefix of ministry system `name`, or None (no new dict: the gateway asks on every call)."""
+    spec = _DECLARED.get(name) if _ORDERED is not None else get(name)
+    return spec.prefix if spec is not None else None
 
 
 def by_path(path: str) -> SystemSpec | None:
