@@ -45,7 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         log.warning("No admin token configured; generated one for this process: %s", sandbox["admin_token"])
 
     app = Flask(__name__)
-    app.json = OrjsonProvider(app)
+    app.json = OrjsonProvider(app)  # orjson; hostile request JSON is a 400, never a 500 (wire_json)
     app.config.update(
         SANDBOX=sandbox,
         MAX_CONTENT_LENGTH=sandbox["max_body_bytes"],

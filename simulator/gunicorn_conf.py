@@ -40,6 +40,13 @@ def on_starting(server):
     db.init_schema(db.connect(_settings["db"]))
 
 
+def post_fork(server, worker):
+    """Give each worker its own fault-decision stream (gunicorn numbers workers 1, 2, ... by age)."""
+    from simulator.faults.engine import set_stream
+
+    set_stream(worker.age)
+
+
 def post_worker_init(worker):
     """Set this worker's garbage-collector policy, then start its job runner.
 

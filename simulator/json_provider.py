@@ -9,18 +9,24 @@ differently goes to the standard library, so the output does not change: dates, 
 dataclasses are passed to Flask's own `default` (HTTP dates, `asdict`), and any value orjson
 refuses (integers beyond 64 bits, non-string keys, a `default` that raises) is encoded again by
 `json.dumps`. Sorted keys, indentation and `ensure_ascii` (debug or a changed setting) use the
-standard path as well. `loads` is orjson's with the standard parser as the fallback, so what it
-accepts (NaN, lone surrogates) and how it reads integers beyond 64 bits (exactly) and its error messages are unchanged.
+standard path as well.
+
+`loads` is `simulator.wire_json.loads` (hostile JSON is a 400, never a 500) with orjson in front:
+orjson refuses everything wire_json refuses or words itself (NaN and Infinity, lone surrogates,
+a byte order mark, bad UTF-8), and those bodies, any body that could hold an integer beyond 64
+bits (orjson would read it as a float) or nest deeper than wire_json's limit go to wire_json,
+so what is accepted, the values and the error messages are wire_json's.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import orjson
 from flask.json.provider import DefaultJSONProvider
+
+from simulator import wire_json
 
 _LONG_DIGITS = re.compile(r"\d{19}")
 _LONG_DIGITS_B = re.compile(rb"\d{19}")
@@ -36,14 +42,20 @@ def dumps_bytes(obj: Any, default=None) -> bytes | None:
 
 
 def loads(data: str | bytes | bytearray) -> Any:
-    """JSON text parsed as `json.loads` parses it (orjson first, the standard parser for what it refuses)."""
-    # orjson reads an integer beyond 64 bits as a float; the standard parser keeps it exact.
-    if (_LONG_DIGITS_B if isinstance(data, (bytes, bytearray)) else _LONG_DIGITS).search(data):
-        return json.loads(data)
+    """A client's JSON body parsed as `wire_json.loads` parses it (orjson first when the body allows)."""
+    # orjson reads an integer beyond 64 bits as a float (wire_json keeps it exact, up to its limit),
+    # and nests up to 1,024 levels where wire_json stops at MAX_DEPTH: fewer brackets than that
+    # cannot nest deeper, so only such bodies skip the walk wire_json would make.
+    if isinstance(data, (bytes, bytearray)):
+        doubtful = _LONG_DIGITS_B.search(data) or data.count(b"[") + data.count(b"{") > wire_json.MAX_DEPTH
+    else:
+        doubtful = _LONG_DIGITS.search(data) or data.count("[") + data.count("{") > wire_json.MAX_DEPTH
+    if doubtful:
+        return wire_json.loads(data)
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(data)
+        return wire_json.loads(data)  # raises wire_json's own error, or accepts what orjson does not (a BOM)
 
 
 class OrjsonProvider(DefaultJSONProvider):
@@ -62,8 +74,8 @@ class OrjsonProvider(DefaultJSONProvider):
         return super().dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        """Parse JSON text (orjson, the standard parser for what orjson refuses or with options)."""
-        return json.loads(s, **kwargs) if kwargs else loads(s)
+        """Parse request JSON safely (wire_json), orjson first when no options are given."""
+        return wire_json.loads(s, **kwargs) if kwargs else loads(s)
 
     def response(self, *args: Any, **kwargs: Any):
         """`jsonify`'s response, its body encoded once, straight to bytes."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
-import json
 import uuid
 
 import pytest
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
+from simulator import wire_json
 from simulator.json_provider import OrjsonProvider, loads
 
 
@@ -78,16 +78,34 @@ def test_sorted_keys_and_ascii_escapes_follow_the_settings():
     assert mine == theirs == b'{"a":1,"b":"\\u1ec7"}\n'
 
 
-@pytest.mark.parametrize("text", ['{"a": NaN}', '{"a": 1e400}', '"\\ud800"', str(2**80), '{"a": [1, 2.5, "ệ"]}'])
-def test_loads_accepts_what_the_standard_parser_accepts(text):
-    assert repr(loads(text)) == repr(json.loads(text))
-    assert repr(loads(text.encode())) == repr(json.loads(text.encode()))
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": [1, 2.5, "ệ"]}', str(2**80), "1" * 40, '{"a": "x\\u1ec7"}', "[1e400]", "[" * 60 + "]" * 60],
+)
+def test_loads_accepts_and_reads_what_wire_json_accepts(text):
+    assert repr(loads(text)) == repr(wire_json.loads(text))
+    assert repr(loads(text.encode())) == repr(wire_json.loads(text.encode()))
 
 
-@pytest.mark.parametrize("text", ['{"a": }', "", '{"a": 1', b"\xff"])
-def test_loads_refuses_with_the_standard_parser_s_message(text):
-    with pytest.raises(ValueError) as std:
-        json.loads(text)
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": }', "", '{"a": 1', '{"a": NaN}', '"\\ud800"', "1" * 41, "[" * 70 + "]" * 70],
+)
+def test_loads_refuses_what_wire_json_refuses_with_its_message(text):
+    with pytest.raises(ValueError) as theirs:
+        wire_json.loads(text.encode())
     with pytest.raises(ValueError) as mine:
-        loads(text)
-    assert str(mine.value) == str(std.value)
+        loads(text.encode())
+    assert type(mine.value) is type(theirs.value) and str(mine.value) == str(theirs.value)
+
+
+def test_loads_reads_a_byte_order_mark_as_wire_json_does():
+    assert loads(b"\xef\xbb\xbf{}") == wire_json.loads(b"\xef\xbb\xbf{}") == {}
+
+
+def test_loads_refuses_bad_utf8_as_wire_json_does():
+    with pytest.raises(ValueError) as theirs:
+        wire_json.loads(b"\xff")
+    with pytest.raises(ValueError) as mine:
+        loads(b"\xff")
+    assert str(mine.value) == str(theirs.value)

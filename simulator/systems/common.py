@@ -25,7 +25,7 @@ def parse_json_object(max_items: int = 200) -> dict:
     if not raw.strip():
         raise MinistryError(400, "request body is empty: send a JSON object", "malformed")
     try:
-        body = json_provider.loads(raw)
+        body = json_provider.loads(raw)  # wire_json's safe loader, orjson first
     except (ValueError, UnicodeDecodeError) as exc:
         raise MinistryError(400, f"request body is not valid JSON: {exc}", "malformed") from None
     if not isinstance(body, dict):
