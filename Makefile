@@ -35,10 +35,22 @@ system-deps-test:
 test: $(STAMP) lint system-deps-test
 	$(BIN)/python -m pytest -q
 
+# wrk and taskset (util-linux) from Debian; Java 17 for WireMock (Debian's default-jre-headless when no
+# java is on the PATH); WireMock's standalone jar from the `wiremock` npm package (npm from Debian when
+# missing), installed under var/bench/ (not committed).
+WIREMOCK_VERSION := 3.13.2
+WIREMOCK_JAR := var/bench/wiremock/node_modules/wiremock/build/wiremock-standalone-$(WIREMOCK_VERSION).jar
 system-deps-bench:
 	@command -v wrk >/dev/null || ($(APT_INSTALL) wrk)
+	@command -v taskset >/dev/null || ($(APT_INSTALL) util-linux)
+	@command -v java >/dev/null || ($(APT_INSTALL) default-jre-headless)
+	@command -v npm >/dev/null || ($(APT_INSTALL) npm)
 
-bench: $(STAMP) system-deps-bench
+$(WIREMOCK_JAR):
+	npm install --silent --no-audit --no-fund --prefix var/bench/wiremock wiremock@$(WIREMOCK_VERSION)
+
+# Servers pinned to core 1 and load to core 0 where there are two cores or more (see docs/benchmarks.md).
+bench: $(STAMP) system-deps-bench $(WIREMOCK_JAR)
 	$(BIN)/python bench/identity_bench.py --n 200000
 	$(BIN)/python bench/run_bench.py
 

@@ -29,19 +29,33 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
-_connections: dict[tuple[int, str], sqlite_utils.Database] = {}
+_connections: dict[str, sqlite_utils.Database] = {}
+# Connections a forked child inherited: never used again (SQLite connections must not cross a fork),
+# and kept referenced so the child does not close the parent's file handles and locks.
+_inherited: list[sqlite_utils.Database] = []
+
+
+def _after_fork_in_child() -> None:
+    _inherited.extend(_connections.values())
+    _connections.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def database(path: str | Path) -> sqlite_utils.Database:
     """This process's shared connection to the sandbox file (opened lazily, after any fork).
 
     Under gevent every greenlet of a worker shares it: SQLite calls never yield, so a
-    transaction cannot interleave with another greenlet's statements.
+    transaction cannot interleave with another greenlet's statements. Called several times
+    per request: a dict lookup, the fork handled once by `os.register_at_fork`.
     """
-    key = (os.getpid(), str(path))
-    db = _connections.get(key)
+    db = _connections.get(path)
     if db is None:
-        db = _connections[key] = connect(path)
+        db = _connections.get(str(path))
+        if db is None:
+            db = _connections[str(path)] = connect(path)
+        _connections[path] = db  # also under the caller's own key (a Path or a str)
     return db
 
 

@@ -12,7 +12,7 @@ import io
 import re
 from typing import Any
 
-from simulator import wire_json
+from simulator import json_provider, wire_json
 
 JSON_KEY = "sandbox.json_body"
 BODY_KEY = "sandbox.body"
@@ -87,7 +87,7 @@ def json_body(environ: dict, max_bytes: int) -> Any:
     value = None
     if data:
         try:
-            value = wire_json.loads(data)
+            value = json_provider.loads(data)  # wire_json's loader, orjson first
         except ValueError:
             value = None
     environ[JSON_KEY] = value

@@ -11,7 +11,9 @@ import sqlite_utils
 from flask import g, jsonify, make_response, request
 
 from simulator import clients
+from simulator.app_context import db, settings
 from simulator.gateway.dialects import LGSP_HEADER, parse_lgsp_access_token
+from simulator.gateway.tokens import presented_token, province_for, rights_overrides
 
 RIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "gateway_rights.json"
 
@@ -97,21 +99,20 @@ def gateway_service(service: str, description: str, *, token_optional: bool = Fa
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            from simulator.app_context import db
-            from simulator.gateway.tokens import presented_token, province_for, rights_overrides
-
-            token = presented_token(request)
+            req = request._get_current_object()  # one context lookup instead of one per attribute
+            token = presented_token(req)
             g.gateway_service = service
             if not token and token_optional:
                 g.province = None
                 return view(*args, **kwargs)
-            province, reason = province_for(db(), token, request.environ)
+            database = db()
+            province, reason = province_for(database, token, req.environ)
             if province is None:
                 return gateway_error(401, "invalid_token", reason)
-            mismatch = lgsp_header_mismatch(province)
+            mismatch = lgsp_header_mismatch(province) if LGSP_HEADER_ENVIRON in req.environ else ""
             if mismatch:
                 return gateway_error(401, "invalid_token", mismatch)
-            if not is_allowed(db(), province, service, rights_overrides(request.environ, token)):
+            if not is_allowed(database, province, service, rights_overrides(req.environ, token)):
                 return gateway_error(403, "access_denied", f"province {province} has no access right to {service}")
             g.province = province
             return view(*args, **kwargs)
@@ -124,14 +125,15 @@ def gateway_service(service: str, description: str, *, token_optional: bool = Fa
     return decorate
 
 
+LGSP_HEADER_ENVIRON = "HTTP_" + LGSP_HEADER.upper().replace("-", "_")
+
+
 def lgsp_header_mismatch(province: str) -> str:
     """Why an `lgspaccesstoken` header sent with a service call does not fit the token's province, or "".
 
     Clients of that LGSP send the header on every call next to the bearer token; a header
     naming another province's AccessKey (or unreadable) is refused rather than ignored.
     """
-    from simulator.app_context import settings  # app_context imports the gateway: break the cycle
-
     header = request.headers.get(LGSP_HEADER)
     if not header:
         return ""

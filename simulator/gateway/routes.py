@@ -168,6 +168,12 @@ def services():
     return jsonify({"client": f"VN/GOV/H{province}/lgsp", "services": listing})
 
 
+# Where each (prefix, path, method) the gateway routed went, per app: the URL map is fixed once the app
+# serves, and matching it again cost as much as the rest of the gateway's checks.
+_ROUTES_KEY = "sandbox.gateway_routes"
+_ROUTES_MAX = 4096
+
+
 @blp.route("/<string:system>/<path:rest>", methods=["GET", "POST", "PUT", "DELETE"])
 @blp.doc(
     summary="Route a call to a ministry system",
@@ -185,18 +191,25 @@ def services():
 )
 def route(system: str, rest: str):
     """Dispatch to the target system's view (its own guard checks token and rights)."""
-    prefix = systems.prefixes().get(system)
+    prefix = systems.prefix_of(system)
     if prefix is None:
         known = ", ".join(sorted(systems.prefixes()))
         return registry.gateway_error(404, "unknown_system", f"no system {system!r} on the gateway; known: {known}")
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        endpoint, args = adapter.match(f"{prefix}/{rest}", method=request.method)
-    except NotFound:
-        return registry.gateway_error(404, "unknown_service", f"{system} has no path /{rest}")
-    except MethodNotAllowed:
-        return registry.gateway_error(405, "method_not_allowed", f"{request.method} is not allowed on /{rest}")
-    return current_app.view_functions[endpoint](**args)
+    key = (prefix, rest, request.method)
+    routes = current_app.extensions.setdefault(_ROUTES_KEY, {})
+    target = routes.get(key)
+    if target is None:
+        try:
+            target = current_app.url_map.bind("localhost").match(f"{prefix}/{rest}", method=request.method)
+        except NotFound:
+            return registry.gateway_error(404, "unknown_service", f"{system} has no path /{rest}")
+        except MethodNotAllowed:
+            return registry.gateway_error(405, "method_not_allowed", f"{request.method} is not allowed on /{rest}")
+        if len(routes) >= _ROUTES_MAX:  # paths carry IDs: keep the memo bounded
+            routes.clear()
+        routes[key] = target
+    endpoint, args = target
+    return current_app.view_functions[endpoint](**dict(args))
 
 
 class RightChange(Schema):

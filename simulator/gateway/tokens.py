@@ -1,8 +1,19 @@
-"""Bearer tokens issued by `POST /ngsp/token`, stored in SQLite so every worker honours them."""
+"""Bearer tokens issued by `POST /ngsp/token`, stored in SQLite so every worker honours them.
+
+Every gateway call checks its token and its province's access rights. Each worker keeps the rows
+it read in a cache (`TokenCache`) that a change counter keeps honest: SQLite triggers bump
+`gateway_auth_version` whenever a token is deleted or changed (expiry purge, credential rotation,
+reset) or an access right is granted, revoked or restored, whoever writes it. A worker re-reads the
+counter at most every `REFRESH_S`, and at once after it wrote anything itself, and drops the whole
+cache when the counter moved: a revoked token or right stops working in every worker within
+`REFRESH_S` (documented: within one second), and at once in the worker that changed it.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import secrets
 import time
 
@@ -22,6 +33,13 @@ def create_tables(db: sqlite_utils.Database) -> None:
             province TEXT NOT NULL, service TEXT NOT NULL, allowed INTEGER NOT NULL,
             PRIMARY KEY (province, service))"""
     )
+    # The change counter (see the module docstring). A new token needs no bump: no worker can hold it yet.
+    db.execute("CREATE TABLE IF NOT EXISTS gateway_auth_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
+    db.execute("INSERT OR IGNORE INTO gateway_auth_version (id, n) VALUES (1, 0)")
+    bump = "BEGIN UPDATE gateway_auth_version SET n = n + 1 WHERE id = 1; END"
+    for table, events in (("gateway_tokens", ("UPDATE", "DELETE")), ("gateway_rights", ("INSERT", "UPDATE", "DELETE"))):
+        for event in events:
+            db.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_bump AFTER {event} ON {table} {bump}")
     dialects.create_tables(db)
 
 
@@ -47,23 +65,80 @@ _TOKEN_SQL = (
 )
 
 
+REFRESH_S = 0.25
+CACHE_MAX = 10_000
+
+
+class TokenCache:
+    """One worker's token rows, valid while `gateway_auth_version` stands still (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple] = {}
+        self.version: int | None = None
+        self.checked_at = float("-inf")
+        self.changes = -1  # the connection's total_changes when last checked: our own writes
+        self.conn = None
+
+    def get(self, conn, token: str) -> tuple | None:
+        """The token's (province, expires_at, overrides JSON) row, or None when there is no such token."""
+        self._validate(conn)
+        row = self.rows.get(token)
+        if row is None:
+            row = conn.execute(_TOKEN_SQL, [token]).fetchone()
+            if row is not None:  # unknown tokens are not kept: anyone can send garbage
+                if len(self.rows) >= CACHE_MAX:
+                    self.rows.clear()
+                self.rows[token] = row
+        return row
+
+    def _validate(self, conn) -> None:
+        now = time.monotonic()
+        if conn is self.conn and conn.total_changes == self.changes and now - self.checked_at < REFRESH_S:
+            return
+        version = conn.execute("SELECT n FROM gateway_auth_version WHERE id = 1").fetchone()
+        version = version[0] if version else None
+        if conn is not self.conn or version != self.version or version is None:
+            self.rows.clear()
+        self.conn, self.version, self.checked_at, self.changes = conn, version, now, conn.total_changes
+
+
+_caches: dict[tuple[int, int], TokenCache] = {}
+
+
+def _cache_for(db: sqlite_utils.Database) -> TokenCache:
+    # One per process and connection (a forked worker starts empty; tests open several databases).
+    key = (os.getpid(), id(db.conn))
+    cache = _caches.get(key)
+    if cache is None:
+        cache = _caches[key] = TokenCache()
+    return cache
+
+
 def lookup(db: sqlite_utils.Database, token: str, environ: dict | None = None) -> tuple | None:
     """(province, expires_at, overrides JSON) of a token, expired or not, or None; kept in `environ`."""
     memo = environ.get(ENVIRON_KEY) if environ is not None else None
     if memo is not None and memo[0] == token:
         return memo[1]
-    row = db.conn.execute(_TOKEN_SQL, [token]).fetchone()
+    row = _cache_for(db).get(db.conn, token)
     if environ is not None:
         environ[ENVIRON_KEY] = (token, row)
     return row
 
 
 def rights_overrides(environ: dict, token: str) -> dict[str, bool] | None:
-    """The admin overrides of the token's province read with it this request, or None if not read."""
+    """The admin overrides of the token's province read with it this request, or None if not read.
+
+    The mapping is shared between requests: read it, never change it.
+    """
     memo = environ.get(ENVIRON_KEY)
     if memo is None or memo[0] != token or memo[1] is None:
         return None
-    return {service: bool(allowed) for service, allowed in json.loads(memo[1][2] or "{}").items()}
+    return _parsed_overrides(memo[1][2])
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_overrides(text: str | None) -> dict[str, bool]:
+    return {service: bool(allowed) for service, allowed in json.loads(text or "{}").items()}
 
 
 def province_for(db: sqlite_utils.Database, token: str, environ: dict | None = None) -> tuple[str | None, str]:

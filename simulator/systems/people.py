@@ -18,11 +18,18 @@ Stable API (systems-b and later features call it; keep names and signatures):
 Registered children live in the `people_registered` table (owned here); their record takes
 precedence over the derived population, and their ID is chosen among IDs the derived
 population leaves empty, so nobody else is ever named with it.
+
+Every lookup in every system comes through `citizen_with_overlays`, so each worker keeps the
+citizens it built (`CitizenCache`) while the `identity_version` counter stands still: SQLite
+triggers bump it on every write to the registrations or the overlays, whichever worker writes.
+The counter is read on every call (one indexed row), so a birth, marriage, death or move is
+seen by the very next lookup in every worker, as without the cache.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -42,8 +49,48 @@ TABLE = "people_registered"
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
-    """Create the table of citizens registered through civil status (births)."""
+    """Create the table of citizens registered through civil status (births), and the identity change counter."""
     db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id TEXT PRIMARY KEY, record TEXT NOT NULL, source TEXT)")
+    db.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
+    db.execute(f"INSERT OR IGNORE INTO {VERSION_TABLE} (id, n) VALUES (1, 0)")
+    for table in (TABLE, OVERLAYS):  # the overlays table is created first (SCHEMA_MODULES order)
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_identity_bump AFTER {event} ON {table} "
+                f"BEGIN UPDATE {VERSION_TABLE} SET n = n + 1 WHERE id = 1; END"
+            )
+
+
+VERSION_TABLE = "identity_version"
+CACHE_MAX = 10_000
+
+
+class CitizenCache:
+    """One worker's built citizens (`citizen_with_overlays` results), valid at one `identity_version`."""
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.citizens: dict[str, tuple[Population, Citizen | None]] = {}
+
+    def validate(self, conn) -> None:
+        """Drop everything if any registration or overlay changed since the last call."""
+        row = conn.execute(f"SELECT n FROM {VERSION_TABLE} WHERE id = 1").fetchone()
+        version = row[0] if row else None
+        if version != self.version or version is None:
+            self.citizens.clear()
+            self.version = version
+
+
+_citizen_caches: dict[tuple[int, int], CitizenCache] = {}
+
+
+def _citizen_cache(db: sqlite_utils.Database) -> CitizenCache:
+    # One per process and connection: a forked worker starts empty, tests open several databases.
+    key = (os.getpid(), id(db.conn))
+    cache = _citizen_caches.get(key)
+    if cache is None:
+        cache = _citizen_caches[key] = CitizenCache()
+    return cache
 
 
 @lru_cache(maxsize=8)
@@ -138,6 +185,21 @@ def citizen_with_overlays(
     Returns None when the ID has no record; raises InvalidIdentifier for a malformed ID.
     """
     pop = pop or current_population()
+    if _depth == 0:
+        cache = _citizen_cache(db)
+        cache.validate(db.conn)
+        hit = cache.citizens.get(id12)
+        if hit is not None and hit[0] is pop:  # the same population (seed, settings, day)
+            return hit[1]
+        citizen = _build_citizen(db, id12, pop, 0)  # raises for a malformed ID: never cached
+        if len(cache.citizens) >= CACHE_MAX:
+            cache.citizens.clear()
+        cache.citizens[id12] = (pop, citizen)
+        return citizen
+    return _build_citizen(db, id12, pop, _depth)
+
+
+def _build_citizen(db: sqlite_utils.Database, id12: str, pop: Population, _depth: int) -> Citizen | None:
     pop.parse(id12)
     rec, events = _stored(db, id12)
     if rec is not None:

@@ -324,10 +324,24 @@ def _citizen(data: dict, required: bool = True) -> Citizen | None:
 
 
 def congdan(citizen: Citizen) -> dict:
-    """The `CongDan` record with every overlay applied and the children registered through civil status."""
+    """The `CongDan` record with every overlay applied and the children registered through civil status.
+
+    Kept per citizen object (the worker's citizen cache hands out the same object until an overlay
+    changes): the record is shared, so callers serialize it and never change it.
+    """
+    hit = _CONGDAN.get(id(citizen))
+    if hit is not None and hit[0] is citizen:
+        return hit[1]
     record = to_congdan(citizen)
     record["Con"] = [{"HoVaTen": c.name.full, "QuocTich": record["QuocTich"], "SoDinhDanh": c.id, "SoCMND": ""} for c in citizen.children]
+    if len(_CONGDAN) >= _CONGDAN_MAX:
+        _CONGDAN.clear()
+    _CONGDAN[id(citizen)] = (citizen, record)  # holding the citizen keeps its id from being reused
     return record
+
+
+_CONGDAN: dict[int, tuple[Citizen, dict]] = {}
+_CONGDAN_MAX = 10_000
 
 
 def _verdict(citizen: Citizen | None, data: dict) -> dict:

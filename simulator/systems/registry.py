@@ -75,13 +75,18 @@ class SystemSpec:
 
 
 _DECLARED: dict[str, SystemSpec] = {}
+# `systems()` in order, computed once after every module is imported (the gateway asks on every
+# call); a later `declare` clears it.
+_ORDERED: tuple[SystemSpec, ...] | None = None
 
 
 def declare(spec: SystemSpec) -> SystemSpec:
     """Declare a system (called once at its module's import); its error format goes to the fault engine."""
     if spec.prefix is not None and spec.prefix != "/" + spec.name:
         raise ValueError(f"system {spec.name!r}: its prefix must be /{spec.name}, got {spec.prefix!r}")
+    global _ORDERED
     _DECLARED[spec.name] = spec
+    _ORDERED = None
     if spec.error_body is not None:
         # The fault engine plays injected errors with the same builder, so they look like real ones.
         from simulator.faults import register_format  # the faults package imports systems' formats lazily
@@ -100,9 +105,12 @@ def load() -> None:
 
 def systems() -> tuple[SystemSpec, ...]:
     """Every declared system, in `MODULES` order."""
-    load()
-    order = {module: i for i, module in enumerate(MODULES)}
-    return tuple(sorted(_DECLARED.values(), key=lambda s: order.get(s.module, len(order))))
+    global _ORDERED
+    if _ORDERED is None:
+        load()
+        order = {module: i for i, module in enumerate(MODULES)}
+        _ORDERED = tuple(sorted(_DECLARED.values(), key=lambda s: order.get(s.module, len(order))))
+    return _ORDERED
 
 
 def names() -> tuple[str, ...]:
@@ -112,7 +120,7 @@ def names() -> tuple[str, ...]:
 
 def get(name: str) -> SystemSpec | None:
     """The system called `name`, or None."""
-    load()
+    systems()  # imports every system module once
     return _DECLARED.get(name)
 
 
@@ -122,8 +130,14 @@ def ministry_systems() -> tuple[SystemSpec, ...]:
 
 
 def prefixes() -> dict[str, str]:
-    """Ministry system name -> its own URL prefix."""
+    """Ministry system name -> its own URL prefix (a new dict; the gateway routes with `prefix_of`)."""
     return {s.name: s.prefix for s in ministry_systems()}
+
+
+def prefix_of(name: str) -> str | None:
+    """The URL prefix of ministry system `name`, or None (no new dict: the gateway asks on every call)."""
+    spec = _DECLARED.get(name) if _ORDERED is not None else get(name)
+    return spec.prefix if spec is not None else None
 
 
 def by_path(path: str) -> SystemSpec | None:

@@ -1,0 +1,111 @@
+"""The gateway's per-worker token cache sees every token, right and credential change within a second."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import requests
+
+from simulator import db as sandbox_db
+from simulator.app import create_app
+from simulator.clients import by_province
+from simulator.gateway import registry, tokens
+from simulator.rotation import rotate
+from tests.conftest import ADMIN_TOKEN, SEED
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+LOOKUP = {"MaYeuCau": "CACHE-1", "MaDVC": "000.00.00.H56", "MaTichHop": "t", "MaCanBo": "t", "SoDinhDanh": "001000000000"}
+
+
+def _two_workers(tmp_path):
+    """Two connections to one sandbox file, as two gunicorn workers hold them."""
+    path = tmp_path / "cache.db"
+    create_app({"db": str(path), "seed": SEED, "admin_token": ADMIN_TOKEN})
+    return sandbox_db.connect(path), sandbox_db.connect(path)
+
+
+def _seen_within(check, limit_s: float) -> float:
+    """Seconds until `check()` holds, polling; fails past `limit_s`."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < limit_s, "change not seen in time"
+        time.sleep(0.01)
+    return time.monotonic() - started
+
+
+def test_a_token_deleted_by_another_worker_stops_working_within_the_refresh_interval(tmp_path):
+    worker_a, worker_b = _two_workers(tmp_path)
+    token = tokens.issue(worker_b, "56", 3600)
+    assert tokens.lookup(worker_a, token)[0] == "56"  # now cached in worker A
+    rotate(worker_b, SEED, "56")  # a credential rotation ends the province's tokens
+    assert _seen_within(lambda: tokens.lookup(worker_a, token) is None, 1.0) <= tokens.REFRESH_S + 0.2
+
+
+def test_a_right_revoked_by_another_worker_applies_within_the_refresh_interval(tmp_path):
+    worker_a, worker_b = _two_workers(tmp_path)
+    token = tokens.issue(worker_a, "56", 3600)
+
+    def allowed() -> bool:
+        environ: dict = {}
+        province, _ = tokens.province_for(worker_a, token, environ)
+        return registry.is_allowed(worker_a, province, "population.lookup", tokens.rights_overrides(environ, token))
+
+    assert allowed()
+    registry.set_right(worker_b, "56", "population.lookup", False)
+    assert _seen_within(lambda: not allowed(), 1.0) <= tokens.REFRESH_S + 0.2
+    registry.set_right(worker_b, "56", "population.lookup", None)
+    assert _seen_within(allowed, 1.0) <= tokens.REFRESH_S + 0.2
+
+
+def test_the_worker_that_changes_a_right_sees_it_at_once(tmp_path):
+    worker_a, _ = _two_workers(tmp_path)
+    token = tokens.issue(worker_a, "56", 3600)
+    tokens.lookup(worker_a, token)
+    registry.set_right(worker_a, "56", "population.lookup", False)
+    environ: dict = {}
+    province, _ = tokens.province_for(worker_a, token, environ)
+    assert registry.is_allowed(worker_a, province, "population.lookup", tokens.rights_overrides(environ, token)) is False
+
+
+def test_an_expired_token_is_refused_even_when_cached(tmp_path):
+    worker_a, _ = _two_workers(tmp_path)
+    token = tokens.issue(worker_a, "56", 0)
+    tokens.lookup(worker_a, token)
+    time.sleep(0.01)
+    assert tokens.province_for(worker_a, token) == (None, "the access token expired")
+
+
+def _gateway_token(base: str) -> str:
+    client = by_province(SEED, "56")
+    basic = base64.b64encode(f"{client.gateway_key}:{client.gateway_secret}".encode()).decode()
+    reply = requests.post(base + "/ngsp/token", headers={"Authorization": "Basic " + basic}, timeout=10)
+    return reply.json()["access_token"]
+
+
+def _statuses(base: str, token: str, n: int = 30) -> set[int]:
+    # Fresh connections spread the calls over both workers.
+    return {
+        requests.post(base + "/ngsp/population/lookup", json=LOOKUP, headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code
+        for _ in range(n)
+    }
+
+
+def test_on_a_served_process_every_worker_applies_a_right_change_and_a_rotation_within_a_second(live_sandbox):
+    base = live_sandbox.base
+    token = _gateway_token(base)
+    assert _statuses(base, token) == {200}  # both workers have the token cached
+    put = requests.put(
+        base + "/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": False}, headers=ADMIN, timeout=10
+    )
+    assert put.status_code == 200
+    time.sleep(1.0)
+    assert _statuses(base, token) == {403}
+    requests.put(
+        base + "/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": None}, headers=ADMIN, timeout=10
+    ).raise_for_status()
+    time.sleep(1.0)
+    assert _statuses(base, token) == {200}
+    requests.post(base + "/sandbox/credentials/56/rotate", headers=ADMIN, timeout=10).raise_for_status()
+    time.sleep(1.0)
+    assert _statuses(base, token) == {401}
