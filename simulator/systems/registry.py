@@ -78,17 +78,10 @@ _DECLARED: dict[str, SystemSpec] = {}
 
 
 def declare(spec: SystemSpec) -> SystemSpec:
-    """Declare a system (called once at its module's import); its error format goes to the fault engine."""
+    """Declare a system (called once at its module's import); the fault engine reads its error format from here."""
     if spec.prefix is not None and spec.prefix != "/" + spec.name:
         raise ValueError(f"system {spec.name!r}: its prefix must be /{spec.name}, got {spec.prefix!r}")
     _DECLARED[spec.name] = spec
-    if spec.error_body is not None:
-        # The fault engine plays injected errors with the same builder, so they look like real ones.
-        from simulator.faults import register_format  # the faults package imports systems' formats lazily
-        from simulator.faults.formats import JSON
-
-        body = spec.error_body
-        register_format(spec.name, lambda status, message: (body(status, message), JSON))
     return spec
 
 

@@ -28,6 +28,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from simulator.app_context import db
+from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_bhxh
 from simulator.identity.rules import check_health_card
@@ -239,7 +240,7 @@ class ContributionsView(MethodView):
         """Months contributed, one period ending this month (or at death) when contributing."""
         record = _participant(identifier)
         c = record.contributions
-        today = common.sandbox_now().date()
+        today = sandbox_clock().now().date()
         end = min(today, record.card_valid_to) if c.months else today
         periods = []
         if c.months:
@@ -268,7 +269,7 @@ class ContributionsView(MethodView):
 def _check_date() -> date:
     raw = request.args.get("date", "")
     if not raw:
-        return common.sandbox_now().date()
+        return sandbox_clock().now().date()
     return common.parse_ymd(raw, "date")
 
 

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from simulator.systems.civil_status import store
-from tests.systems.conftest import request_fields
+from tests.conftest import Caller
+from tests.systems.bodies import request_fields
 
 FATHER, MOTHER = "001088000004", "001186992617"  # the married persona and his wife
 SINGLE_WOMAN, SINGLE_MAN = "048195000005", "056090000100"
@@ -200,11 +201,8 @@ def test_same_dossier_twice_is_409(caller):
 
 
 def test_another_province_cannot_see_the_dossier(client, caller):
-    from tests.gateway.test_gateway import get_token
-    from tests.systems.conftest import Caller
-
     caller.post("/civil_status/births", birth())
-    other = Caller(client, get_token(client, "79"), True)
+    other = Caller(client, "79", via_gateway=True)
     assert other.get("/civil_status/dossiers/000.00.01.H56-251103-0001").status_code == 404
     assert other.get("/civil_status/dossiers").get_json()["data"] == []
 

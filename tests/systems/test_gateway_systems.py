@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import ADMIN_TOKEN
-from tests.systems.conftest import request_fields
+from tests.systems.bodies import request_fields
 
 SERVICES = {
     "population.verify",

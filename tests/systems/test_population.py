@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.systems.conftest import request_fields
+from tests.systems.bodies import request_fields
 
 MARRIED, WIFE = "001088000004", "001186992617"
 

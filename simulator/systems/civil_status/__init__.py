@@ -18,6 +18,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from simulator.app_context import db, settings
+from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier
 from simulator.identity.rules import FEMALE, MALE, check_citizen_id
@@ -92,7 +93,7 @@ def _check_ids(module: str, data: dict) -> None:
 def _submit(module: str, schema) -> tuple:
     data = common.load(schema, common.parse_json_object())
     _check_ids(module, data)
-    now = common.sandbox_now()
+    now = sandbox_clock().now()
     for name in ("nksNgaySinh", "nktNgayChet"):
         if name in data:
             day = common.parse_ymd(data[name], name)
@@ -200,7 +201,7 @@ class Dossiers(MethodView):
     def get(self):
         """Dossiers with their current trangThai (results become ready as the clock passes)."""
         query = common.load(schema_instance(schemas.CivilStatusListQuery), request.args.to_dict())
-        now_ts = common.sandbox_now().timestamp()
+        now_ts = sandbox_clock().now().timestamp()
         rows = [store.refresh(db(), row, now_ts) for row in store.list_for(db(), g.province, query.get("module"))]
         data = [store.to_wire(row, now_ts) for row in rows]
         if query.get("trangThai"):
@@ -225,7 +226,7 @@ class DossierView(MethodView):
         row = store.get(db(), code)
         if row is None or row["province"] != g.province:
             raise MinistryError(404, f"Không tìm thấy hồ sơ {code}")
-        now_ts = common.sandbox_now().timestamp()
+        now_ts = sandbox_clock().now().timestamp()
         row = store.refresh(db(), row, now_ts)
         return jsonify({"status": 200, "message": "Thành công", "data": store.to_wire(row, now_ts)})
 

@@ -1,9 +1,9 @@
 """Civil-status dossiers in SQLite and their progression on the sandbox clock.
 
 A dossier is received (trangThai 1 waiting), taken up (3 processing) and finished (4 result
-ready or 6 rejected) at instants drawn once, at receipt, from a lognormal processing time
-(median `civil_status_median_minutes` simulated minutes, sigma 0.5, capped at 10 × median,
-× 5 for the `slow_ministry` persona) seeded by (seed, maHoSo): polling the same dossier on the
+ready or 6 rejected) at instants drawn once, at receipt, from the ministries' one processing
+time distribution (`common.processing_minutes`: median `civil_status_median_minutes` simulated
+minutes, between half and twice that, × 5 for the `slow_ministry` persona) seeded by (seed, maHoSo): polling the same dossier on the
 same clock always shows the same history. Supplement requests (2) are part of the status code
 list but the sandbox never asks for one.
 
@@ -15,19 +15,18 @@ applies the effects (overlays, registered child) and notifies the province.
 from __future__ import annotations
 
 import json
-import math
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlite_utils
 
-from simulator.identity.derive import rng
 from simulator.identity.personas import persona_outcome
 from simulator.systems import notify
 from simulator.systems.civil_status import outcomes
+from simulator.systems.common import processing_minutes as ministry_minutes
+from simulator.wire_formats import to_portal
 
 TABLE = "civil_status_dossiers"
-TZ_NAME = "Asia/Ho_Chi_Minh"
-SIGMA = 0.5
+SLOW_FACTOR = 5  # the slow_ministry persona
 WAITING_SHARE = 0.2  # share of the processing time spent waiting before a clerk takes it up
 STATUS_NAMES = {
     "1": "Chờ tiếp nhận xử lý",
@@ -57,23 +56,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_province ON {TABLE} (province, received_ts)")
 
 
-def local_time(ts: float) -> datetime:
-    """A POSIX time as an aware datetime in Asia/Ho_Chi_Minh."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromtimestamp(ts, tz=UTC).astimezone(ZoneInfo(TZ_NAME))
-
-
-def stamp(ts: float) -> str:
-    """A POSIX time as the portal's `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh."""
-    return local_time(ts).strftime("%Y%m%d%H%M%S")
-
-
 def processing_minutes(seed: int, code: str, median: float, slow: bool) -> float:
     """Simulated minutes from receipt to result for dossier `code` (deterministic)."""
-    draw = rng(seed, "civil-status-time", code).gauss(0.0, SIGMA)
-    minutes = min(median * math.exp(draw), median * 10)
-    return minutes * (5 if slow else 1)
+    return ministry_minutes(seed, "civil_status", code, median) * (SLOW_FACTOR if slow else 1)
 
 
 def submit(
@@ -96,7 +81,7 @@ def submit(
         "province": province,
         "maTTHC": payload.get("maTTHC") or PROCEDURES[module],
         "module": module,
-        "ngayTiepNhan": stamp(now_ts),
+        "ngayTiepNhan": to_portal(now_ts),
         "received_ts": now_ts,
         "started_ts": now_ts + total * WAITING_SHARE,
         "due_ts": now_ts + total,
@@ -184,7 +169,7 @@ def to_wire(row: dict, now_ts: float) -> dict:
         "maTTHC": row["maTTHC"],
         "module": row["module"],
         "ngayTiepNhan": row["ngayTiepNhan"],
-        "ngayHenTra": stamp(row["due_ts"]),
+        "ngayHenTra": to_portal(row["due_ts"]),
         "trangThai": status,
         "tenTrangThai": STATUS_NAMES[status],
         "lyDo": (row["lyDo"] or "") if final else "",
