@@ -98,7 +98,7 @@ _setting(
     "civil_status_median_minutes",
     float,
     240.0,
-    "Median simulated minutes a civil-status dossier takes from receipt to result (lognormal).",
+    "Median simulated minutes a civil-status dossier takes from receipt to result.",
     1.0,
     525600.0,
 )
@@ -135,7 +135,7 @@ _setting(
 )
 _setting("citizens_rate_dossiers", bool, True, "Simulated citizens rate their online dossiers on reaching status 10.")
 
-# --- systems-b ---------------------------------------------------------------------
+# --- ministry systems (each system names the ones it reads in its SystemSpec) ---------------------------------------------------------------------
 _setting(
     "judicial_median_minutes", int, 240, "Median simulated minutes a judicial record request takes.", 1, 525_600
 )

@@ -27,17 +27,21 @@ from simulator.flows import connectors
 from simulator.flows.timebase import sim_now, to_portal
 from simulator.jobs import queue
 from simulator.jobs.registry import Result, RunContext, handler
+from simulator.systems import registry as systems
 
 log = logging.getLogger("simulator.flows")
 
 KIND = "push"
 SUBMITTED = "dossier.submitted"
-RESULT_EVENTS = ("judicial_record.result", "civil_status.result", "environment.result", "payment.result")
-EVENTS = (SUBMITTED, *RESULT_EVENTS)
-# Events whose message is posted flat: the payment platform's callback `{LoaiBanTin, MaLoi,
-# MaDoiTac, ...}` sits at the top level, where one-stop clients read it; the envelope's
-# delivery_id, event, sent_at and madonvi ride along beside it (clients ignore extra fields).
-FLAT_EVENTS = ("payment.result",)
+# Result events are declared by the systems (`SystemSpec.events`). A system with `flat_events`
+# posts its message flat: the payment platform's callback `{LoaiBanTin, MaLoi, MaDoiTac, ...}`
+# sits at the top level, where one-stop clients read it; the envelope's delivery_id, event,
+# sent_at and madonvi ride along beside it (clients ignore extra fields).
+
+
+def events() -> tuple[str, ...]:
+    """Every event the portal pushes: `dossier.submitted` and each system's result events."""
+    return (SUBMITTED, *systems.result_events())
 REPLAY_WINDOW_S = 300
 
 # Called with (run context, delivery id, data) when a delivery of an event is attempted / acknowledged.
@@ -73,8 +77,8 @@ def verify(secret: str, timestamp: str, raw_body: bytes, signature: str, now: fl
 
 def enqueue_push(conn, province: str, event: str, data: dict, job_id: str | None = None) -> str:
     """Queue one push to a province inside the caller's transaction; returns the delivery id."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
+    if event not in events():
+        raise ValueError(f"unknown event {event!r}; known: {', '.join(events())}")
     return queue.enqueue(conn, KIND, {"data": data}, province=province, event=event, job_id=job_id)
 
 
@@ -92,10 +96,10 @@ def enqueue_callback(db_path_or_db, province: str, event: str, data: dict) -> st
 def envelope(job: queue.Job, madonvi: str, sent_at: str, body_style: str = connectors.DEFAULT_BODY_STYLE) -> dict:
     """The JSON body of a delivery in a connector's body style (flat: the record itself).
 
-    FLAT_EVENTS (the payment platform's callback) are flat whatever the style: the platform
+    Flat events (the payment platform's callback) are flat whatever the style: the platform
     signs its own fields, so they stay at the top level, with the delivery's metadata beside them.
     """
-    if job.event in FLAT_EVENTS:
+    if job.event in systems.flat_events():
         return {**job.payload["data"], "delivery_id": job.id, "event": job.event, "sent_at": sent_at, "madonvi": madonvi}
     if body_style == "flat":
         return dict(job.payload["data"])

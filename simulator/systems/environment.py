@@ -74,6 +74,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("dossiers",),
         events=(EVENT,),
+        settings=("environment_median_minutes",),
+        sweep=lambda ctx, now: sweep_ready(ctx.db, now, ctx.settings["environment_median_minutes"]),
         error_body=error_body,
     )
 )

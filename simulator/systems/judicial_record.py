@@ -78,6 +78,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("requests", "lltp"),
         events=(EVENT,),
+        settings=("judicial_median_minutes", "slow_ministry_factor"),
+        sweep=lambda ctx, now: sweep_ready(ctx.db, now),
         error_body=error_body,
     )
 )

@@ -117,6 +117,7 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("verify", "lookup", "soap", *SOAP_OPERATIONS),
         events=(),
+        settings=("missing_share", "identity_cache_size"),
         error_body=error_body,
         render=_render,
     )

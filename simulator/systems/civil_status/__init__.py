@@ -56,6 +56,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("births", "deaths", "marriages", "marital-status-confirmations", "dossiers"),
         events=(store.EVENT,),
+        settings=("civil_status_median_minutes", "slow_ministry_factor"),
+        sweep=lambda ctx, now: store.sweep_ready(ctx.db, now),
         error_body=error_body,
     )
 )
@@ -111,6 +113,7 @@ def _submit(module: str, schema) -> tuple:
             seed=values["seed"],
             missing_share=values["missing_share"],
             median_minutes=values["civil_status_median_minutes"],
+            slow_factor=values["slow_ministry_factor"],
         )
     except store.DuplicateDossier:
         raise MinistryError(409, f"Hồ sơ {data['maHoSo']} đã tồn tại (already received)") from None

@@ -3,7 +3,8 @@
 A dossier is received (trangThai 1 waiting), taken up (3 processing) and finished (4 result
 ready or 6 rejected) at instants drawn once, at receipt, from the ministries' one processing
 time distribution (`common.processing_minutes`: median `civil_status_median_minutes` simulated
-minutes, between half and twice that, × 5 for the `slow_ministry` persona) seeded by (seed, maHoSo): polling the same dossier on the
+minutes, between half and twice that, × `slow_ministry_factor` for the `slow_ministry` persona) seeded by (seed, maHoSo):
+polling the same dossier on the
 same clock always shows the same history. Supplement requests (2) are part of the status code
 list but the sandbox never asks for one.
 
@@ -26,7 +27,6 @@ from simulator.systems.common import processing_minutes as ministry_minutes
 from simulator.wire_formats import to_portal
 
 TABLE = "civil_status_dossiers"
-SLOW_FACTOR = 5  # the slow_ministry persona
 WAITING_SHARE = 0.2  # share of the processing time spent waiting before a clerk takes it up
 STATUS_NAMES = {
     "1": "Chờ tiếp nhận xử lý",
@@ -56,9 +56,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_province ON {TABLE} (province, received_ts)")
 
 
-def processing_minutes(seed: int, code: str, median: float, slow: bool) -> float:
+def processing_minutes(seed: int, code: str, median: float, slow_factor: float = 1) -> float:
     """Simulated minutes from receipt to result for dossier `code` (deterministic)."""
-    return ministry_minutes(seed, "civil_status", code, median) * (SLOW_FACTOR if slow else 1)
+    return ministry_minutes(seed, "civil_status", code, median) * slow_factor
 
 
 def submit(
@@ -72,10 +72,11 @@ def submit(
     seed: int,
     missing_share: float,
     median_minutes: float,
+    slow_factor: float,
 ) -> dict:
     """Receive a dossier; returns its row. Raises DuplicateDossier for a maHoSo already received."""
     slow = any(isinstance(v, str) and persona_outcome(v) == "slow_ministry" for v in payload.values())
-    total = processing_minutes(seed, code, median_minutes, slow) * 60
+    total = processing_minutes(seed, code, median_minutes, slow_factor if slow else 1) * 60
     row = {
         "maHoSo": code,
         "province": province,

@@ -91,6 +91,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=(*signing.MESSAGE_TYPES, "receipts", "pay", "unknown"),
         events=(EVENT,),
+        flat_events=True,
+        settings=("payment_max_amount",),
         error_body=error_body,
     )
 )
