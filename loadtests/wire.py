@@ -13,14 +13,12 @@ import json
 import time
 import uuid
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-PORTAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from simulator.wire_formats import PORTAL_DATETIME, TZ
 
 # The Locust request name under which the kit records push→sync latencies (and lost dossiers).
 E2E_NAME = "e2e push→synced"
 PUSH_NAME = "push dossier.submitted"
-DATE_FORMAT = "%Y%m%d%H%M%S"
 
 # MaHoSo is `{agency}-{yyMMdd}-{NNNN}`: only 10,000 codes per agency and day. The load kit
 # spreads its codes over the whole yyMMdd range (2000-01-01 .. 2099-12-31, every one a real
@@ -64,7 +62,7 @@ def new_run_id() -> str:
 
 def portal_now(offset_seconds: float = 0) -> str:
     """Now (plus an offset) in the portal's yyyyMMddHHmmss, Asia/Ho_Chi_Minh."""
-    return (datetime.now(PORTAL_TZ) + timedelta(seconds=offset_seconds)).strftime(DATE_FORMAT)
+    return (datetime.now(TZ) + timedelta(seconds=offset_seconds)).strftime(PORTAL_DATETIME)
 
 
 def citizen_id(province: str, n: int) -> str:
@@ -150,7 +148,7 @@ def signed_push(
     body = dict(data) if style == "flat" else {
         "delivery_id": delivery_id,
         "event": event,
-        "sent_at": datetime.fromtimestamp(timestamp, PORTAL_TZ).strftime(DATE_FORMAT),
+        "sent_at": datetime.fromtimestamp(timestamp, TZ).strftime(PORTAL_DATETIME),
         "madonvi": madonvi,
         "data": data,
     }

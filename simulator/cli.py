@@ -269,11 +269,10 @@ def settings_cmd(fmt: str, update_readme: bool) -> None:
 
 
 def _fault_sandbox(values: dict):
-    from simulator import db
-    from simulator.app import create_app  # noqa: F401 - registers every feature's tables
+    from simulator import db, schema
     from simulator.faults import FaultSandbox
 
-    db.init_schema(db.connect(values["db"]))
+    schema.create_all(db.connect(values["db"]))
     return FaultSandbox.from_settings(values)
 
 
@@ -448,12 +447,11 @@ def settings_markdown() -> str:
     return "\n".join(lines)
 def _open_db(db_path: str | None):
     """The sandbox file named by --db or SANDBOX_DB, with every feature's tables."""
-    from simulator import db
-    from simulator.app import create_app  # noqa: F401 - registers the schema modules
+    from simulator import db, schema
 
     path = config.resolve({"db": db_path})["db"]
     database = db.database(path)
-    db.init_schema(database)
+    schema.create_all(database)
     return database, path
 
 

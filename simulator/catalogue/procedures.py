@@ -85,6 +85,11 @@ class Procedure:
     applicants: tuple[Applicant, ...]
 
     @property
+    def online_channel(self) -> Channel | None:
+        """The online channel (kind "2"), or None when the procedure cannot be submitted online."""
+        return next((c for c in self.channels if c.kind == "2"), None)
+
+    @property
     def field(self) -> Field:
         """The procedure's field of activity."""
         found = field(self.field_code)
@@ -153,6 +158,11 @@ def _procedure(raw: dict) -> Procedure:
 def procedures() -> tuple[Procedure, ...]:
     """Every procedure of the catalogue, in file order."""
     return tuple(_procedure(p) for p in read_data("procedures.json")["procedures"])
+
+
+def online_for_citizens() -> tuple[Procedure, ...]:
+    """Procedures a citizen can submit online, in catalogue order."""
+    return tuple(p for p in procedures() if p.online_channel and any(a.kind == "1" for a in p.applicants))
 
 
 @lru_cache(maxsize=1)

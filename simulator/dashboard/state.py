@@ -12,7 +12,7 @@ from simulator.dashboard import health
 from simulator.dashboard.systems import map_systems
 from simulator.flows import arrivals, satisfaction
 from simulator.flows.stats import CLOSED
-from simulator.flows.timebase import to_portal
+from simulator.wire_formats import to_portal
 
 JOURNAL_ROWS = 15
 RULES_SHOWN = 50

@@ -22,12 +22,13 @@ import time
 from collections.abc import Callable
 
 from simulator import clients
+from simulator.clock import shared_clock
 from simulator.db import database, transaction
 from simulator.flows import connectors
-from simulator.flows.timebase import sim_now, to_portal
 from simulator.jobs import queue
 from simulator.jobs.registry import Result, RunContext, handler
 from simulator.systems import registry as systems
+from simulator.wire_formats import to_portal
 
 log = logging.getLogger("simulator.flows")
 
@@ -144,7 +145,7 @@ def deliver(job: queue.Job, ctx: RunContext) -> Result:
         return Result(False, None, f"no connector registered for province {job.province}")
     client = clients.by_province(ctx.settings["seed"], job.province)
     madonvi = client.madonvi if client else f"000.00.00.H{job.province}"
-    body = envelope(job, madonvi, to_portal(sim_now(ctx.settings["db"])), connector["body_style"])
+    body = envelope(job, madonvi, to_portal(shared_clock(ctx.settings["db"]).now()), connector["body_style"])
     raw = json.dumps(body, ensure_ascii=False).encode()
     timestamp = str(int(time.time()))
     headers = {

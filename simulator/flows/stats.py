@@ -14,8 +14,9 @@ from datetime import datetime
 
 import sqlite_utils
 
-from simulator.flows.timebase import sim_clock, to_portal
+from simulator.clock import shared_clock
 from simulator.jobs import queue
+from simulator.wire_formats import to_portal
 
 CLOSED = {3, 7, 8, 9, 10}
 
@@ -59,7 +60,7 @@ def flow_stats(
     db: sqlite_utils.Database, settings: dict, province: str | None = None, since: str | None = None
 ) -> dict:
     """The figures the load-test kit reads from `GET /sandbox/flows/stats`."""
-    clock = sim_clock(settings["db"])
+    clock = shared_clock(settings["db"])
     now_sim = clock.timestamp()
     now_text = to_portal(clock.now())
     lost_after_s = settings["lost_after_sim_minutes"] * 60

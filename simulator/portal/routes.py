@@ -43,7 +43,7 @@ SPEC = registry.declare(
         sector_en="Government Office",
         # The handshake, then one operation per `service` of the integration endpoint.
         operations=("auth", *SERVICE_SCHEMAS),
-        error_body=lambda status, message, code=None: {"error_code": "-1", "message": message},
+        error_body=lambda status, message, code=None: reply(code or "-1", message),
     )
 )
 
@@ -77,7 +77,7 @@ def read_json_body() -> dict:
 
 
 def _portal_error(status: int, error_code, message: str):
-    response = jsonify({"error_code": error_code, "message": message})
+    response = jsonify(reply(error_code, message))
     response.status_code = status
     return response
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
+from simulator.clock import shared_clock
 from simulator.dashboard import health
 from simulator.db import database
 from simulator.faults.rules import validate_rule
-from simulator.flows import timebase
 from tests.conftest import ADMIN_TOKEN, dossier
 from tests.flows.conftest import set_sim_time
 
@@ -132,7 +132,7 @@ def test_lost_and_overdue_match_the_flow_stats(app, client):
     reply = client.post("/sandbox/submissions", json={"province": "56", "count": 3}, headers=ADMIN)
     assert reply.status_code == 201, reply.get_json()
     db_path = app.config["SANDBOX"]["db"]
-    now_sim = timebase.sim_clock(db_path).timestamp()
+    now_sim = shared_clock(db_path).timestamp()
     # Two of them were pushed (the runner does not run here), then 30 simulated days pass.
     database(db_path).execute(
         "UPDATE online_submissions SET pushed_at = ?, pushed_sim = ? WHERE rowid IN (SELECT rowid FROM online_submissions LIMIT 2)",

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from simulator.app import create_app
-from simulator.flows import timebase
+from simulator.clock import forget_shared, shared_clock
 from simulator.jobs.runner import Runner
 from tests.conftest import ADMIN_TOKEN, SEED
 from tests.flows.receiver import Receiver
@@ -52,10 +52,10 @@ def set_sim_time(db_path: str, sim_ts: float, scale: float = 1.0) -> None:
     """Put the sandbox clock at simulated POSIX time `sim_ts` now, running at `scale`."""
     from simulator.db import database
 
-    timebase.sim_clock(db_path)  # creates the clock table if missing
+    shared_clock(db_path)  # creates the clock table if missing
     now = time.time()
     database(db_path).execute(
         "INSERT OR REPLACE INTO sandbox_clock (id, real_epoch, sim_epoch, scale, origin) VALUES (1, ?, ?, ?, ?)",
         [now, sim_ts, scale, now],
     )
-    timebase.refresh(db_path)
+    forget_shared(db_path)

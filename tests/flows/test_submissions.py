@@ -9,8 +9,9 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from simulator.clock import shared_clock
 from simulator.db import database
-from simulator.flows import citizens, timebase
+from simulator.flows import citizens
 from simulator.portal import accounts
 from simulator.provinces import all_provinces
 from tests.conftest import SEED, progress
@@ -113,7 +114,7 @@ def test_a_pushed_dossier_not_synced_back_in_time_is_lost(app, client, runner, r
     synced = receiver.of_event("dossier.submitted")[0]["data"]
     portal.call("DongBoHoSoMC", isUpdating="False", data=[synced])
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["lost"] == 0
-    set_sim_time(db_path, timebase.sim_clock(db_path).timestamp() + 31 * 60)  # 31 simulated minutes later
+    set_sim_time(db_path, shared_clock(db_path).timestamp() + 31 * 60)  # 31 simulated minutes later
     stats = client.get("/sandbox/flows/stats", headers=ADMIN).get_json()
     assert stats["lost"] == 1 and synced["MaHoSo"] not in stats["lost_dossiers"]
 
@@ -127,7 +128,7 @@ def test_a_dossier_past_ngayhentra_on_the_sandbox_clock_is_overdue_until_finishe
     drain(runner)
     portal.call("DongBoHoSoMC", isUpdating="False", data=[receiver.of_event("dossier.submitted")[0]["data"]])
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["overdue"] == 0
-    set_sim_time(db_path, timebase.sim_clock(db_path).timestamp() + 30 * 86400)
+    set_sim_time(db_path, shared_clock(db_path).timestamp() + 30 * 86400)
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["overdue"] == 1
     code = made[0]["MaHoSo"]
     portal.call("CapNhatTienDoHoSoMC", data=[progress(code, s) for s in ("2", "4", "9")])

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import sqlite_utils
 
-from simulator import db as dbmod
+from simulator import schema
 from simulator.identity import overlays
 from simulator.identity.overlays import (
     apply_overlays,
@@ -38,7 +38,7 @@ def test_create_tables_is_idempotent_and_indexed(database):
         "created_at",
     }
     assert any(ix.columns == ["subject_id"] for ix in database["identity_overlays"].indexes)
-    assert "simulator.identity.overlays" in dbmod.SCHEMA_MODULES
+    assert "simulator.identity.overlays" in schema.MODULES
 
 
 def test_events_round_trip_in_order(database):

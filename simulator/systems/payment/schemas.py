@@ -12,11 +12,12 @@ from datetime import datetime
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from simulator.systems.payment.signing import MESSAGE_TYPES, VERSION
+from simulator.wire_formats import PORTAL_DATETIME
 
 
 def _portal_time(value: str) -> None:
     try:
-        datetime.strptime(value, "%Y%m%d%H%M%S")
+        datetime.strptime(value, PORTAL_DATETIME)
     except (TypeError, ValueError):
         raise ValidationError("must be a date-time yyyyMMddHHmmss") from None
 
