@@ -31,6 +31,7 @@ from simulator.portal.schemas import flatten_errors
 from simulator.systems import registry
 from simulator.systems.errors import error_response_for, reply_for
 from simulator.traffic import make_classifier
+from simulator.wire_json import WireJSONProvider
 
 log = logging.getLogger("simulator")
 
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         },
     )
     app.config.update(test_config)
+    app.json = WireJSONProvider(app)  # hostile request JSON is a 400, never a 500
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

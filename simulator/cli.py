@@ -332,15 +332,15 @@ def scenario_show(name, directory) -> None:
     Example:
       python -m simulator scenario show peak-hour
     """
-    from simulator.faults.runner import ScenarioRunner
+    from simulator.faults.scenarios import ScenarioError, list_scenarios
 
     values = config.resolve({"scenarios_dir": directory})
-    runner = ScenarioRunner.__new__(ScenarioRunner)
-    runner.scenarios_dir, runner.limits = __import__("pathlib").Path(values["scenarios_dir"]), None
     try:
-        sc = runner.load(name)
-    except Exception as err:  # ScenarioNotFound / ScenarioError: both explained by their message
-        raise click.ClickException(f"{type(err).__name__}: {err}") from None
+        sc = list_scenarios(values["scenarios_dir"]).get(name)
+    except ScenarioError as err:
+        raise click.ClickException(f"ScenarioError: {err}") from None
+    if sc is None:
+        raise click.ClickException(f"ScenarioNotFound: no scenario {name!r} in {values['scenarios_dir']}/")
     phases = [
         {"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": [r.to_json() for r in p.rules]}
         for p in sc.phases
@@ -381,6 +381,19 @@ def scenario_validate(paths, directory) -> None:
             click.echo(f"broken  {err}", err=True)
     if failed:
         raise SystemExit(1)
+
+
+@scenario.command("schema")
+def scenario_schema() -> None:
+    """Print the JSON Schema of scenario files (the one the API and `validate` check against).
+
+    \b
+    Example:
+      python -m simulator scenario schema > scenarios/scenario.schema.json
+    """
+    from simulator.faults.schema import schema_json
+
+    click.echo(schema_json(), nl=False)
 
 
 @scenario.command("apply")

@@ -34,10 +34,16 @@ gevent.config.track_greenlet_tree = False
 
 def on_starting(server):
     """Create the database schema once, in the master, before any worker starts."""
-    from simulator import db
-    from simulator.app import create_app  # noqa: F401 - registers the schema modules
+    from simulator import db, schema
 
-    db.init_schema(db.connect(_settings["db"]))
+    schema.create_all(db.connect(_settings["db"]))
+
+
+def post_fork(server, worker):
+    """Give each worker its own fault-decision stream (gunicorn numbers workers 1, 2, ... by age)."""
+    from simulator.faults.engine import set_stream
+
+    set_stream(worker.age)
 
 
 def post_worker_init(worker):

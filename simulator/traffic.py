@@ -16,7 +16,8 @@ from collections.abc import Callable
 from simulator.catalogue import province_of_agency
 from simulator.db import database
 from simulator.faults import RequestInfo
-from simulator.faults.wsgi_body import json_body
+from simulator.faults.matching import RequestView
+from simulator.faults.wsgi_body import json_body, read_body
 from simulator.gateway import tokens
 from simulator.portal.schemas import SERVICE_SCHEMAS
 from simulator.systems import registry
@@ -37,6 +38,12 @@ def make_classifier(db_path: str, max_body_bytes: int) -> Callable[[dict], Reque
     prefixes = registry.prefixes()
 
     def classify(environ: dict) -> RequestInfo | None:
+        info = classify_system(environ)
+        if info is not None:
+            info.view = RequestView.from_environ(environ, read_body(environ, max_body_bytes))
+        return info
+
+    def classify_system(environ: dict) -> RequestInfo | None:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path.startswith("/dvcqg/api/"):

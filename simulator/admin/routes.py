@@ -6,16 +6,20 @@ nothing changes. Changes are stored in SQLite, so every worker applies them with
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+import yaml
+from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from simulator import wire_json
 from simulator.admin import reset as sandbox_reset
 from simulator.admin.schemas import ClockReply, JournalPage, ResetOut, ScenarioStatus, ScenarioSummary, ok
 from simulator.app_context import db
 from simulator.auth import require_admin
 from simulator.faults import RuleError, RuleNotFound, ScenarioError, ScenarioNotFound
+from simulator.faults import schema as fault_schema
+from simulator.faults.scenarios import parse_scenario
 
 blp = Blueprint(
     "admin",
@@ -45,10 +49,29 @@ class RuleBody(Schema):
     id = fields.String(metadata={"description": "Stable id; generated when absent"})
     name = fields.String()
     enabled = fields.Boolean()
-    match = fields.Dict(metadata={"description": "system, operation, method, client, probability, window"})
-    effects = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=20))
+    match = fields.Dict(metadata={"description": "system, operation, method, client, probability, window, body, "
+                                                 "headers, query (GET /sandbox/schema/scenario has the full schema)"})
+    # An effect is a bare name ("reset") or {name: {params}}; the one schema checks it (faults/schema.py).
+    effects = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=20))
+    times = fields.Integer(metadata={"description": "Fire on the first N matching requests, then retire"})
+    after = fields.Integer(metadata={"description": "Fire only after N matching requests"})
+    every = fields.Integer(metadata={"description": "Fire on every N-th matching request"})
     expires_at = fields.Raw(allow_none=True, metadata={"description": "POSIX seconds; the rule reverts by itself"})
     expires_in_s = fields.Float(metadata={"description": "Convenience: expire this many real seconds from now"})
+
+
+class RulesQuery(Schema):
+    """How to export the rules."""
+
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "yaml"]),
+                           metadata={"description": "yaml: the active rules as a scenario file"})
+
+
+class ScenarioQuery(Schema):
+    """How to show a scenario."""
+
+    format = fields.String(load_default="summary", validate=validate.OneOf(["summary", "json", "yaml"]),
+                           metadata={"description": "summary (phases), or the whole scenario as json or yaml"})
 
 
 class RuleList(Schema):
@@ -101,15 +124,20 @@ def _rule_or_422(raw: dict):
 class Rules(MethodView):
     """Fault rules."""
 
-    @blp.response(200, RuleList)
+    @blp.arguments(RulesQuery, location="query")
+    @blp.doc(security=SECURITY, responses={"200": {
+        "description": "The rules (format=yaml: the active rules as a scenario file)",
+        "content": {"application/json": {"schema": RuleList},
+                    "application/yaml": {"schema": {"type": "object"}}}}})
     @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=SECURITY)
-    def get(self):
-        """List manual rules and the running scenario's current rules."""
+    def get(self, query: dict):
+        """List manual rules and the running scenario's current rules (format=yaml: as a scenario file)."""
         manual = [r.to_json() for r in faults().store.list_rules()]
         ids = {r["id"] for r in manual}
         scenario = [r.to_json() for r in faults().active_rules() if r.id not in ids]
-        return {"rules": manual, "scenario_rules": scenario}
+        if query["format"] == "yaml":
+            return _yaml_reply(rules_as_scenario(manual + scenario))
+        return jsonify({"rules": manual, "scenario_rules": scenario})
 
     @blp.arguments(RuleBody)
     @blp.doc(
@@ -205,18 +233,95 @@ def stop_scenario():
 
 
 @blp.route("/scenarios/<string:name>")
-@blp.doc(security=SECURITY, responses=ok(ScenarioSummary, "The scenario"))
+class ScenarioItem(MethodView):
+    """One scenario: a shipped file or one stored through the API."""
+
+    @blp.arguments(ScenarioQuery, location="query")
+    @blp.doc(security=SECURITY, responses={"200": {
+        "description": "format=summary: ScenarioSummary; json or yaml: the whole scenario document",
+        "content": {"application/json": {"schema": {"type": "object"}},
+                    "application/yaml": {"schema": {"type": "object"}}}}})
+    @blp.alt_response(401, description="Admin token required")
+    @blp.alt_response(404, description="No such scenario")
+    @blp.alt_response(422, description="The scenario file is broken (file, line, reason)")
+    def get(self, query: dict, name: str):
+        """One scenario: its phases, or (format=json|yaml) the whole scenario to save and replay."""
+        try:
+            scenario = faults().scenarios.load(name)
+        except ScenarioNotFound:
+            abort(404, message=f"no scenario {name!r}")
+        except ScenarioError as err:
+            abort(422, message=str(err))
+        if query["format"] == "yaml":
+            return _yaml_reply(scenario.source)
+        return jsonify(scenario.source if query["format"] == "json" else _scenario_summary(scenario))
+
+    @blp.doc(
+        security=SECURITY,
+        requestBody={"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "description": "GET /sandbox/schema/scenario"}},
+            "application/yaml": {"schema": {"type": "string"}}}},
+        responses=ok(ScenarioSummary, "The stored scenario"),
+    )
+    @blp.alt_response(400, description="The body is not JSON or YAML")
+    @blp.alt_response(401, description="Admin token required")
+    @blp.alt_response(422, description="The scenario does not validate (field path and reason)")
+    def put(self, name: str):
+        """Store a scenario (YAML or JSON, checked by the one schema) under `name`; apply it by name."""
+        data = _document_body()
+        if isinstance(data, dict):
+            data = {**data, "name": name}
+        try:
+            scenario = parse_scenario(data, faults().scenarios.limits, default_name=name)
+        except RuleError as err:
+            abort(422, message=f"invalid scenario: {err}")
+        faults().store.put_scenario(scenario)
+        return jsonify(_scenario_summary(scenario))
+
+    @blp.response(204)
+    @blp.alt_response(401, description="Admin token required")
+    @blp.alt_response(404, description="No scenario stored under that name")
+    @blp.doc(security=SECURITY)
+    def delete(self, name: str):
+        """Forget a scenario stored through the API (shipped files stay)."""
+        if not faults().store.delete_scenario(name):
+            abort(404, message=f"no stored scenario {name!r}")
+
+
+@blp.route("/schema/scenario")
+@blp.doc(security=SECURITY, responses={"200": {"description": "The JSON Schema of scenario files and rules",
+                                                "content": {"application/json": {"schema": {"type": "object"}}}}})
 @blp.alt_response(401, description="Admin token required")
-@blp.alt_response(404, description="No such scenario")
-@blp.alt_response(422, description="The scenario file is broken (file, line, reason)")
-def show_scenario(name: str):
-    """One scenario with its phases."""
+def scenario_schema():
+    """The one JSON Schema that scenario files and the rules API are validated against."""
+    return jsonify(fault_schema.scenario_schema())
+
+
+def _yaml_reply(data) -> Response:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    header = "# yaml-language-server: $schema=scenario.schema.json\n"
+    return Response(header + text, content_type="application/yaml; charset=utf-8")
+
+
+def _document_body():
+    """The request body as JSON or YAML (by Content-Type; YAML when unsure), or a 400 saying why."""
+    raw = request.get_data(cache=True)
+    if "json" in (request.mimetype or ""):
+        try:
+            return wire_json.loads(raw)
+        except ValueError as err:
+            abort(400, message=f"body is not valid JSON: {err}")
     try:
-        return jsonify(_scenario_summary(faults().scenarios.load(name)))
-    except ScenarioNotFound:
-        abort(404, message=f"no scenario {name!r}")
-    except ScenarioError as err:
-        abort(422, message=str(err))
+        return yaml.safe_load(raw.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as err:
+        abort(400, message=f"body is not valid YAML: {str(err).splitlines()[0]}")
+
+
+def rules_as_scenario(rules: list[dict]) -> dict:
+    """Active rules as a scenario file: one day-long phase, anchors dropped, so it replays as found."""
+    cleaned = [{k: v for k, v in r.items() if k != "started_at"} for r in rules]
+    return {"name": "captured-rules", "description": "Rules exported from a running sandbox (GET /sandbox/rules?format=yaml).",
+            "phases": [{"name": "captured", "start_min": 0, "duration_min": 1440, "rules": cleaned}]}
 
 
 @blp.route("/scenarios/<string:name>/apply", methods=["POST"])

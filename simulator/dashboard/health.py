@@ -24,13 +24,15 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from simulator.faults import kinds
 from simulator.faults.rules import Rule
 
 HEALTHY, SLOW, FAILING = "healthy", "slow", "failing"
 _RANK = {HEALTHY: 0, SLOW: 1, FAILING: 2}
 
-BREAKING_EFFECTS = ("error", "reset", "hang", "maintenance", "empty", "truncated", "malformed_json")
-SLOWING_EFFECTS = ("dribble", "rate_limit")
+# How the dashboard classes each fault kind is declared with the kind (simulator/faults/kinds.py).
+BREAKING_EFFECTS = kinds.names(dashboard="breaking")
+SLOWING_EFFECTS = kinds.names(dashboard="slowing")
 FAILING_PROBABILITY = 0.5
 SLOW_LATENCY_S = 1.0
 

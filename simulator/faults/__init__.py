@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.clock import SandboxClock, shared_clock
-from simulator.faults.buckets import SqliteTokenBuckets
+from simulator.faults.buckets import SqliteCounters, SqliteTokenBuckets
 from simulator.faults.connection import ProcessLocalDB
 from simulator.faults.engine import Decision, Engine, RequestInfo
 from simulator.faults.formats import format_error, register_format
 from simulator.faults.journal import Journal
+from simulator.faults.limits import Limits, RuleError
 from simulator.faults.metrics import render_metrics
 from simulator.faults.middleware import FaultMiddleware
-from simulator.faults.rules import Limits, Rule, RuleError, validate_rule
+from simulator.faults.rules import Rule, validate_rule
 from simulator.faults.runner import ScenarioNotFound, ScenarioRunner
 from simulator.faults.scenarios import ScenarioError
 from simulator.faults.store import FaultStore, RuleNotFound
@@ -51,6 +52,7 @@ class FaultSandbox:
     journal: Journal
     scenarios: ScenarioRunner
     wsgi: FaultMiddleware | None = None  # set by `middleware`
+    max_body_bytes: int = 2_000_000  # bodies read (to classify, match and capture) up to this size
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> FaultSandbox:
@@ -60,10 +62,11 @@ class FaultSandbox:
         clock = shared_clock(path)
         store = FaultStore(path, limits, settings["fault_rules_max"])
         engine = Engine(store, clock, settings["seed"], limits, SqliteTokenBuckets(ProcessLocalDB(path)),
-                        enabled=settings["faults_enabled"])
+                        enabled=settings["faults_enabled"], counters=SqliteCounters(ProcessLocalDB(path)))
         journal = Journal(path, settings["journal_enabled"], settings["journal_max_rows"],
                           settings["journal_flush_ms"])
-        return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits))
+        return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits),
+                   max_body_bytes=settings["max_body_bytes"])
 
     def put_rule(self, raw: dict[str, Any]) -> Rule:
         """Create or replace a manual rule; its window counts from now on the sandbox clock."""
@@ -84,7 +87,7 @@ class FaultSandbox:
 
     def middleware(self, app, classify) -> FaultMiddleware:
         """Wrap a WSGI app so classified requests meet faults and are journaled."""
-        self.wsgi = FaultMiddleware(app, classify, self.engine, self.journal)
+        self.wsgi = FaultMiddleware(app, classify, self.engine, self.journal, max_body_bytes=self.max_body_bytes)
         return self.wsgi
 
     def requests_seen(self) -> int:

@@ -31,6 +31,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     """Create the `fault_buckets` table if missing."""
     db.execute("CREATE TABLE IF NOT EXISTS fault_buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL,"
                " updated REAL NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS fault_counters (key TEXT PRIMARY KEY, n INTEGER NOT NULL)")
 
 
 class SqliteTokenBuckets:
@@ -60,3 +61,35 @@ class SqliteTokenBuckets:
     def clear(self) -> None:
         """Empty every bucket (used on sandbox reset)."""
         self.db.execute("DELETE FROM fault_buckets")
+
+
+_NEXT = """
+INSERT INTO fault_counters (key, n) VALUES (?, 1)
+ON CONFLICT (key) DO UPDATE SET n = n + 1
+RETURNING n
+"""
+
+
+class SqliteCounters:
+    """Per-rule counts of matching requests, shared by every worker (times, after, every).
+
+    One atomic UPSERT per matching request of a counted rule, so "the first two INITs fail"
+    means the first two the sandbox received, whichever worker took them.
+    """
+
+    def __init__(self, db: sqlite_utils.Database | Callable[[], sqlite_utils.Database]):
+        self._db = db if callable(db) and not isinstance(db, sqlite_utils.Database) else (lambda: db)
+        self._db().execute("CREATE TABLE IF NOT EXISTS fault_counters (key TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+
+    def next(self, key: str) -> int:
+        """Count one more matching request for `key`; return the new count (1 for the first)."""
+        return int(self._db().execute(_NEXT, [key]).fetchone()[0])
+
+    def get(self, key: str) -> int:
+        """The count so far (0 when none)."""
+        row = self._db().execute("SELECT n FROM fault_counters WHERE key = ?", [key]).fetchone()
+        return int(row[0]) if row else 0
+
+    def clear(self) -> None:
+        """Forget every count (sandbox reset)."""
+        self._db().execute("DELETE FROM fault_counters")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.faults.engine import RequestInfo
-from simulator.faults.wsgi_body import json_body
+from simulator.faults.matching import RequestView
+from simulator.faults.wsgi_body import json_body, read_body
 
 
 def prefix_classifier(prefixes: dict[str, str], body_operation: dict[str, str] | None = None,
@@ -50,6 +51,7 @@ def prefix_classifier(prefixes: dict[str, str], body_operation: dict[str, str] |
                     client = body[body_client[system]]
         if known_operations and system in known_operations and operation not in known_operations[system]:
             operation = "unknown"
-        return RequestInfo(system, operation, environ.get("REQUEST_METHOD", "GET"), client, path)
+        view = RequestView.from_environ(environ, read_body(environ, max_body_bytes))
+        return RequestInfo(system, operation, environ.get("REQUEST_METHOD", "GET"), client, path, view=view)
 
     return classify

@@ -6,13 +6,18 @@ scenario rules, so a trainer's ad-hoc rule overrides the timeline); `partial` fi
 add up; a `rate_limit` rule is a terminal 429 only when its bucket is empty.
 
 Reproducibility: each rule keeps a counter of the requests it was considered for (those
-whose system/operation/method/client and time window match). The random numbers for the
-n-th such request come from `Random(blake2b(seed | rule id | n))`: the probability draw
-first, then one draw per latency effect. The same seed and the same request sequence
-therefore meet the same faults, independently of other rules. Counters restart when a rule
-is re-anchored (a scenario applied again, a rule stored again), so a replay starts at n = 0
-whatever the wall-clock time. Counters live in each worker,
-so with several workers the interleaving is not deterministic (run one worker to replay).
+whose system/operation/method/client, content and time window match). The random numbers
+for the n-th such request come from `Random(blake2b(seed | rule id | stream | n))`: the
+probability draw first, then one draw per latency effect. `stream` is the worker's own
+stream (gunicorn's worker number, set by `set_stream` after the fork; 0 in a single
+process), so two workers never draw the same sequence (they did before: their k-th decisions
+agreed in 992 of 992 pairs) while the same seed, worker count and request sequence still meet
+the same faults. Counters restart when a rule is re-anchored (a scenario applied again, a
+rule stored again), so a replay starts at n = 0 whatever the wall-clock time.
+
+Sequences: a rule with `times`, `after` or `every` fires by its place among the matching
+requests counted by all workers together (`SqliteCounters`: one atomic UPSERT per matching
+request of such a rule; other rules never touch it).
 """
 
 from __future__ import annotations
@@ -23,7 +28,21 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from simulator.faults.matching import RequestView
 from simulator.faults.rules import TERMINAL_KINDS, Effect, Limits, Rule
+
+_stream = 0
+
+
+def set_stream(stream: int) -> None:
+    """Give this process its own random stream (gunicorn's `post_fork` passes the worker's number)."""
+    global _stream
+    _stream = int(stream)
+
+
+def current_stream() -> int:
+    """This process's random stream (0 unless `set_stream` was called)."""
+    return _stream
 
 
 @dataclass
@@ -37,14 +56,17 @@ class RequestInfo:
     path: str = ""
     request_id: str | None = None
     via: str | None = None  # an intermediary system (the gateway) whose rules also apply
+    view: RequestView | None = None  # headers, query and body, for rules with content matching
 
 
 @dataclass
 class Decision:
     """The faults one request meets."""
 
-    latency_s: float = 0.0
+    latency_s: float = 0.0  # silence before the first byte
+    spread_s: float = 0.0  # delay spread over the body (latency with spread: true)
     terminal: Effect | None = None
+    shapes: dict[str, dict] = field(default_factory=dict)  # bandwidth, slow_close: kind -> params
     partial_fields: tuple[str, ...] = ()
     faults: list[str] = field(default_factory=list)  # effect names, for X-Sandbox-Fault and the journal
     rule_ids: list[str] = field(default_factory=list)
@@ -55,9 +77,9 @@ class Decision:
         return ",".join(self.faults) if self.faults else None
 
 
-def draw_rng(seed: int, rule_id: str, counter: int) -> random.Random:
-    """A Random seeded from (seed, rule, counter): the n-th request's own draws."""
-    key = f"{seed}|{rule_id}|{counter}".encode()
+def draw_rng(seed: int, rule_id: str, counter: int, stream: int = 0) -> random.Random:
+    """A Random seeded from (seed, rule, stream, counter): the n-th request's own draws in a stream."""
+    key = f"{seed}|{rule_id}|{stream}|{counter}".encode() if stream else f"{seed}|{rule_id}|{counter}".encode()
     return random.Random(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big"))
 
 
@@ -79,7 +101,7 @@ class Engine:
     """Decides faults for requests from the store's snapshot, the sandbox clock and a seed."""
 
     def __init__(self, store, clock, seed: int, limits: Limits | None = None, buckets=None,
-                 enabled: bool = True, real_time=time.time):
+                 enabled: bool = True, real_time=time.time, counters=None, stream: int | None = None):
         self.store = store
         self.clock = clock
         self.seed = seed
@@ -88,6 +110,8 @@ class Engine:
         self.enabled = enabled
         self._real_time = real_time
         self._counters: dict[tuple[str, float | None], int] = {}
+        self.shared_counters = counters  # SqliteCounters, for rules with times/after/every
+        self._stream = stream  # None: the process's stream (set_stream)
 
     def active_rules(self) -> list[tuple[Rule, float | None, int]]:
         """(rule, window anchor, seed) for every manual rule and the current scenario phase's."""
@@ -102,8 +126,15 @@ class Engine:
         return out
 
     def reset_counters(self) -> None:
-        """Restart every rule's draw sequence (e.g. when a scenario is re-applied)."""
+        """Restart every rule's draw sequence and shared sequence counts (sandbox reset)."""
         self._counters.clear()
+        if self.shared_counters is not None:
+            self.shared_counters.clear()
+
+    @property
+    def stream(self) -> int:
+        """The random stream this engine draws from."""
+        return self._stream if self._stream is not None else _stream
 
     def decide(self, info: RequestInfo) -> Decision:
         """The faults `info` meets right now."""
@@ -122,17 +153,29 @@ class Engine:
                 continue
             if not rule.active_at(real_now, sim_now, local, anchor):
                 continue
+            if rule.content and (info.view is None or rule.content.mismatches(info.view)):
+                continue
+            if rule.counted and not self._in_sequence(rule, anchor):
+                continue
             key = (rule.id, anchor)
             n = self._counters.get(key, 0)
             self._counters[key] = n + 1
-            rng = draw_rng(seed, rule.id, n)
+            rng = draw_rng(seed, rule.id, n, self.stream)
             if rule.probability < 1.0 and rng.random() >= rule.probability:
                 continue
             applied = False
             for effect in rule.effects:
                 if effect.kind == "latency":
-                    decision.latency_s += sample_latency(effect.params, rng, self.limits.latency_cap_s)
+                    drawn = sample_latency(effect.params, rng, self.limits.latency_cap_s)
+                    if effect.params.get("spread"):
+                        decision.spread_s += drawn
+                    else:
+                        decision.latency_s += drawn
                     self._note(decision, "latency")
+                    applied = True
+                elif effect.kind in ("bandwidth", "slow_close"):
+                    decision.shapes.setdefault(effect.kind, effect.params)
+                    self._note(decision, effect.kind)
                     applied = True
                 elif effect.kind == "partial":
                     partial.extend(f for f in effect.params["fields"] if f not in partial)
@@ -150,8 +193,17 @@ class Engine:
             if applied:
                 decision.rule_ids.append(rule.id)
         decision.latency_s = min(decision.latency_s, self.limits.latency_cap_s)
+        decision.spread_s = min(decision.spread_s, self.limits.latency_cap_s)
         decision.partial_fields = tuple(partial)
         return decision
+
+    def _in_sequence(self, rule: Rule, anchor: float | None) -> bool:
+        if self.shared_counters is None:
+            k = self._counters.get((rule.id, anchor, "seq"), 0) + 1  # one process: a local count
+            self._counters[(rule.id, anchor, "seq")] = k
+        else:
+            k = self.shared_counters.next(f"{rule.id}|{anchor}")
+        return rule.fires_at(k)
 
     def _rate_limited(self, effect: Effect, rule: Rule, anchor, info: RequestInfo, decision: Decision) -> bool:
         if self.buckets is None:

@@ -39,6 +39,7 @@ import gevent
 
 from simulator.faults.engine import Decision, Engine, RequestInfo
 from simulator.faults.formats import JSON, format_error
+from simulator.faults.wsgi_body import hostile_json_reason
 
 log = logging.getLogger(__name__)
 REQUEST_ID_RE = re.compile(r"^[\w.:@/+=-]{1,128}$")
@@ -113,8 +114,9 @@ class FaultMiddleware:
     """WSGI middleware applying fault decisions to classified requests and journaling them."""
 
     def __init__(self, app: Callable, classify: Callable[[dict], RequestInfo | None], engine: Engine,
-                 journal=None, sleep: Callable[[float], None] = gevent.sleep):
+                 journal=None, sleep: Callable[[float], None] = gevent.sleep, max_body_bytes: int = 2_000_000):
         self.app = app
+        self.max_body_bytes = max_body_bytes
         self.classify = classify
         self.engine = engine
         self.journal = journal
@@ -129,11 +131,14 @@ class FaultMiddleware:
         if not REQUEST_ID_RE.match(request_id):
             request_id = new_request_id()
         environ["sandbox.request_id"] = request_id
+        hostile = hostile_json_reason(environ, self.max_body_bytes)
         try:
             info = self.classify(environ)
         except Exception:  # a classifier bug must not take the simulated systems down
             log.exception("fault classifier failed; request passes through unfaulted")
             info = None
+        if hostile is not None:
+            return self._refuse_hostile(start_response, info, hostile, request_id, started)
         if info is None:
             return self.app(environ, self._with_headers(start_response, request_id, None))
         info.request_id = request_id
@@ -148,9 +153,10 @@ class FaultMiddleware:
         if terminal in ("error", "maintenance", "rate_limit"):
             status, headers, body = self._synthetic(info, decision)
             return self._respond(start_response, status, headers, [body], request_id, decision, record)
-        if terminal is None and not decision.partial_fields:
+        paced = decision.spread_s > 0 or "bandwidth" in decision.shapes
+        if terminal is None and not decision.partial_fields and not paced:
             sr = self._with_headers(start_response, request_id, decision.fault_label, record)
-            return _Finishing(self.app(environ, sr), record)
+            return self._closing(environ, decision, _Finishing(self.app(environ, sr), record))
         status, headers, body = self._call_app(environ)
         if decision.partial_fields:
             body, headers = self._partial(body, headers, decision.partial_fields)
@@ -158,6 +164,24 @@ class FaultMiddleware:
                                record)
 
     # -- helpers ---------------------------------------------------------------------------
+    def _refuse_hostile(self, start_response, info: RequestInfo | None, reason: str, request_id: str,
+                        started: float):
+        """400 in the addressed system's own error format (the sandbox's own shape off-system)."""
+        message = f"request body refused: {reason}"
+        if info is None:
+            body, content_type = {"code": 400, "status": "Bad Request", "message": message}, JSON
+        else:
+            body, content_type = format_error(info.system, 400, message)
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(raw))), ("X-Request-ID", request_id)]
+        start_response("400 Bad Request", headers)
+        if info is not None:
+            info.request_id, info.path = request_id, info.path or ""
+            record = self._recorder(info, Decision(), started)
+            record.status = 400
+            return _Finishing([raw], record)
+        return [raw]
+
     def _recorder(self, info: RequestInfo, decision: Decision, started: float) -> _Record:
         sim_ts = self.engine.clock.timestamp() if self.journal is not None else None
         return _Record(self.journal, info, decision, started, sim_ts)
@@ -260,7 +284,41 @@ class FaultMiddleware:
             return self._respond(start_response, status, headers,
                                  self._dribble(body, decision.terminal.params), request_id, decision, record,
                                  length=len(body))
-        return self._respond(start_response, status, headers, [body], request_id, decision, record)
+        if decision.spread_s > 0 or "bandwidth" in decision.shapes:
+            return self._closing(environ, decision, self._respond(
+                start_response, status, headers, self._paced(body, decision), request_id, decision, record,
+                length=len(body)))
+        return self._closing(environ, decision,
+                             self._respond(start_response, status, headers, [body], request_id, decision, record))
+
+    def _paced(self, body: bytes, decision: Decision) -> Iterable[bytes]:
+        """The body paced by `latency` with spread (even pauses) and/or `bandwidth` (bytes per second)."""
+        rate = decision.shapes.get("bandwidth", {}).get("bytes_per_s")
+        # Tenths of a second at the bandwidth, or ten pieces over the spread delay.
+        size = max(1, rate // 10) if rate else max(1, -(-len(body) // 10))
+        pieces = [body[i:i + size] for i in range(0, len(body), size)] or [b""]
+        spread_pause = decision.spread_s / len(pieces)
+        for i, piece in enumerate(pieces):
+            pause = (len(piece) / rate if rate else 0.0) + spread_pause
+            if i and pause > 0:
+                self.sleep(pause)  # headers and the first piece go at once: the delay is in the body
+            yield piece
+        if rate and pieces:
+            self.sleep(len(pieces[0]) / rate)  # the first piece's share of the budget
+
+    def _closing(self, environ: dict, decision: Decision, result):
+        """With `slow_close`: once the body is sent, wait delay_s, then close the connection."""
+        params = decision.shapes.get("slow_close")
+        if params is None:
+            return result
+        sock = environ.get("gunicorn.socket")
+
+        def later() -> None:
+            self.sleep(params["delay_s"])
+            _shutdown(sock)
+
+        result.after = later
+        return result
 
     def _dribble(self, body: bytes, params: dict) -> Iterable[bytes]:
         chunks = max(1, min(params["chunks"], len(body) or 1))

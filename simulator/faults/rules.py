@@ -6,64 +6,49 @@ A rule, as JSON/YAML (every key but `effects` optional):
     name: Police DB slow at lunch
     enabled: true
     match:
-      system: population       # a name, a list of names, or "*" (any); also glob patterns
-      operation: [TraCuuCongDan]
+      system: population       # a name from the registry, a list of names, or "*" (any)
+      operation: [verify]      # operations of the named system(s), as the registry declares them
       method: POST
       client: H56              # the calling province as H + its code (portal madonvi or gateway token)
       probability: 0.3         # 0..1, drawn reproducibly from the seed
       window: {start_offset_s: 60, duration_s: 600}   # sandbox-clock seconds after rule/scenario start
       # or window: {daily: "05:00-05:30"}            # sandbox-clock local time, may wrap midnight
+      body: {SoDinhDanh: "056090001234"}              # content matching (simulator.faults.matching)
+      headers: {X-Province: {regex: "5\\d"}}
+      query: {page: "2"}
+    times: 2                   # fire on the first 2 matching requests, then retire
+    after: 3                   # fire only after 3 matching requests
+    every: 2                   # fire on every 2nd matching request (counts shared by all workers)
     expires_at: 2026-01-01T00:00:00+07:00           # real time; the rule stops applying by itself
     effects:
       - latency: {dist: lognormal, median_s: 0.8, sigma: 0.6, cap_s: 20}
       - error: {status: 503}
       - reset                  # effects without parameters may be bare names
 
-Validation raises `RuleError` whose message names the field (`effects[0].latency.cap_s must
-be ≤ 600`), and every duration is capped by a setting so no rule can hold a worker forever.
+Validation (`validate_rule`) checks the rule against the one JSON Schema (`schema.py`, built
+from the registry of systems and the fault kinds), then what a schema cannot say: the
+settings' caps, an operation that belongs to the named system. It raises `RuleError` whose
+message names the field (`effects[0].latency.cap_s must be ≤ 120`) and, for an unknown
+name, lists the known ones.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-LATENCY_DISTS = ("fixed", "uniform", "normal", "lognormal")
+from simulator.faults import kinds, schema
+from simulator.faults.limits import Limits, RuleError
+from simulator.faults.matching import ContentMatch, compile_content
+
 # Effects that decide the whole response; the first one (by rule order) wins.
-TERMINAL_KINDS = ("error", "hang", "reset", "empty", "truncated", "malformed_json", "dribble", "maintenance")
-EFFECT_KINDS = ("latency", "partial", "rate_limit", *TERMINAL_KINDS)
-MATCH_KEYS = ("system", "operation", "method", "client", "probability", "window")
-RULE_KEYS = ("id", "name", "enabled", "match", "expires_at", "effects", "started_at")
+TERMINAL_KINDS = kinds.names(stage="terminal")
+EFFECT_KINDS = kinds.names()
+RULE_KEYS = ("id", "name", "enabled", "match", "expires_at", "effects", "started_at", "times", "after", "every")
 DAILY_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
-
-
-class RuleError(ValueError):
-    """A rule is invalid; `path` is the dotted field path, `message` the full sentence."""
-
-    def __init__(self, path: str, problem: str):
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path} {problem}" if path else problem)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Caps every rule is checked against, taken from the settings."""
-
-    latency_cap_s: float = 120.0
-    hang_cap_s: float = 300.0
-    dribble_cap_s: float = 300.0
-    retry_after_cap_s: int = 86400
-
-    @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> Limits:
-        """Build limits from a resolved settings dict (see simulator.config)."""
-        return cls(settings["fault_latency_cap_s"], settings["fault_hang_cap_s"],
-                   settings["fault_dribble_cap_s"], settings["fault_retry_after_cap_s"])
 
 
 @dataclass(frozen=True)
@@ -115,7 +100,22 @@ class Rule:
     window: Window | None = None
     expires_at: float | None = None  # POSIX real time
     started_at: float | None = None  # sandbox-clock POSIX time the window offsets count from
+    content: ContentMatch = field(default_factory=ContentMatch)
+    times: int | None = None
+    after: int = 0
+    every: int = 1
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the rule fires by its place in the sequence of matching requests (times/after/every)."""
+        return self.times is not None or self.after > 0 or self.every > 1
+
+    def fires_at(self, k: int) -> bool:
+        """Whether the k-th (1-based) matching request is one this rule fires on."""
+        if k <= self.after or (k - self.after) % self.every:
+            return False
+        return self.times is None or (k - self.after) // self.every <= self.times
 
     def matches_request(self, system: str, operation: str | None, method: str, client: str | None) -> bool:
         """Static part of matching: system, operation, method and client patterns."""
@@ -149,10 +149,7 @@ class Rule:
 def _match_any(patterns: tuple[str, ...] | None, value: str | None) -> bool:
     if patterns is None:
         return True
-    if value is None:
-        return False
-    # Plain equality first: fnmatch is only needed for patterns with wildcards.
-    return any(p == value or (("*" in p or "?" in p) and fnmatch.fnmatchcase(value, p)) for p in patterns)
+    return value is not None and value in patterns
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -194,83 +191,6 @@ def _names(value: Any, path: str) -> tuple[str, ...] | None:
     return tuple(items)
 
 
-def _validate_latency(p: dict[str, Any], path: str, limits: Limits) -> dict[str, Any]:
-    dist = p.get("dist", "fixed")
-    if dist not in LATENCY_DISTS:
-        raise RuleError(f"{path}.dist", f"must be one of {', '.join(LATENCY_DISTS)}")
-    keys = {"fixed": ("seconds",), "uniform": ("min_s", "max_s"), "normal": ("mean_s", "stddev_s"),
-            "lognormal": ("median_s", "sigma")}[dist]
-    check_mapping(p, path, ("dist", "cap_s", *keys))
-    out: dict[str, Any] = {"dist": dist}
-    cap = limits.latency_cap_s
-    out["cap_s"] = check_number(p.get("cap_s", cap), f"{path}.cap_s", maximum=cap)
-    for key in keys:
-        if key not in p:
-            raise RuleError(f"{path}.{key}", f"is required for dist {dist}")
-        bound = None if key == "sigma" else cap
-        out[key] = check_number(p[key], f"{path}.{key}", maximum=bound, above=0.0 if key == "median_s" else None)
-    if dist == "uniform" and out["min_s"] > out["max_s"]:
-        raise RuleError(f"{path}.min_s", "must be ≤ max_s")
-    if dist == "lognormal" and out["sigma"] > 5:
-        raise RuleError(f"{path}.sigma", "must be ≤ 5")
-    return out
-
-
-def _validate_effect_params(kind: str, p: dict[str, Any], path: str, limits: Limits) -> dict[str, Any]:
-    if kind == "latency":
-        return _validate_latency(p, path, limits)
-    if kind == "error":
-        check_mapping(p, path, ("status", "body", "headers", "message"))
-        if "status" not in p:
-            raise RuleError(f"{path}.status", "is required")
-        out = {"status": check_number(p["status"], f"{path}.status", minimum=400, maximum=599, integer=True)}
-        if "body" in p:
-            if not isinstance(p["body"], (dict, list, str)):
-                raise RuleError(f"{path}.body", "must be a mapping, a list or a string")
-            out["body"] = p["body"]
-        if "headers" in p:
-            h = p["headers"]
-            if not isinstance(h, dict) or not all(isinstance(k, str) and isinstance(v, (str, int)) for k, v in h.items()):
-                raise RuleError(f"{path}.headers", "must map header names to strings")
-            out["headers"] = {k: str(v) for k, v in h.items()}
-        if "message" in p:
-            if not isinstance(p["message"], str):
-                raise RuleError(f"{path}.message", "must be a string")
-            out["message"] = p["message"]
-        return out
-    if kind == "hang":
-        check_mapping(p, path, ("cap_s",))
-        return {"cap_s": check_number(p.get("cap_s", limits.hang_cap_s), f"{path}.cap_s", maximum=limits.hang_cap_s)}
-    if kind == "dribble":
-        check_mapping(p, path, ("duration_s", "chunks"))
-        if "duration_s" not in p:
-            raise RuleError(f"{path}.duration_s", "is required")
-        return {"duration_s": check_number(p["duration_s"], f"{path}.duration_s", maximum=limits.dribble_cap_s),
-                "chunks": check_number(p.get("chunks", 10), f"{path}.chunks", minimum=1, maximum=1000, integer=True)}
-    if kind == "rate_limit":
-        check_mapping(p, path, ("rate_per_s", "burst"))
-        for key in ("rate_per_s", "burst"):
-            if key not in p:
-                raise RuleError(f"{path}.{key}", "is required")
-        return {"rate_per_s": check_number(p["rate_per_s"], f"{path}.rate_per_s", above=0.0, maximum=100_000),
-                "burst": check_number(p["burst"], f"{path}.burst", minimum=1, maximum=1_000_000, integer=True)}
-    if kind == "maintenance":
-        check_mapping(p, path, ("retry_after_s", "message"))
-        out = {"retry_after_s": check_number(p.get("retry_after_s", 300), f"{path}.retry_after_s",
-                                     maximum=limits.retry_after_cap_s, integer=True)}
-        if "message" in p:
-            out["message"] = str(p["message"])
-        return out
-    if kind == "partial":
-        check_mapping(p, path, ("fields",))
-        fields = p.get("fields")
-        if not isinstance(fields, list) or not fields or not all(isinstance(f, str) and f for f in fields):
-            raise RuleError(f"{path}.fields", "must be a non-empty list of field names")
-        return {"fields": list(fields)}
-    check_mapping(p, path, ())  # reset, empty, truncated, malformed_json take no parameters
-    return {}
-
-
 def validate_effect(raw: Any, path: str, limits: Limits) -> Effect:
     """Validate one effect written as `name` or `{name: {params}}`."""
     if isinstance(raw, str):
@@ -280,11 +200,13 @@ def validate_effect(raw: Any, path: str, limits: Limits) -> Effect:
         params = {} if params is None else params
     else:
         raise RuleError(path, "must be an effect name or a mapping with exactly one effect name")
-    if kind not in EFFECT_KINDS:
+    spec = kinds.get(kind)
+    if spec is None:
         raise RuleError(path, f"has unknown effect {kind!r} (expected one of: {', '.join(EFFECT_KINDS)})")
     if not isinstance(params, dict):
         raise RuleError(f"{path}.{kind}", "must be a mapping of parameters")
-    return Effect(kind, _validate_effect_params(kind, params, f"{path}.{kind}", limits))
+    normalise = spec.normalise or (lambda p, _path, _limits: {})
+    return Effect(kind, normalise(params, f"{path}.{kind}", limits))
 
 
 def _window(raw: Any, path: str) -> Window | None:
@@ -326,43 +248,54 @@ def _expiry(raw: Any, path: str) -> float | None:
     return dt.timestamp()
 
 
+def _operations_belong(systems: tuple[str, ...] | None, operations: tuple[str, ...] | None, path: str) -> None:
+    """Each named operation must be one the named system(s) report (the registry says which)."""
+    if operations is None:
+        return
+    by_system = schema.operations_by_system()
+    named = systems or tuple(by_system)
+    valid = [op for system in named for op in by_system.get(system, ())]
+    for op in operations:
+        if op not in valid:
+            listed = ", ".join(dict.fromkeys(valid)) or "none"
+            raise RuleError(path, f"names {op!r}, not an operation of {', '.join(named)} (expected one of: {listed})")
+
+
 def validate_rule(raw: Any, limits: Limits | None = None, path: str = "") -> Rule:
     """Check a rule written as a mapping and return the `Rule`; raise `RuleError` naming the field."""
     limits = limits or Limits()
     prefix = f"{path}." if path else ""
-    r = check_mapping(raw, path, RULE_KEYS)
-    if not isinstance(raw, dict):
-        raise RuleError(path, "must be a mapping")
+    if isinstance(raw, dict) and isinstance(raw.get("expires_at"), datetime):
+        raw = {**raw, "expires_at": raw["expires_at"].isoformat()}  # YAML reads timestamps as datetimes
+    schema.check(raw, "rule", path)
+    r: dict[str, Any] = raw
     rule_id = r.get("id") or uuid.uuid4().hex[:12]
-    if not isinstance(rule_id, str) or not re.fullmatch(r"[\w.:-]{1,100}", rule_id):
-        raise RuleError(f"{prefix}id", "must be 1-100 letters, digits, '_', '-', '.' or ':'")
-    name = r.get("name", rule_id)
-    if not isinstance(name, str):
-        raise RuleError(f"{prefix}name", "must be a string")
-    enabled = r.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise RuleError(f"{prefix}enabled", "must be true or false")
-    m = check_mapping(r.get("match"), f"{prefix}match", MATCH_KEYS)
-    effects_raw = r.get("effects")
-    if not isinstance(effects_raw, list) or not effects_raw:
-        raise RuleError(f"{prefix}effects", "must be a non-empty list")
-    effects = tuple(validate_effect(e, f"{prefix}effects[{i}]", limits) for i, e in enumerate(effects_raw))
+    m = r.get("match") or {}
+    effects = tuple(validate_effect(e, f"{prefix}effects[{i}]", limits) for i, e in enumerate(r["effects"]))
+    system = _names(m.get("system"), f"{prefix}match.system")
+    operation = _names(m.get("operation"), f"{prefix}match.operation")
+    _operations_belong(system, operation, f"{prefix}match.operation")
     started = r.get("started_at")
     source = {"match": m, "effects": [e.to_json() for e in effects]}
-    if r.get("expires_at") is not None:
-        source["expires_at"] = r["expires_at"] if not isinstance(r["expires_at"], datetime) else r["expires_at"].isoformat()
+    for key in ("times", "after", "every", "expires_at"):
+        if r.get(key) is not None:
+            source[key] = r[key]
     return Rule(
         id=rule_id,
-        name=name,
-        enabled=enabled,
+        name=r.get("name", rule_id),
+        enabled=r.get("enabled", True),
         effects=effects,
-        system=_names(m.get("system"), f"{prefix}match.system"),
-        operation=_names(m.get("operation"), f"{prefix}match.operation"),
+        system=system,
+        operation=operation,
         method=tuple(x.upper() for x in _names(m.get("method"), f"{prefix}match.method") or ()) or None,
         client=_names(m.get("client"), f"{prefix}match.client"),
-        probability=check_number(m.get("probability", 1.0), f"{prefix}match.probability", maximum=1.0),
+        probability=float(m.get("probability", 1.0)),
         window=_window(m.get("window"), f"{prefix}match.window"),
         expires_at=_expiry(r.get("expires_at"), f"{prefix}expires_at"),
-        started_at=None if started is None else check_number(started, f"{prefix}started_at", minimum=None),
+        started_at=None if started is None else float(started),
+        content=compile_content(m, f"{prefix}match"),
+        times=r.get("times"),
+        after=r.get("after", 0),
+        every=r.get("every", 1),
         source=source,
     )

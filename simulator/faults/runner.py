@@ -35,11 +35,14 @@ class ScenarioRunner:
         self.limits = limits or store.limits
 
     def available(self) -> dict[str, Scenario]:
-        """Every scenario file, validated, by name (a broken file raises ScenarioError)."""
-        return list_scenarios(self.scenarios_dir, self.limits)
+        """Every scenario file, then every stored one (a stored scenario overrides a file of its name)."""
+        return {**list_scenarios(self.scenarios_dir, self.limits), **self.store.stored_scenarios()}
 
     def load(self, name: str) -> Scenario:
-        """One scenario by name (file `<name>.yaml`, or any file whose `name:` matches)."""
+        """One scenario by name: stored through the API, else file `<name>.yaml` or a file whose `name:` matches."""
+        stored = self.store.stored_scenarios().get(name)
+        if stored is not None:
+            return stored
         path = self.scenarios_dir / f"{name}.yaml"
         if path.is_file():
             return load_scenario_file(path, self.limits)

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from simulator.faults import schema
 from simulator.faults.rules import (
     Limits,
     Rule,
@@ -111,6 +112,7 @@ def parse_scenario(data: Any, limits: Limits | None = None, default_name: str | 
     """Validate a scenario mapping; raise `RuleError` (with a dotted path) when invalid."""
     if not isinstance(data, dict):
         raise RuleError("", "a scenario must be a mapping at the top level")
+    schema.check(data, "scenario")
     name = data.get("name", default_name)
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise RuleError("name", "must be lower-case letters, digits, '-' or '_' (max 64)")

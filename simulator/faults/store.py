@@ -37,6 +37,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
         " scenario TEXT, scenario_started_real REAL, scenario_started_sim REAL)"
     )
     db.execute("INSERT OR IGNORE INTO fault_state (id, rules_version) VALUES (1, 0)")
+    db.execute("CREATE TABLE IF NOT EXISTS fault_scenarios (name TEXT PRIMARY KEY, scenario TEXT NOT NULL,"
+               " updated REAL NOT NULL)")
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,26 @@ class FaultStore:
             conn.execute("UPDATE fault_state SET scenario = NULL, scenario_started_real = NULL,"
                          " scenario_started_sim = NULL WHERE id = 1")
             self._bump(conn)
+
+    # -- scenarios stored through the API ------------------------------------------------------
+    def put_scenario(self, scenario: Scenario) -> None:
+        """Store (or replace) a validated scenario under its name, for every worker."""
+        self.db.execute("INSERT OR REPLACE INTO fault_scenarios (name, scenario, updated) VALUES (?, ?, ?)",
+                        [scenario.name, json.dumps(scenario.source, ensure_ascii=False, default=str), time.time()])
+
+    def stored_scenarios(self) -> dict[str, Scenario]:
+        """Every scenario stored through the API, by name (one that no longer validates is skipped)."""
+        found = {}
+        for name, text in self.db.execute("SELECT name, scenario FROM fault_scenarios ORDER BY name"):
+            try:
+                found[name] = parse_scenario(json.loads(text), self.limits)
+            except RuleError:
+                continue
+        return found
+
+    def delete_scenario(self, name: str) -> bool:
+        """Forget a stored scenario; False when there was none."""
+        return self.db.execute("DELETE FROM fault_scenarios WHERE name = ?", [name]).rowcount > 0
 
     def running_scenario(self) -> RunningScenario | None:
         """The running scenario, read fresh from SQLite."""

@@ -9,8 +9,10 @@ whatever is left, so the app (and its own 413 check) sees the request unchanged.
 from __future__ import annotations
 
 import io
-import json
+import re
 from typing import Any
+
+from simulator import wire_json
 
 JSON_KEY = "sandbox.json_body"
 BODY_KEY = "sandbox.body"
@@ -85,8 +87,35 @@ def json_body(environ: dict, max_bytes: int) -> Any:
     value = None
     if data:
         try:
-            value = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+            value = wire_json.loads(data)
+        except ValueError:
             value = None
     environ[JSON_KEY] = value
     return value
+
+
+# A body can only be hostile in wire_json's sense if one of these cheap byte tests is true:
+# more brackets than the depth bound, a run of digits longer than the integer bound, or an
+# escaped surrogate. Ordinary bodies skip the second parse entirely.
+_LONG_DIGITS = re.compile(rb"\d{%d}" % (wire_json.MAX_INT_DIGITS + 1))
+
+
+def hostile_json_reason(environ: dict, max_bytes: int) -> str | None:
+    """Why the request's JSON body is hostile (too deep, huge integer, lone surrogate), or None.
+
+    Only JSON-looking bodies (first byte `{` or `[`) are examined; malformed JSON that is not
+    hostile is left to the app, which answers it in its own words.
+    """
+    data = read_body(environ, max_bytes)
+    if not data or data.lstrip()[:1] not in (b"{", b"["):
+        return None
+    suspicious = (data.count(b"[") + data.count(b"{") > wire_json.MAX_DEPTH or b"\\u" in data
+                  or _LONG_DIGITS.search(data) is not None)
+    if not suspicious:
+        return None
+    try:
+        value = wire_json.loads(data)
+    except wire_json.WireJSONError as err:
+        return err.reason if err.hostile else None
+    environ[JSON_KEY] = value
+    return None

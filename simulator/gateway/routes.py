@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 
-from flask import current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -64,7 +63,7 @@ class ServiceListing(Schema):
 
 
 def _presented_credentials() -> tuple[str, str, str] | None:
-    """(scheme, key, secret) of a token request, or None; raises nothing on garbage."""
+    """(scheme, key, secret) of a token request, or None; unreadable Basic credentials are a 400."""
     lgsp = request.headers.get(dialects.LGSP_HEADER)
     if lgsp:
         fields, problem = dialects.parse_lgsp_access_token(lgsp)
@@ -76,8 +75,8 @@ def _presented_credentials() -> tuple[str, str, str] | None:
     if scheme.lower() == "basic":
         try:
             key, _, secret = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
+        except ValueError:  # bad base64, a non-ASCII header byte, or not UTF-8: say so (was a 500)
+            abort(registry.gateway_error(400, "invalid_request", "Basic credentials must be base64 of UTF-8 key:secret"))
         return dialects.BASIC, key, secret
     # RFC 6749 also allows the credentials in the form body.
     if request.form.get("client_id"):

@@ -15,7 +15,7 @@ from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from simulator import clients, rotation, schema_cache
+from simulator import clients, rotation, schema_cache, wire_json
 from simulator.app_context import db, settings
 from simulator.catalogue import province_of_agency
 from simulator.faults.wsgi_body import JSON_KEY
@@ -68,7 +68,7 @@ def read_json_body() -> dict:
     if not raw.strip():
         raise PortalInputError(400, "-1", "Thân yêu cầu rỗng; cần một đối tượng JSON (empty body)")
     try:
-        body = json.loads(raw)
+        body = wire_json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise PortalInputError(400, "-1", f"JSON không hợp lệ (malformed JSON): {err}") from None
     if not isinstance(body, dict):

@@ -8,14 +8,13 @@ Sandbox time is read through `simulator.clock.sandbox_clock()`; dates are writte
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date, datetime
 from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from simulator import schema_cache
+from simulator import schema_cache, wire_json
 from simulator.gateway.routes import OAuthError
 from simulator.identity import InvalidIdentifier
 from simulator.identity.rules import check_citizen_id, check_tax_code
@@ -35,7 +34,7 @@ def parse_json_object(max_items: int = 200) -> dict:
     if not raw.strip():
         raise MinistryError(400, "request body is empty: send a JSON object", "malformed")
     try:
-        body = json.loads(raw)
+        body = wire_json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MinistryError(400, f"request body is not valid JSON: {exc}", "malformed") from None
     if not isinstance(body, dict):

@@ -82,7 +82,7 @@ def test_a_long_latency_rule_makes_a_system_slow_and_a_baseline_delay_does_not()
 
 def test_a_rare_or_partial_failure_is_slow_not_failing():
     rare = validate_rule({"match": {"system": "population", "probability": 0.1}, "effects": [{"error": {"status": 504}}]})
-    one_province = validate_rule({"match": {"system": "population", "client": "56"}, "effects": ["reset"]})
+    one_province = validate_rule({"match": {"system": "population", "client": "H56"}, "effects": ["reset"]})
     anywhere = validate_rule({"effects": ["hang"]})  # no system: matches every system
     assert health.health_from_rules([rare], "population")[0] == "slow"
     assert health.health_from_rules([one_province], "population")[0] == "slow"

@@ -21,6 +21,7 @@ import requests
 from simulator.faults.journal import Journal
 from simulator.faults.rules import Limits
 from simulator.faults.store import FaultStore
+from simulator.systems import registry
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -99,37 +100,37 @@ def test_unclassified_paths_pass_untouched_but_carry_the_request_id(server):
 
 
 def test_reset_gives_the_client_a_connection_reset(server, rules):
-    rules({"id": "rst", "match": {"system": "population", "operation": "reset"}, "effects": ["reset"]})
+    rules({"id": "rst", "match": {"system": "population", "query": {"case": "reset"}}, "effects": ["reset"]})
     for _ in range(10):
         with pytest.raises(requests.ConnectionError) as err:
-            requests.get(f"{server['base']}/population/reset", timeout=5)
+            requests.get(f"{server['base']}/population/reset?case=reset", timeout=5)
         assert "reset" in repr(err.value).lower()
     assert requests.get(f"{server['base']}/population/fine", timeout=5).ok  # workers are alive
 
 
 def test_hang_keeps_the_client_waiting_until_its_timeout(server, rules):
-    rules({"id": "hang", "match": {"operation": "hang"}, "effects": [{"hang": {"cap_s": 3}}]})
+    rules({"id": "hang", "match": {"query": {"case": "hang"}}, "effects": [{"hang": {"cap_s": 3}}]})
     started = time.monotonic()
     with pytest.raises(requests.ReadTimeout):
-        requests.get(f"{server['base']}/population/hang", timeout=1)
+        requests.get(f"{server['base']}/population/hang?case=hang", timeout=1)
     assert 0.9 < time.monotonic() - started < 2
 
 
 def test_hang_closes_without_any_response_after_its_cap(server, rules):
-    rules({"id": "hang", "match": {"operation": "hang"}, "effects": [{"hang": {"cap_s": 1}}]})
+    rules({"id": "hang", "match": {"query": {"case": "hang"}}, "effects": [{"hang": {"cap_s": 1}}]})
     started = time.monotonic()
     with pytest.raises(requests.ConnectionError):
-        requests.get(f"{server['base']}/population/hang", timeout=5)
+        requests.get(f"{server['base']}/population/hang?case=hang", timeout=5)
     assert 0.9 < time.monotonic() - started < 2.5
 
 
 def test_truncated_body_is_an_incomplete_read(server, rules):
-    rules({"id": "trunc", "match": {"operation": "trunc"}, "effects": ["truncated"]})
+    rules({"id": "trunc", "match": {"query": {"case": "trunc"}}, "effects": ["truncated"]})
     with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.ConnectionError)):
-        requests.get(f"{server['base']}/population/trunc?size=4000", timeout=5).json()
+        requests.get(f"{server['base']}/population/trunc?case=trunc&size=4000", timeout=5).json()
     host, port = server["base"].removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=5)
-    conn.request("GET", "/population/trunc?size=4000")
+    conn.request("GET", "/population/trunc?case=trunc&size=4000")
     resp = conn.getresponse()
     assert resp.getheader("X-Sandbox-Fault") == "truncated"
     started = time.monotonic()
@@ -140,9 +141,9 @@ def test_truncated_body_is_an_incomplete_read(server, rules):
 
 
 def test_dribble_delivers_the_whole_body_over_the_duration(server, rules):
-    rules({"id": "drib", "match": {"operation": "drib"}, "effects": [{"dribble": {"duration_s": 1.5, "chunks": 6}}]})
+    rules({"id": "drib", "match": {"query": {"case": "drib"}}, "effects": [{"dribble": {"duration_s": 1.5, "chunks": 6}}]})
     started = time.monotonic()
-    r = requests.get(f"{server['base']}/population/drib?size=3000", timeout=10)
+    r = requests.get(f"{server['base']}/population/drib?case=drib&size=3000", timeout=10)
     elapsed = time.monotonic() - started
     assert r.json()["pad"] == "x" * 3000 and r.headers["X-Sandbox-Fault"] == "dribble"
     assert 1.4 < elapsed < 2.5
@@ -156,7 +157,8 @@ def test_rate_limit_answers_429_with_retry_after_as_one_bucket_across_workers(se
     assert [r.status_code for r in answers] == [200] * 3 + [429] * 5
     limited = answers[-1]
     assert 1 <= int(limited.headers["Retry-After"]) <= 5
-    assert limited.json()["error_code"] == "429" and limited.headers["X-Sandbox-Fault"] == "rate_limit"
+    assert limited.json() == registry.get("population").error_body(429, limited.json()["message"])
+    assert limited.headers["X-Sandbox-Fault"] == "rate_limit"
     other = requests.get(f"{server['base']}/population/q", headers={"X-Sandbox-Client": "H22"}, timeout=5)
     assert other.status_code == 200
 
@@ -177,17 +179,18 @@ def test_maintenance_answers_503_with_retry_after_only_for_the_matched_service(s
 
 
 def test_error_after_latency_uses_the_systems_format(server, rules):
-    rules({"id": "err", "match": {"system": "population", "operation": "err"},
+    rules({"id": "err", "match": {"system": "population", "query": {"case": "err"}},
            "effects": [{"latency": {"dist": "fixed", "seconds": 0.5}}, {"error": {"status": 502}}]})
     started = time.monotonic()
-    r = requests.get(f"{server['base']}/population/err", timeout=5)
+    r = requests.get(f"{server['base']}/population/err?case=err", timeout=5)
     assert time.monotonic() - started >= 0.5
     assert r.status_code == 502 and r.headers["X-Sandbox-Fault"] == "latency,error"
-    assert r.json() == {"error_code": "502", "message": "Lỗi kết nối tới hệ thống nguồn"}
+    # The system's own error format, from the one registry (the rules name systems from it too).
+    assert r.json() == registry.get("population").error_body(502, "Lỗi kết nối tới hệ thống nguồn")
 
 
 def test_partial_removes_named_fields_at_every_depth(server, rules):
-    rules({"id": "part", "match": {"system": "portal", "client": "*H56"},
+    rules({"id": "part", "match": {"system": "portal", "body": {"madonvi": {"regex": ".*H56"}}},
            "effects": [{"partial": {"fields": ["SoDienThoai"]}}]})
     r = portal(server, "TraCuuHoSo")
     assert r.headers["X-Sandbox-Fault"] == "partial"
@@ -195,11 +198,11 @@ def test_partial_removes_named_fields_at_every_depth(server, rules):
 
 
 def test_empty_and_malformed_json_bodies(server, rules):
-    rules({"id": "e", "match": {"operation": "empty"}, "effects": ["empty"]},
-          {"id": "m", "match": {"operation": "bad"}, "effects": ["malformed_json"]})
-    empty = requests.get(f"{server['base']}/population/empty", timeout=5)
+    rules({"id": "e", "match": {"query": {"case": "empty"}}, "effects": ["empty"]},
+          {"id": "m", "match": {"query": {"case": "bad"}}, "effects": ["malformed_json"]})
+    empty = requests.get(f"{server['base']}/population/empty?case=empty", timeout=5)
     assert empty.status_code == 200 and empty.content == b""
-    bad = requests.get(f"{server['base']}/population/bad", timeout=5)
+    bad = requests.get(f"{server['base']}/population/bad?case=bad", timeout=5)
     assert bad.headers["Content-Type"] == "application/json"
     with pytest.raises(ValueError):
         bad.json()
@@ -207,12 +210,12 @@ def test_empty_and_malformed_json_bodies(server, rules):
 
 def test_a_new_rule_applies_in_every_worker_within_one_second(server, rules):
     def call(_):
-        r = requests.get(f"{server['base']}/population/spread", timeout=5)
+        r = requests.get(f"{server['base']}/population/spread?case=spread", timeout=5)
         return r.headers.get("X-Sandbox-Fault"), r.headers["X-Worker-Pid"]
 
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(call, range(32)))  # every worker has cached the (empty) rule set
-        server["store"].put_rule({"id": "spread", "match": {"operation": "spread"},
+        server["store"].put_rule({"id": "spread", "match": {"query": {"case": "spread"}},
                                   "effects": [{"latency": {"dist": "fixed", "seconds": 0.2}},
                                               {"partial": {"fields": ["pad"]}}]})
         time.sleep(1.0)
@@ -264,7 +267,7 @@ async def _many_requests(port: int, n: int) -> list[bytes]:
     async def one():
         async with connecting:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /population/sleepy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        writer.write(b"GET /population/sleepy?case=sleepy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         await writer.drain()
         data = await reader.read()
         writer.close()
@@ -279,7 +282,7 @@ def thread_count(pid: int) -> int:
 
 
 def test_ten_thousand_injected_sleeps_are_greenlets_not_threads(server, rules):
-    rules({"id": "sleepy", "match": {"operation": "sleepy"}, "effects": [{"latency": {"dist": "fixed", "seconds": 2}}]})
+    rules({"id": "sleepy", "match": {"query": {"case": "sleepy"}}, "effects": [{"latency": {"dist": "fixed", "seconds": 2}}]})
     port = int(server["base"].rsplit(":", 1)[1])
     pids = worker_pids(server)
     threads: list[int] = []
@@ -307,3 +310,49 @@ def test_server_log_has_no_tracebacks(server):
     time.sleep(0.2)
     log = server["log"].read_text()
     assert "Traceback" not in log and "Error handling request" not in log, log[-3000:]
+
+
+def test_bandwidth_paces_the_body_at_its_bytes_per_second(server, rules):
+    rules({"id": "bw", "match": {"query": {"case": "bw"}}, "effects": [{"bandwidth": {"bytes_per_s": 4000}}]})
+    started = time.monotonic()
+    r = requests.get(f"{server['base']}/population/bw?case=bw&size=6000", timeout=10)
+    elapsed = time.monotonic() - started
+    assert r.json()["pad"] == "x" * 6000 and r.headers["X-Sandbox-Fault"] == "bandwidth"
+    assert len(r.content) / 4000 * 0.9 <= elapsed <= len(r.content) / 4000 + 1.0, elapsed
+
+
+def test_latency_before_the_first_byte_versus_spread_over_the_body(server, rules):
+    rules({"id": "first", "match": {"query": {"case": "first"}}, "effects": [{"latency": {"seconds": 1}}]},
+          {"id": "spread", "match": {"query": {"case": "spread"}}, "effects": [{"latency": {"seconds": 1, "spread": True}}]})
+
+    def timings(case: str) -> tuple[float, float]:
+        started = time.monotonic()
+        with requests.get(f"{server['base']}/population/x?case={case}&size=20000", stream=True, timeout=10) as r:
+            first = next(r.iter_content(1))
+            first_at = time.monotonic() - started
+            rest = first + b"".join(r.iter_content(4096))
+        assert len(rest) > 20000
+        return first_at, time.monotonic() - started
+
+    first_byte, total = timings("first")
+    assert first_byte >= 0.95 and total >= 0.95
+    spread_first, spread_total = timings("spread")
+    assert spread_first < 0.5 and spread_total >= 0.85, (spread_first, spread_total)
+
+
+def test_slow_close_sends_the_answer_then_holds_the_connection(server, rules):
+    rules({"id": "sc", "match": {"query": {"case": "sc"}}, "effects": [{"slow_close": {"delay_s": 1.5}}]})
+    with socket.create_connection(("127.0.0.1", int(server["base"].rsplit(":", 1)[1])), timeout=10) as sock:
+        started = time.monotonic()
+        sock.sendall(b"GET /population/x?case=sc HTTP/1.1\r\nHost: x\r\n\r\n")
+        data, answered_at = b"", None
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            if answered_at is None and b"\r\n\r\n" in data:
+                answered_at = time.monotonic() - started
+        closed_at = time.monotonic() - started
+    assert data.startswith(b"HTTP/1.1 200") and b"slow_close" in data
+    assert answered_at < 0.5 and closed_at >= 1.4, (answered_at, closed_at)

@@ -9,10 +9,13 @@ operation) so it stays a normal part of the suite.
 
 from __future__ import annotations
 
+import http.client
 import os
+import re
 import tempfile
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -86,7 +89,11 @@ def callers(fuzzed_sandbox) -> Callers:
 
 def auth_headers(case, callers: Callers) -> dict:
     """The credential each operation needs, by path prefix."""
-    path = case.operation.path
+    return auth_headers_for(case.operation.path, callers)
+
+
+def auth_headers_for(path: str, callers: Callers) -> dict:
+    """The credential a documented path needs, by its prefix."""
     if path.startswith("/sandbox/"):
         return {"Authorization": f"Bearer {callers.admin_token}"}
     if path == "/ngsp/token":
@@ -138,3 +145,49 @@ def test_operation_answers_as_documented(label, api_schema, callers):
         case.call_and_validate(base_url=callers.base, headers=auth_headers(case, callers), checks=checks)
 
     fuzz()
+
+
+# Hostile JSON shapes a fuzzer found answering 500 (RecursionError, int() over 4,300 digits,
+# UnicodeEncodeError): each must be refused with a 400 naming the reason, on every route.
+HOSTILE_BODIES = {
+    "nested 10,000 deep": (b"[" * 10_000 + b"]" * 10_000, "nested deeper"),
+    "object nested 10,000 deep": (b'{"a":' * 10_000 + b"1" + b"}" * 10_000, "nested deeper"),
+    "integer of 5,000 digits": (b'{"service":"LayDanhSachHoSo","n":' + b"9" * 5_000 + b"}", "digits"),
+    "lone surrogate": (b'{"service":"\\ud800","MaHoSo":"\\udc00"}', "surrogate"),
+}
+
+
+def json_body_operations() -> list[tuple[str, str]]:
+    """(method, path) of every documented operation that takes a JSON body."""
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = create_app({"db": f"{tmp}/spec.db", "admin_token": "x", "TESTING": True}).test_client().get("/openapi.json")
+        paths = spec.get_json()["paths"]
+    return [(method.upper(), path) for path, ops in paths.items() for method, op in ops.items()
+            if method in HTTP_METHODS and "application/json" in op.get("requestBody", {}).get("content", {})]
+
+
+@pytest.mark.parametrize("shape", sorted(HOSTILE_BODIES))
+def test_every_json_route_refuses_hostile_bodies_with_a_400_naming_the_reason(shape, fuzzed_sandbox, callers):
+    sandbox, _ = fuzzed_sandbox
+    body, reason = HOSTILE_BODIES[shape]
+    operations = json_body_operations()
+    assert len(operations) > 20  # the document really lists the routes
+    for method, path in operations:
+        url = sandbox.base + re.sub(r"\{[^}]+\}", "56", path)
+        headers = {"Content-Type": "application/json", **auth_headers_for(path, callers)}
+        reply = requests.request(method, url, data=body, headers=headers, timeout=15)
+        assert reply.status_code in (400, 413), (method, path, reply.status_code, reply.text[:200])
+        assert reason in reply.text, (method, path, reply.text[:200])
+
+
+def test_a_non_ascii_byte_in_the_basic_header_is_a_gateway_400(fuzzed_sandbox):
+    sandbox, _ = fuzzed_sandbox
+    conn = http.client.HTTPConnection("127.0.0.1", sandbox.port, timeout=10)
+    conn.putrequest("POST", "/ngsp/token")
+    conn.putheader("Authorization", b"Basic \xe9\xff==")
+    conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+    conn.putheader("Content-Length", "29")
+    conn.endheaders(b"grant_type=client_credentials")
+    reply = conn.getresponse()
+    text = reply.read().decode()
+    assert reply.status == 400 and "invalid_request" in text and "base64" in text

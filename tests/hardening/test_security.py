@@ -196,6 +196,7 @@ def test_every_admin_route_refuses_missing_or_wrong_tokens_and_changes_nothing(a
         "service": "population.lookup",
         "allowed": False,
     }
+    app.extensions["faults"].journal.flush(in_thread=False)  # the token call's journal row lands now, not mid-test
     before = _state(app)
     for method, path in routes:
         for label, headers in credentials.items():
