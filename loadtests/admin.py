@@ -1,6 +1,6 @@
 """The sandbox admin API as the runner uses it, each call degrading to "not available" on a 404.
 
-Contracts (built on other branches): `POST /sandbox/scenarios/<name>/apply`,
+Contracts: `POST /sandbox/scenarios/<name>/apply`,
 `POST /sandbox/scenarios/stop`, `GET /sandbox/flows/stats?province=&since=`, all with
 `Authorization: Bearer <admin token>`.
 """

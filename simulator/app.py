@@ -16,6 +16,7 @@ from simulator.admin import credentials as admin_credentials
 from simulator.admin import routes as admin_routes
 from simulator.calendar import routes as calendar_routes
 from simulator.dashboard.routes import register as register_dashboard
+from simulator.fault_classifier import make_classifier
 from simulator.faults import FaultSandbox
 from simulator.flows import routes as flow_routes
 from simulator.flows import satisfaction_api
@@ -30,7 +31,6 @@ from simulator.portal import schemas as portal_schemas
 from simulator.portal.schemas import flatten_errors
 from simulator.systems import registry
 from simulator.systems.errors import error_response_for, reply_for
-from simulator.traffic import make_classifier
 from simulator.wire_json import WireJSONProvider
 
 log = logging.getLogger("simulator")

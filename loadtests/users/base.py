@@ -17,7 +17,7 @@ import gevent
 import gevent.ssl
 from locust import FastHttpUser
 
-from loadtests import features, wire
+from loadtests import wire
 from loadtests.users.options import credentials, next_dossier_code
 
 # Codes recently synced by this process, for pollers to read back (bounded: no memory growth).
@@ -103,10 +103,7 @@ class PortalUser(FastHttpUser):
         return next_dossier_code(self.environment)
 
     def look_up_citizen(self, citizen_id: str) -> None:
-        """Look the applicant up in the population database through the gateway, when the gateway exists."""
-        host = self.environment.host or ""
-        if not features.available(host, "gateway", verify=self.environment.parsed_options.ca_file or True):
-            return
+        """Look the applicant up in the population database through the gateway."""
         if not self.gateway_token and not self._gateway_login():
             return
         headers = {"Authorization": f"Bearer {self.gateway_token}", "Content-Type": "text/xml", "SOAPAction": '""'}

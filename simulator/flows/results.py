@@ -1,7 +1,7 @@
 """Plausible payloads of the ministry result events, for the trainer's test callback.
 
 The ministry systems build their own payloads and call `push.enqueue_callback`; these
-samples follow their field names (DOMAIN.md) so a connector can be tested before they exist.
+samples follow their field names (DOMAIN.md) so a connector can be tested without waiting for the ministry.
 """
 
 from __future__ import annotations

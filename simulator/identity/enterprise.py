@@ -15,11 +15,11 @@ import unicodedata
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from simulator.identity.catalogue import catalogues
 from simulator.identity.derive import digest, rng, unit
 from simulator.identity.kinship import parts_of
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Enterprise, Industry, Relative
+from simulator.identity.reference_data import catalogues
 from simulator.identity.rules import OLD_PROVINCE_OF_TAX_PREFIX, check_tax_code
 from simulator.provinces import successor_of
 

@@ -27,9 +27,9 @@ from functools import lru_cache
 from faker.providers import BaseProvider
 
 from simulator import config
-from simulator.identity.catalogue import communes, names, tables
 from simulator.identity.kinship import compose_id
 from simulator.identity.population import Population
+from simulator.identity.reference_data import communes, names, tables
 from simulator.identity.rules import (
     BENEFICIARY_GROUPS,
     FEMALE,

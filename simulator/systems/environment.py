@@ -111,7 +111,7 @@ class Site(Schema):
 
     @validates_schema
     def _known_place(self, data: dict, **kwargs) -> None:
-        from simulator.identity.catalogue import commune_index
+        from simulator.identity.reference_data import commune_index
 
         if province_by_code(data["maTinh"]) is None:
             raise ValidationError(f"unknown province code {data['maTinh']}", "maTinh")

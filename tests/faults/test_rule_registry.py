@@ -12,6 +12,7 @@ import dataclasses
 import pytest
 from werkzeug.test import EnvironBuilder
 
+from simulator.fault_classifier import make_classifier
 from simulator.faults.buckets import SqliteCounters, SqliteTokenBuckets
 from simulator.faults.engine import Engine, RequestInfo
 from simulator.faults.matching import RequestView
@@ -19,7 +20,6 @@ from simulator.faults.rules import validate_rule
 from simulator.faults.scenarios import ScenarioError, list_scenarios, load_scenario_file
 from simulator.faults.schema import schema_json
 from simulator.systems import registry
-from simulator.traffic import make_classifier
 from tests.conftest import ADMIN_TOKEN, ROOT
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

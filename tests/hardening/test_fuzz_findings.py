@@ -85,7 +85,7 @@ def test_an_empty_required_id_is_refused_at_submission_not_stored_to_crash_later
 def test_a_portal_body_whose_service_is_not_a_string_is_classified_not_crashed(app):
     from werkzeug.test import EnvironBuilder
 
-    from simulator.traffic import make_classifier
+    from simulator.fault_classifier import make_classifier
 
     classify = make_classifier(app.config["SANDBOX"]["db"], app.config["SANDBOX"]["max_body_bytes"])
     environ = EnvironBuilder(path="/dvcqg/api/service", method="POST", json={"service": ["TraCuuHoSo"]}).get_environ()

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from simulator.identity.catalogue import commune_index, names
 from simulator.identity.population import Population
+from simulator.identity.reference_data import commune_index, names
 from simulator.identity.wire import to_congdan, to_doanhnghiep
 from tests.identity.conftest import TODAY
 

@@ -19,9 +19,9 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
-from simulator.identity.catalogue import communes
 from simulator.identity.overlays import record_death, record_event, record_marriage
 from simulator.identity.records import Citizen, Relative
+from simulator.identity.reference_data import communes
 from simulator.identity.rules import MARRIAGE_MIN_AGE, age_on
 from simulator.identity.wire import MARITAL_CODES
 from simulator.systems import people

@@ -23,9 +23,9 @@ import json
 import pytest
 
 from simulator.clients import by_province
+from simulator.fault_classifier import make_classifier
 from simulator.flows import push
 from simulator.jobs import queue
-from simulator.traffic import make_classifier
 from tests.conftest import ADMIN_TOKEN, SEED
 
 PARTNER = by_province(SEED, "56")
