@@ -61,7 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         API_SPEC_OPTIONS={
             "info": {
                 "description": "Imitates Vietnam's National Public Service Portal (DVCQG) and the ministry "
-                "systems provincial one-stop software connects to. See the README for the walk-through."
+                "systems provincial one-stop software connects to. See README.md and docs/ for the walk-through."
             },
             "components": {
                 "securitySchemes": {

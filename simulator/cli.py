@@ -102,7 +102,7 @@ def _tls_setup(values: dict, hosts, cert, key, client_ca) -> tuple[list[str], li
         raise click.UsageError(str(err)) from None
     argv = ["--certfile", str(files.cert), "--keyfile", str(files.key)]
     if files.ca:
-        lines = [f"TLS CA: {files.ca}", f"  (trust it: curl --cacert {files.ca} ...; see README \"HTTPS\")"]
+        lines = [f"TLS CA: {files.ca}", f"  (trust it: curl --cacert {files.ca} ...; see docs/https.md)"]
     else:
         lines = [f"TLS certificate: {files.cert} (your own; its issuer is yours to trust)"]
     if client_ca:
@@ -233,14 +233,13 @@ def _issued_clients(seed: int, db_path: str) -> list:
 
 @main.command("settings")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-@click.option("--update-readme", is_flag=True, help="Rewrite the settings table in README.md from the registry.")
-def settings_cmd(fmt: str, update_readme: bool) -> None:
+def settings_cmd(fmt: str) -> None:
     """List every setting with its default, bounds, environment variable and doc.
 
     \b
     Example:
       python -m simulator settings
-      python -m simulator settings --format markdown   # the README's table
+      python -m simulator settings --format markdown   # the table in docs/cli.md
     """
     rows = [
         {"name": s.name, "env": s.env, "default": s.default, "minimum": s.minimum, "cap": s.cap, "doc": s.doc}
@@ -248,16 +247,6 @@ def settings_cmd(fmt: str, update_readme: bool) -> None:
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if update_readme:
-        import re
-        from pathlib import Path
-
-        readme = Path(__file__).resolve().parent.parent / "README.md"
-        table = re.compile(r"\| Setting \| Environment \|.*?\n(?=\n)", re.S)
-        text = table.sub(lambda _: settings_markdown() + "\n", readme.read_text(encoding="utf-8"), count=1)
-        readme.write_text(text, encoding="utf-8")
-        click.echo(f"updated {readme}")
         return
     if fmt == "markdown":
         click.echo(settings_markdown())
@@ -438,7 +427,7 @@ def personas(fmt: str) -> None:
 
 
 def personas_markdown() -> str:
-    """The personas as the README's markdown table."""
+    """The personas as docs/identity.md's markdown table."""
     from simulator.identity.personas import personas as all_personas
 
     lines = ["| Identifier | Kind | Outcome | Systems | What happens |", "|---|---|---|---|---|"]
@@ -448,7 +437,7 @@ def personas_markdown() -> str:
 
 
 def settings_markdown() -> str:
-    """The settings as the README's markdown table."""
+    """The settings as docs/cli.md's markdown table."""
     lines = ["| Setting | Environment | Default | Bounds | What it does |", "|---|---|---|---|---|"]
     for s in config.SETTINGS.values():
         bounds = (

@@ -243,4 +243,4 @@ def test_the_serve_command_documents_its_tls_options():
     result = CliRunner().invoke(main, ["serve", "--help"])
     for option in ("--tls", "--tls-host", "--tls-cert", "--tls-key", "--tls-client-ca"):
         assert option in result.output
-    assert (ROOT / "README.md").read_text(encoding="utf-8").count("--tls") >= 3
+    assert (ROOT / "docs" / "https.md").read_text(encoding="utf-8").count("--tls") >= 3

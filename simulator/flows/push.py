@@ -1,6 +1,6 @@
 """Portal-to-province pushes: the signed delivery contract and the job handler that sends them.
 
-Contract (also in OpenAPI and the README, "Portal-to-province pushes"): POST JSON in the
+Contract (also in OpenAPI and docs/pushes.md): POST JSON in the
 connector's body style (`connectors.BODY_STYLES`): `flat` (default) is the record itself, its
 fields at the top level as OpenCPS' `/nps/createdossierfromdvcqg` reads them; `nested` is
 `{"delivery_id", "event", "sent_at" (yyyyMMddHHmmss, sandbox clock), "madonvi", "data"}`.

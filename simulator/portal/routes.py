@@ -1,6 +1,6 @@
 """The portal's HTTP surface: the session handshake and the single integration endpoint.
 
-Error conventions (documented in OpenAPI and the README):
+Error conventions (documented in OpenAPI and docs/portal.md):
 - transport problems (body not JSON, wrong content type, body too large) get an HTTP 4xx
   with the portal's `{error_code, message}` body;
 - everything the real portal answers inside a 200 (bad session, unknown service, invalid

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulator import config
@@ -9,7 +11,7 @@ from simulator.flows import push
 from simulator.gateway.registry import SERVICES
 from simulator.systems import registry
 from simulator.systems.registry import SystemSpec
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, ROOT
 
 
 def test_every_advertised_gateway_path_reaches_its_system(gw):
@@ -53,3 +55,11 @@ def test_push_events_and_the_runners_sweep_come_from_the_declarations():
     assert push.events() == ("dossier.submitted", *declared)
     assert registry.flat_events() == ("payment.result",)
     assert {s.name for s in registry.systems() if s.sweep} == {"civil_status", "judicial_record", "environment"}
+
+
+def test_the_readme_lists_every_system_in_registry_order():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = [name for name in re.findall(r"^\| [^|]+\(`(\w+)`\) \|", readme, flags=re.M)]
+    assert listed == list(registry.names())
+    for spec in registry.ministry_systems():
+        assert f"| `{spec.prefix}` | `/ngsp/{spec.name}/...` |" in readme, spec.name
