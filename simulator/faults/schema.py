@@ -110,9 +110,19 @@ def rule_schema() -> dict[str, Any]:
     }
 
 
-@functools.cache
+def _declared() -> tuple:
+    """What the schema depends on in the registry: each system's name and operations."""
+    return tuple((spec.name, spec.operations) for spec in registry.systems())
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file (what editors and `GET /sandbox/schema/scenario` get)."""
+    return _scenario_schema(_declared())
+
+
+# Cached per registry content, so a system declared later (a plug-in, a test-only system) is known.
+@functools.cache
+def _scenario_schema(declared: tuple) -> dict[str, Any]:
     rule = rule_schema()
     return {
         "$schema": DRAFT,
@@ -145,9 +155,13 @@ def scenario_schema() -> dict[str, Any]:
     }
 
 
-@functools.cache
 def _validators() -> tuple[Any, Any]:
-    doc = scenario_schema()
+    return _validators_for(_declared())
+
+
+@functools.cache
+def _validators_for(declared: tuple) -> tuple[Any, Any]:
+    doc = _scenario_schema(declared)
     rule_doc = {**doc["definitions"]["rule"], "$schema": DRAFT, "definitions": doc["definitions"]}
     return jsonschema_rs.validator_for(doc), jsonschema_rs.validator_for(rule_doc)
 
