@@ -29,9 +29,16 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}  # the admin API's header, fo
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_config() -> dict:
+    """Extra settings for the `app` fixture (a test folder overrides it, e.g. for short backoff)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
     """A sandbox app on its own SQLite file."""
-    return create_app({"db": str(tmp_path / "sandbox.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True})
+    base = {"db": str(tmp_path / "sandbox.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True}
+    return create_app({**base, **app_config})
 
 
 @pytest.fixture

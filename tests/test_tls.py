@@ -25,9 +25,7 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 from loadtests.processes import Child, free_port
 from simulator import tls
 from simulator.cli import main
-from tests.conftest import ADMIN_TOKEN, ROOT, SEED, Portal
-
-AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED, Portal
 
 
 def verify_chain(leaf_pem: bytes, ca_pem: bytes, name: x509.GeneralName, *, client: bool = False):
@@ -179,7 +177,7 @@ def test_gevent_workers_serve_tls_concurrently_with_keepalive_and_their_gc_polic
     # (handshakes and sleeps are greenlets), not one after another.
     rule = {"id": "slow-auth", "match": {"system": "portal", "operation": "auth"},
             "effects": [{"latency": {"dist": "fixed", "seconds": 1}}], "expires_in_s": 30}
-    assert requests.post(https_sandbox.base + "/sandbox/rules", json=rule, headers=AUTH, verify=ca,
+    assert requests.post(https_sandbox.base + "/sandbox/rules", json=rule, headers=ADMIN, verify=ca,
                          timeout=5).status_code == 201
     time.sleep(1.2)  # every worker picks rules up within a second
     body = {"username": "nobody", "password": "x"}
@@ -199,7 +197,7 @@ def test_gevent_workers_serve_tls_concurrently_with_keepalive_and_their_gc_polic
 def test_a_reset_fault_over_tls_is_a_connection_error_not_a_hang(https_sandbox):
     ca = https_sandbox.banner_value("TLS CA: ")
     rule = {"id": "reset-auth", "match": {"system": "portal", "operation": "auth"}, "effects": [{"reset": {}}]}
-    requests.post(https_sandbox.base + "/sandbox/rules", json=rule, headers=AUTH, verify=ca, timeout=5)
+    requests.post(https_sandbox.base + "/sandbox/rules", json=rule, headers=ADMIN, verify=ca, timeout=5)
     time.sleep(1.2)
     with pytest.raises(requests.ConnectionError):
         requests.post(https_sandbox.base + "/dvcqg/api/auth", json={"username": "x", "password": "y"}, verify=ca,

@@ -5,10 +5,9 @@ import time
 import pytest
 import requests
 
-from tests.conftest import ADMIN_TOKEN, Portal
+from tests.conftest import ADMIN, Portal
 
 pytestmark = pytest.mark.live
-AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def test_rule_reaches_every_worker_within_a_second_and_reverts_by_expiry(live_sandbox):
@@ -20,7 +19,7 @@ def test_rule_reaches_every_worker_within_a_second_and_reverts_by_expiry(live_sa
         "effects": [{"error": {"status": 503}}],
         "expires_in_s": 3,
     }
-    assert requests.post(live_sandbox.base + "/sandbox/rules", json=rule, headers=AUTH, timeout=5).status_code == 201
+    assert requests.post(live_sandbox.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=5).status_code == 201
     time.sleep(1.0)
     body = {"session": portal.session, "madonvi": portal.client.madonvi, "service": "TraCuuHoSo", "mahoso": "x"}
     # New connections spread over both workers; every one must see the rule.
@@ -34,7 +33,7 @@ def test_rule_reaches_every_worker_within_a_second_and_reverts_by_expiry(live_sa
 
 def test_connection_reset_is_seen_as_a_connection_error(live_sandbox):
     rule = {"id": "reset-auth", "match": {"system": "portal", "operation": "auth"}, "effects": [{"reset": {}}]}
-    requests.post(live_sandbox.base + "/sandbox/rules", json=rule, headers=AUTH, timeout=5)
+    requests.post(live_sandbox.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=5)
     time.sleep(1.0)
     with pytest.raises(requests.ConnectionError):
         requests.post(live_sandbox.base + "/dvcqg/api/auth", json={"username": "dvc_h56", "password": "x"}, timeout=5)
@@ -43,4 +42,4 @@ def test_connection_reset_is_seen_as_a_connection_error(live_sandbox):
 def test_admin_without_token_changes_nothing_on_the_wire(live_sandbox):
     rule = {"id": "x", "match": {"system": "portal"}, "effects": [{"reset": {}}]}
     assert requests.post(live_sandbox.base + "/sandbox/rules", json=rule, timeout=5).status_code == 401
-    assert requests.get(live_sandbox.base + "/sandbox/rules", headers=AUTH, timeout=5).json()["rules"] == []
+    assert requests.get(live_sandbox.base + "/sandbox/rules", headers=ADMIN, timeout=5).json()["rules"] == []

@@ -21,7 +21,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def _install_chromium() -> None:

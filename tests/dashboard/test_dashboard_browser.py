@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from tests.conftest import ROOT, Portal, dossier
-from tests.dashboard.conftest import ADMIN, ARTIFACTS, enter_token
+from tests.conftest import ADMIN, ROOT, Portal, dossier
+from tests.dashboard.conftest import ARTIFACTS, enter_token
 
 pytestmark = pytest.mark.live
 

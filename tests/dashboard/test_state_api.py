@@ -8,10 +8,8 @@ from simulator.clock import shared_clock
 from simulator.dashboard import health
 from simulator.db import database
 from simulator.faults.rules import validate_rule
-from tests.conftest import ADMIN_TOKEN, dossier
+from tests.conftest import ADMIN, dossier
 from tests.flows.conftest import set_sim_time
-
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def state(client) -> dict:

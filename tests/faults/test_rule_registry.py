@@ -20,9 +20,8 @@ from simulator.faults.rules import validate_rule
 from simulator.faults.scenarios import ScenarioError, list_scenarios, load_scenario_file
 from simulator.faults.schema import schema_json
 from simulator.systems import registry
-from tests.conftest import ADMIN_TOKEN, ROOT
+from tests.conftest import ADMIN, ROOT
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SCENARIOS = list_scenarios(ROOT / "scenarios")
 
 

@@ -7,23 +7,18 @@ import time
 
 import pytest
 
-from simulator.app import create_app
 from simulator.clock import forget_shared, shared_clock
 from simulator.jobs.runner import Runner
-from tests.conftest import ADMIN_TOKEN, SEED
 from tests.flows.receiver import Receiver
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SECRET = "test-secret-56"
 FAST = {"job_backoff_base_ms": 1, "job_backoff_cap_ms": 5, "job_max_attempts": 3, "push_timeout_seconds": 2.0}
 
 
 @pytest.fixture
-def app(tmp_path):
-    """A sandbox app with near-zero backoff, on its own SQLite file."""
-    return create_app(
-        {"db": str(tmp_path / "sandbox.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True, **FAST}
-    )
+def app_config() -> dict:
+    """The flows tests' app: near-zero backoff, so retries happen at once."""
+    return FAST
 
 
 @pytest.fixture

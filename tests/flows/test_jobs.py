@@ -12,7 +12,8 @@ from simulator.flows import connectors, push
 from simulator.jobs import lease, queue
 from simulator.jobs.registry import Result, handler
 from simulator.jobs.runner import Runner
-from tests.flows.conftest import ADMIN, SECRET, drain
+from tests.conftest import ADMIN
+from tests.flows.conftest import SECRET, drain
 from tests.flows.receiver import Receiver
 
 

@@ -10,8 +10,8 @@ import psutil
 import pytest
 import requests
 
-from tests.conftest import LiveSandbox, Portal, progress
-from tests.flows.conftest import ADMIN, SECRET
+from tests.conftest import ADMIN, LiveSandbox, Portal, progress
+from tests.flows.conftest import SECRET
 from tests.flows.receiver import Receiver
 
 pytestmark = pytest.mark.live

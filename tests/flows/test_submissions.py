@@ -14,8 +14,8 @@ from simulator.db import database
 from simulator.flows import citizens
 from simulator.portal import accounts
 from simulator.provinces import all_provinces
-from tests.conftest import SEED, progress
-from tests.flows.conftest import ADMIN, SECRET, drain, set_sim_time
+from tests.conftest import ADMIN, SEED, progress
+from tests.flows.conftest import SECRET, drain, set_sim_time
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OLD_PROVINCE_CODES = {c for p in all_provinces() for c in p.old_codes} | {p.code for p in all_provinces()}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN_TOKEN
-
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+from tests.conftest import ADMIN
 
 
 def test_journal_offset_beyond_64_bits_is_refused_not_a_500(client):

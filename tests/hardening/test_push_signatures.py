@@ -9,9 +9,8 @@ from __future__ import annotations
 import time
 
 from simulator.flows import push
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import ADMIN
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 CODE = "000.00.01.H56-261126-0001"
 
 

@@ -23,12 +23,11 @@ import requests
 from simulator import config
 from simulator.app import create_app
 from simulator.clients import by_province, province_clients
-from tests.conftest import ADMIN_TOKEN, ROOT, SEED, LiveSandbox, dossier, progress
+from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED, LiveSandbox, dossier, progress
 from tests.hardening.callers import gateway_token_for, payment_init
 
 MINE, THEIRS = "56", "01"
 CODE = "000.00.01.H56-261126-0001"
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SQL = "'; DROP TABLE dossiers; --"
 
 

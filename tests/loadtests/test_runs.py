@@ -12,7 +12,7 @@ from junitparser import JUnitXml
 
 from loadtests import thresholds, wire
 from loadtests.processes import start_reference_connector
-from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox
+from tests.conftest import ADMIN, SEED, LiveSandbox
 from tests.loadtests.conftest import PUSH_SECRET
 
 pytestmark = pytest.mark.live
@@ -80,7 +80,7 @@ def test_a_distributed_run_combines_both_workers_stats_on_the_master(live_sandbo
     created = thresholds.read_locust_stats(out / "locust_stats.csv")["DongBoHoSoMC"]
     listing = requests.get(
         live_sandbox.base + "/api/v1/dossiers?province=56&page_size=5000",
-        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        headers=ADMIN,
         timeout=10,
     ).json()
     # Every sync the master counted is in the sandbox (a few more may have landed as the run stopped).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import ADMIN
 from tests.systems.test_environment import submission
 from tests.systems.test_judicial_record import request_body
 from tests.systems.test_payment import init_message
@@ -20,7 +20,7 @@ def revoke(client, service: str, province: str = "56") -> None:
     reply = client.put(
         f"/sandbox/gateway/rights/{province}",
         json={"service": service, "allowed": False},
-        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        headers=ADMIN,
     )
     assert reply.status_code == 200
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import ADMIN
 from tests.systems.bodies import request_fields
 
 SERVICES = {
@@ -30,15 +30,14 @@ def test_services_listing_includes_every_system_service(gw):
 
 
 def test_revoked_right_is_403_then_restored(gw, client):
-    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     change = client.put(
-        "/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": False}, headers=admin
+        "/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": False}, headers=ADMIN
     )
     assert change.status_code == 200
     reply = gw.post("/population/lookup", request_fields("001088000004"))
     assert reply.status_code == 403 and reply.get_json()["error"] == "access_denied"
     assert gw.post("/population/verify", request_fields("001088000004")).status_code == 200
-    client.put("/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": None}, headers=admin)
+    client.put("/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": None}, headers=ADMIN)
     assert gw.post("/population/lookup", request_fields("001088000004")).status_code == 200
 
 

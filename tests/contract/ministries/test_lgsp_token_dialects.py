@@ -20,10 +20,9 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.clients import by_province
-from tests.conftest import ADMIN_TOKEN, SEED
+from tests.conftest import ADMIN, SEED
 
 PROVINCE = by_province(SEED, "56")
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
