@@ -261,6 +261,30 @@ def progress(code: str = "000.00.01.H56-261126-0001", status: str = "4", **overr
     return entry
 
 
+def wait_until(condition, timeout: float = 10.0, what: str = "the condition", every: float = 0.05):
+    """Poll `condition()` until it is truthy and return its value; fail naming `what` after `timeout` s.
+
+    Tests wait for a condition, never for a fixed time: a slow machine only makes them slower.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(every)
+
+
+def connection_refused(call) -> bool:
+    """Whether `call()` fails with a connection error (a reset or closed connection)."""
+    try:
+        call()
+    except requests.ConnectionError:
+        return True
+    return False
+
+
 def free_port() -> int:
     """A TCP port free on loopback right now."""
     with socket.socket() as sock:
