@@ -168,8 +168,16 @@ def execute(run: RunDefinition, opts: RunOptions) -> RunResult:
     summary_path.write_text(summary_text, encoding="utf-8")
     if opts.junit:
         properties = {k: v for k, v in info.items() if k not in ("name", "description")}
-        junit.write_verdicts(opts.junit, run.name, verdicts, started=wall_start, elapsed_s=elapsed,
-                             properties=properties, aborted=aborted, system_out=summary_text)
+        junit.write_verdicts(
+            opts.junit,
+            run.name,
+            verdicts,
+            started=wall_start,
+            elapsed_s=elapsed,
+            properties=properties,
+            aborted=aborted,
+            system_out=summary_text,
+        )
     return RunResult(1 if thresholds.failed(verdicts) else 0, verdicts, summary_path, stats, aborted)
 
 

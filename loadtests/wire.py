@@ -101,9 +101,7 @@ def dossier_payload(code: str, *, status: str = "2", channel: str = "1", applica
         "HinhThuc": "0",
         "DuocThanhToanTrucTuyen": "3",
         "TaiLieuNop": [],
-        "DanhSachLePhi": [
-            {"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}
-        ],
+        "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}],
         "DanhSachHoSoBoSung": [],
         "DanhSachGiayToKetQua": [],
     }
@@ -135,9 +133,7 @@ def verify_push(secret: str, timestamp: str, raw_body: bytes, signature: str) ->
     return hmac.compare_digest(sign_push(secret, timestamp, raw_body), signature or "")
 
 
-def signed_push(
-    secret: str, event: str, madonvi: str, data: dict, *, timestamp: int | None = None, style: str = "flat"
-) -> tuple:
+def signed_push(secret: str, event: str, madonvi: str, data: dict, *, timestamp: int | None = None, style: str = "flat") -> tuple:
     """A portal-style push: (raw body, headers), signed as the portal signs it.
 
     `style` is the connector's body style: "flat" (the portal's default: the record's fields at the
@@ -145,13 +141,17 @@ def signed_push(
     """
     timestamp = int(time.time()) if timestamp is None else timestamp
     delivery_id = uuid.uuid4().hex
-    body = dict(data) if style == "flat" else {
-        "delivery_id": delivery_id,
-        "event": event,
-        "sent_at": datetime.fromtimestamp(timestamp, TZ).strftime(PORTAL_DATETIME),
-        "madonvi": madonvi,
-        "data": data,
-    }
+    body = (
+        dict(data)
+        if style == "flat"
+        else {
+            "delivery_id": delivery_id,
+            "event": event,
+            "sent_at": datetime.fromtimestamp(timestamp, TZ).strftime(PORTAL_DATETIME),
+            "madonvi": madonvi,
+            "data": data,
+        }
+    )
     raw = json.dumps(body, ensure_ascii=False).encode()
     headers = {
         "Content-Type": "application/json",

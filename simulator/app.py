@@ -64,9 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                 "systems provincial one-stop software connects to. See README.md and docs/ for the walk-through."
             },
             "components": {
-                "securitySchemes": {
-                    "bearer": {"type": "http", "scheme": "bearer", "description": "Portal session or admin token"}
-                }
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Portal session or admin token"}}
             },
         },
     )

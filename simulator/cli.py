@@ -36,12 +36,21 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Seed for identities, credentials, faults (env SANDBOX_SEED).")
 @click.option("--scenario", default=None, help="Apply this scenario from scenarios/ at start (e.g. peak-hour).")
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a certificate from the sandbox's local CA (tls/ beside the database).")
-@click.option("--tls-host", "tls_hosts", multiple=True, metavar="NAME",
-              help="Another name or address the certificate covers (repeatable; 127.0.0.1, ::1, localhost always).")
+@click.option(
+    "--tls-host",
+    "tls_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name or address the certificate covers (repeatable; 127.0.0.1, ::1, localhost always).",
+)
 @click.option("--tls-cert", type=click.Path(dir_okay=False), default=None, help="Serve your own certificate chain (PEM); implies --tls.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), default=None, help="The private key of --tls-cert (PEM).")
-@click.option("--tls-client-ca", type=click.Path(dir_okay=False), default=None,
-              help="Mutual TLS: require client certificates issued by this CA bundle (PEM); implies --tls.")
+@click.option(
+    "--tls-client-ca",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Mutual TLS: require client certificates issued by this CA bundle (PEM); implies --tls.",
+)
 def serve(host, port, db_path, workers, seed, scenario, tls, tls_hosts, tls_cert, tls_key, tls_client_ca) -> None:
     """Serve the sandbox with gunicorn and gevent workers (never the Flask dev server).
 
@@ -124,8 +133,7 @@ def _tls_setup(values: dict, hosts, cert, key, client_ca) -> tuple[list[str], li
     default=None,
     help="Set --province's gateway token dialect in the database (the admin API does the same).",
 )
-def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, province: str | None,
-                set_dialect: str | None) -> None:
+def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, province: str | None, set_dialect: str | None) -> None:
     """Print every province client's portal credentials, unit code and gateway key.
 
     Credentials rotated through the admin API (stored in the database) replace the seed-derived ones.
@@ -159,9 +167,7 @@ def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, 
                 "gateway_dialect": chosen.get(c.province_code, dialects.ALL),
                 "gateway_token": {
                     "oauth2_basic": {"Authorization": f"Basic {basic}", "body": "grant_type=client_credentials"},
-                    "oauth2_form": {
-                        "body": f"grant_type=client_credentials&client_id={c.gateway_key}&client_secret={c.gateway_secret}"
-                    },
+                    "oauth2_form": {"body": f"grant_type=client_credentials&client_id={c.gateway_key}&client_secret={c.gateway_secret}"},
                     "lgspaccesstoken": {
                         "lgspaccesstoken": dialects.lgsp_access_token(c),
                         "json": dialects.lgsp_access_token_fields(c),
@@ -176,19 +182,23 @@ def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, 
     if gateway:
         for r in rows:
             t = r["gateway_token"]
-            click.echo(f"{r['province_code']} {r['province_name']}: dialect {r['gateway_dialect']} "
-                       f"({dialects.DIALECTS[r['gateway_dialect']]})")
-            click.echo(f"  oauth2, Basic:   POST /ngsp/token  Authorization: {t['oauth2_basic']['Authorization']}"
-                       "  body grant_type=client_credentials")
+            click.echo(
+                f"{r['province_code']} {r['province_name']}: dialect {r['gateway_dialect']} ({dialects.DIALECTS[r['gateway_dialect']]})"
+            )
+            click.echo(
+                f"  oauth2, Basic:   POST /ngsp/token  Authorization: {t['oauth2_basic']['Authorization']}"
+                "  body grant_type=client_credentials"
+            )
             click.echo(f"  oauth2, form:    POST /ngsp/token  body {t['oauth2_form']['body']}")
-            click.echo(f"  lgspaccesstoken: POST /ngsp/token  lgspaccesstoken: {t['lgspaccesstoken']['lgspaccesstoken']}"
-                       "  body grant_type=client_credentials")
+            click.echo(
+                f"  lgspaccesstoken: POST /ngsp/token  lgspaccesstoken: {t['lgspaccesstoken']['lgspaccesstoken']}"
+                "  body grant_type=client_credentials"
+            )
             click.echo(f"                   (base64 of {json.dumps(t['lgspaccesstoken']['json'], ensure_ascii=False)})")
             click.echo("  then:            Authorization: Bearer <access_token> (lgspaccesstoken: the same header again)")
         return
     header = ("code", "province", "username", "password", "madonvi", "gateway key", "gateway secret", "dialect")
-    keys = ("province_code", "province_name", "username", "password", "madonvi", "gateway_key", "gateway_secret",
-            "gateway_dialect")
+    keys = ("province_code", "province_name", "username", "password", "madonvi", "gateway_key", "gateway_secret", "gateway_dialect")
     _table(header, [[r[k] for k in keys] for r in rows])
 
 
@@ -330,10 +340,7 @@ def scenario_show(name, directory) -> None:
         raise click.ClickException(f"ScenarioError: {err}") from None
     if sc is None:
         raise click.ClickException(f"ScenarioNotFound: no scenario {name!r} in {values['scenarios_dir']}/")
-    phases = [
-        {"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": [r.to_json() for r in p.rules]}
-        for p in sc.phases
-    ]
+    phases = [{"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": [r.to_json() for r in p.rules]} for p in sc.phases]
     data = {
         "name": sc.name,
         "description": sc.description,
@@ -414,8 +421,7 @@ def personas(fmt: str) -> None:
     from simulator.identity.personas import personas as all_personas
 
     rows = [
-        {"identifier": p.identifier, "kind": p.kind, "outcome": p.outcome, "systems": ", ".join(p.systems),
-         "description": p.description_en}
+        {"identifier": p.identifier, "kind": p.kind, "outcome": p.outcome, "systems": ", ".join(p.systems), "description": p.description_en}
         for p in all_personas()
     ]
     if fmt == "json":
@@ -447,6 +453,8 @@ def settings_markdown() -> str:
         )
         lines.append(f"| `{s.name}` | `{s.env}` | `{s.default}` | {bounds} | {s.doc} |")
     return "\n".join(lines)
+
+
 def _open_db(db_path: str | None):
     """The sandbox file named by --db or SANDBOX_DB, with every feature's tables."""
     from simulator import db, schema
@@ -502,10 +510,7 @@ def connector_set(province: str, url: str, secret: str, body_style: str, db_path
         raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in err.messages.items())) from None
     database, _ = _open_db(db_path)
     saved = connectors.masked(connectors.set_connector(database, province, url, secret, body_style))
-    click.echo(
-        f"province {saved['province']} pushes to {saved['url']} "
-        f"({saved['body_style']} bodies, secret {saved['secret_hint']})"
-    )
+    click.echo(f"province {saved['province']} pushes to {saved['url']} ({saved['body_style']} bodies, secret {saved['secret_hint']})")
 
 
 @connector.command("list")

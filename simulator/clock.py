@@ -63,8 +63,7 @@ class SandboxClock:
         if row is None:
             now = self._real_time()
             self.db.execute(
-                "INSERT OR IGNORE INTO sandbox_clock (id, real_epoch, sim_epoch, scale, origin)"
-                " VALUES (1, ?, ?, 1.0, ?)",
+                "INSERT OR IGNORE INTO sandbox_clock (id, real_epoch, sim_epoch, scale, origin) VALUES (1, ?, ?, 1.0, ?)",
                 [now, now, now],
             )
             row = self.db.execute("SELECT real_epoch, sim_epoch, scale, origin FROM sandbox_clock WHERE id = 1").fetchone()
@@ -105,8 +104,7 @@ class SandboxClock:
             real_epoch, sim_epoch, old, _ = self._load()
             now = self._real_time()
             sim_now = sim_epoch + (now - real_epoch) * old
-            conn.execute("UPDATE sandbox_clock SET real_epoch = ?, sim_epoch = ?, scale = ? WHERE id = 1",
-                         [now, sim_now, float(scale)])
+            conn.execute("UPDATE sandbox_clock SET real_epoch = ?, sim_epoch = ?, scale = ? WHERE id = 1", [now, sim_now, float(scale)])
         self._read_at = float("-inf")
 
     def reset(self) -> None:

@@ -77,9 +77,7 @@ _setting(
     0,
     86400,
 )
-_setting(
-    "max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000
-)
+_setting("max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000)
 # --- portal -------------------------------------------------------------------------
 _setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from the auth handshake.", 1, 86400)
 _setting("gateway_token_ttl_seconds", int, 3600, "Lifetime of a gateway (NGSP) bearer token.", 1, 86400)
@@ -116,9 +114,7 @@ _setting("journal_flush_ms", int, 200, "How often each worker writes its buffere
 _setting("scenarios_dir", str, "scenarios", "Folder holding the scenario YAML files.")
 # --- flows ---------------------------------------------------------------------------
 _setting("runner_enabled", bool, True, "Start the background job runner in each server worker (one leads).")
-_setting(
-    "runner_lease_seconds", float, 5.0, "Runner lease lifetime: a dead runner is replaced after this long.", 1.0, 120.0
-)
+_setting("runner_lease_seconds", float, 5.0, "Runner lease lifetime: a dead runner is replaced after this long.", 1.0, 120.0)
 _setting("runner_poll_ms", int, 200, "How often the leading runner looks for due jobs, in milliseconds.", 10, 10_000)
 _setting("job_concurrency", int, 50, "Jobs the runner executes at once (greenlets).", 1, 1000)
 _setting("job_lease_seconds", float, 60.0, "A running job whose runner died is retried after this long.", 1.0, 3600.0)
@@ -127,21 +123,13 @@ _setting("job_backoff_base_ms", int, 1000, "Delay after the first failed attempt
 _setting("job_backoff_cap_ms", int, 300_000, "Longest delay between two attempts of a delivery.", 1, 86_400_000)
 _setting("push_timeout_seconds", float, 10.0, "Timeout of one push to a province connector.", 0.1, 120.0)
 _setting("submissions_max_count", int, 500, "Most online submissions one admin call or CLI run creates.", 1, 100_000)
-_setting(
-    "arrivals_max_rate", float, 600.0, "Highest arrival rate, in submissions per simulated minute.", 0.001, 100_000.0
-)
-_setting(
-    "lost_after_sim_minutes", float, 30.0, "A pushed dossier not synced back after this (simulated) is lost.", 0.01, 1e6
-)
+_setting("arrivals_max_rate", float, 600.0, "Highest arrival rate, in submissions per simulated minute.", 0.001, 100_000.0)
+_setting("lost_after_sim_minutes", float, 30.0, "A pushed dossier not synced back after this (simulated) is lost.", 0.01, 1e6)
 _setting("citizens_rate_dossiers", bool, True, "Simulated citizens rate their online dossiers on reaching status 10.")
 
 # --- ministry systems (each system names the ones it reads in its SystemSpec) ---------------------------------------------------------------------
-_setting(
-    "judicial_median_minutes", int, 240, "Median simulated minutes a judicial record request takes.", 1, 525_600
-)
-_setting(
-    "environment_median_minutes", int, 1440, "Median simulated minutes an environment dossier takes.", 1, 525_600
-)
+_setting("judicial_median_minutes", int, 240, "Median simulated minutes a judicial record request takes.", 1, 525_600)
+_setting("environment_median_minutes", int, 1440, "Median simulated minutes an environment dossier takes.", 1, 525_600)
 _setting("slow_ministry_factor", int, 20, "How many times slower ministries are for the slow persona.", 1, 1000)
 _setting("payment_max_amount", int, 500_000_000, "Largest SoTien (VND) the payment platform accepts.", 1, 10**12)
 

@@ -45,8 +45,7 @@ def apply(full_every_s: float) -> None:
         gc.set_threshold(*YOUNG_THRESHOLDS, NO_AUTOMATIC_FULL)
 
 
-def due(now: float, last_request_at: float, last_full_at: float, pending: int, full_every_s: float,
-        quiet_s: float = QUIET_S) -> bool:
+def due(now: float, last_request_at: float, last_full_at: float, pending: int, full_every_s: float, quiet_s: float = QUIET_S) -> bool:
     """Whether to run a full collection now.
 
     `pending` is `gc.get_count()[2]`, the middle-generation collections since the last full
@@ -60,8 +59,7 @@ def due(now: float, last_request_at: float, last_full_at: float, pending: int, f
 class FullCollector:
     """Runs the oldest generation's collections of one worker (see the module doc)."""
 
-    def __init__(self, requests_seen: Callable[[], int], full_every_s: float,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, requests_seen: Callable[[], int], full_every_s: float, clock: Callable[[], float] = time.monotonic):
         self.requests_seen = requests_seen
         self.full_every_s = full_every_s
         self.clock = clock

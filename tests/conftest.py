@@ -100,9 +100,7 @@ def basic(key: str, secret: str) -> dict:
 def get_token(client, province: str = "56") -> str:
     """A gateway access token for a province's connector (OAuth2 client credentials)."""
     c = by_province(SEED, province)
-    reply = client.post(
-        "/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret)
-    )
+    reply = client.post("/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret))
     assert reply.status_code == 200, reply.get_json()
     return reply.get_json()["access_token"]
 
@@ -234,9 +232,7 @@ def dossier(code: str = "000.00.01.H56-261126-0001", **overrides) -> dict:
         "HinhThuc": "0",
         "DuocThanhToanTrucTuyen": "3",
         "TaiLieuNop": [],
-        "DanhSachLePhi": [
-            {"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}
-        ],
+        "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}],
         "DanhSachHoSoBoSung": [],
         "DanhSachGiayToKetQua": [],
     }
@@ -319,9 +315,7 @@ class LiveSandbox:
             "--workers",
             str(self.workers),
         ]
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
-        )
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

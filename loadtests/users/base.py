@@ -78,9 +78,7 @@ class PortalUser(FastHttpUser):
             self.login()  # renew just before expiry rather than pay a "-2" round trip
         for attempt in range(2):
             body = {"session": self.session, "madonvi": self.creds.madonvi, "service": service, **fields}
-            with self.client.post(
-                "/dvcqg/api/service", json=body, name=name or service, catch_response=True
-            ) as response:
+            with self.client.post("/dvcqg/api/service", json=body, name=name or service, catch_response=True) as response:
                 payload = _json(response)
                 if payload is None:
                     return None
@@ -147,9 +145,7 @@ class PortalUser(FastHttpUser):
         if found is None or str(found.get("error_code")) != "00":
             return False
         updating = "True" if found.get("result") else "False"
-        synced = self.call(
-            "DongBoHoSoMC", isUpdating=updating, data=[wire.dossier_payload(code, applicant_id=applicant)]
-        )
+        synced = self.call("DongBoHoSoMC", isUpdating=updating, data=[wire.dossier_payload(code, applicant_id=applicant)])
         if synced is None or str(synced.get("error_code")) != "00":
             return False
         recent_codes.append(code)

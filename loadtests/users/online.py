@@ -69,9 +69,7 @@ class OnlineSubmissionDriver(PortalUser):
         dossier = wire.dossier_payload(code, status="1", channel="2")
         dossier["MaDoiTuong"] = f"TECH-{code[-11:]}"  # the citizen's TechID on the portal
         raw, headers = wire.signed_push(options.push_secret, "dossier.submitted", self.creds.madonvi, dossier)
-        with self.client.post(
-            options.connector_url, data=raw, headers=headers, name=wire.PUSH_NAME, catch_response=True
-        ) as response:
+        with self.client.post(options.connector_url, data=raw, headers=headers, name=wire.PUSH_NAME, catch_response=True) as response:
             if not 200 <= response.status_code < 300:
                 response.failure(f"connector refused the push: HTTP {response.status_code}")
                 return
@@ -91,6 +89,4 @@ class OnlineSubmissionDriver(PortalUser):
 
 
 def _record_e2e(latency_ms: float, error: Exception | None) -> None:
-    events.request.fire(
-        request_type="E2E", name=wire.E2E_NAME, response_time=latency_ms, response_length=0, exception=error, context={}
-    )
+    events.request.fire(request_type="E2E", name=wire.E2E_NAME, response_time=latency_ms, response_length=0, exception=error, context={})

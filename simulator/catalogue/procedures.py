@@ -140,10 +140,7 @@ def _procedure(raw: dict) -> Procedure:
         system=raw["system"],
         agency_kind=raw["agency_kind"],
         # A channel without its own fees charges the procedure's fees.
-        channels=tuple(
-            Channel(c["kind"], c["days"], c["note"], _fees(c["fees"]) if "fees" in c else fees)
-            for c in raw["channels"]
-        ),
+        channels=tuple(Channel(c["kind"], c["days"], c["note"], _fees(c["fees"]) if "fees" in c else fees) for c in raw["channels"]),
         fees=fees,
         documents=tuple(Document(d["name"], d["originals"], d["copies"]) for d in raw["documents"]),
         steps=tuple(raw["steps"]),
@@ -186,8 +183,7 @@ def procedure(code: str) -> Procedure | None:
 def sectors() -> tuple[Sector, ...]:
     """The sectors procedures are grouped in (police, justice, business, ...)."""
     return tuple(
-        Sector(s["key"], s["name"], s["ministry"], s["ministry_code"], tuple(s["systems"]))
-        for s in read_data("fields.json")["sectors"]
+        Sector(s["key"], s["name"], s["ministry"], s["ministry_code"], tuple(s["systems"])) for s in read_data("fields.json")["sectors"]
     )
 
 

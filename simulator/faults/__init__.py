@@ -61,12 +61,24 @@ class FaultSandbox:
         path = settings["db"]
         clock = shared_clock(path)
         store = FaultStore(path, limits, settings["fault_rules_max"])
-        engine = Engine(store, clock, settings["seed"], limits, SqliteTokenBuckets(ProcessLocalDB(path)),
-                        enabled=settings["faults_enabled"], counters=SqliteCounters(ProcessLocalDB(path)))
-        journal = Journal(path, settings["journal_enabled"], settings["journal_max_rows"],
-                          settings["journal_flush_ms"])
-        return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits),
-                   max_body_bytes=settings["max_body_bytes"])
+        engine = Engine(
+            store,
+            clock,
+            settings["seed"],
+            limits,
+            SqliteTokenBuckets(ProcessLocalDB(path)),
+            enabled=settings["faults_enabled"],
+            counters=SqliteCounters(ProcessLocalDB(path)),
+        )
+        journal = Journal(path, settings["journal_enabled"], settings["journal_max_rows"], settings["journal_flush_ms"])
+        return cls(
+            clock,
+            store,
+            engine,
+            journal,
+            ScenarioRunner(store, clock, settings["scenarios_dir"], limits),
+            max_body_bytes=settings["max_body_bytes"],
+        )
 
     def put_rule(self, raw: dict[str, Any]) -> Rule:
         """Create or replace a manual rule; its window counts from now on the sandbox clock."""
@@ -100,7 +112,24 @@ class FaultSandbox:
 
 
 __all__ = [
-    "Decision", "Engine", "FaultMiddleware", "FaultSandbox", "FaultStore", "Journal", "Limits", "RequestInfo",
-    "Rule", "RuleError", "RuleNotFound", "SandboxClock", "ScenarioError", "ScenarioNotFound", "ScenarioRunner",
-    "create_tables", "format_error", "register_format", "render_metrics", "validate_rule",
+    "Decision",
+    "Engine",
+    "FaultMiddleware",
+    "FaultSandbox",
+    "FaultStore",
+    "Journal",
+    "Limits",
+    "RequestInfo",
+    "Rule",
+    "RuleError",
+    "RuleNotFound",
+    "SandboxClock",
+    "ScenarioError",
+    "ScenarioNotFound",
+    "ScenarioRunner",
+    "create_tables",
+    "format_error",
+    "register_format",
+    "render_metrics",
+    "validate_rule",
 ]

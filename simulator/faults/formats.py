@@ -35,8 +35,13 @@ DEFAULT_MESSAGES = {
     504: "Hết thời gian chờ phản hồi từ hệ thống nguồn",
 }
 
-_OAUTH_ERRORS = {400: "invalid_request", 401: "invalid_token", 403: "insufficient_scope",
-                 429: "too_many_requests", 503: "temporarily_unavailable"}
+_OAUTH_ERRORS = {
+    400: "invalid_request",
+    401: "invalid_token",
+    403: "insufficient_scope",
+    429: "too_many_requests",
+    503: "temporarily_unavailable",
+}
 
 
 def register_format(system: str, formatter: Formatter) -> None:

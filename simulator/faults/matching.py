@@ -187,8 +187,7 @@ class ContentMatch:
 
     def to_json(self) -> dict[str, Any]:
         """The non-empty parts, as written in a rule."""
-        return {part: {k: m.to_json() for k, m in getattr(self, part)}
-                for part in ("body", "headers", "query") if getattr(self, part)}
+        return {part: {k: m.to_json() for k, m in getattr(self, part)} for part in ("body", "headers", "query") if getattr(self, part)}
 
 
 def _shown(value: Any) -> str:

@@ -153,8 +153,9 @@ def _match_any(patterns: tuple[str, ...] | None, value: str | None) -> bool:
 
 
 # -- validation --------------------------------------------------------------------------------
-def check_number(value: Any, path: str, *, minimum: float | None = 0.0, maximum: float | None = None,
-         integer: bool = False, above: float | None = None) -> float:
+def check_number(
+    value: Any, path: str, *, minimum: float | None = 0.0, maximum: float | None = None, integer: bool = False, above: float | None = None
+) -> float:
     """A number within bounds, or `RuleError` naming `path`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RuleError(path, "must be a number")
@@ -177,8 +178,7 @@ def check_mapping(value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, 
         raise RuleError(path, "must be a mapping")
     for key in value:
         if key not in allowed:
-            raise RuleError(f"{path}.{key}" if path else str(key),
-                            f"is not a known field (expected one of: {', '.join(allowed)})")
+            raise RuleError(f"{path}.{key}" if path else str(key), f"is not a known field (expected one of: {', '.join(allowed)})")
     return value
 
 

@@ -76,9 +76,7 @@ def stop_arrivals(db: sqlite_utils.Database, province: str | None = None) -> int
 def list_streams(db: sqlite_utils.Database, province: str | None = None) -> list[dict]:
     """Active streams (province, rate_per_min, procedure, arrived so far)."""
     sql = "SELECT province, rate_per_min, procedure, arrived FROM arrival_streams"
-    rows = db.execute(
-        sql + (" WHERE province = ?" if province else "") + " ORDER BY province", [province] if province else []
-    ).fetchall()
+    rows = db.execute(sql + (" WHERE province = ?" if province else "") + " ORDER BY province", [province] if province else []).fetchall()
     return [dict(zip(("province", "rate_per_min", "procedure", "arrived"), r)) for r in rows]
 
 

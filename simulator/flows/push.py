@@ -43,6 +43,8 @@ SUBMITTED = "dossier.submitted"
 def events() -> tuple[str, ...]:
     """Every event the portal pushes: `dossier.submitted` and each system's result events."""
     return (SUBMITTED, *systems.result_events())
+
+
 REPLAY_WINDOW_S = 300
 
 # Called with (run context, delivery id, data) when a delivery of an event is attempted / acknowledged.

@@ -147,7 +147,7 @@ def percent(value: object, name: str) -> float:
     try:
         share = float(text or "0")
     except ValueError:
-        raise ValueError(f"{name} {value!r} không phải phần trăm (e.g. \"60%\")") from None
+        raise ValueError(f'{name} {value!r} không phải phần trăm (e.g. "60%")') from None
     if not 0 <= share <= 100:
         raise ValueError(f"{name} {value!r} phải từ 0 đến 100")
     return share
@@ -274,12 +274,8 @@ def rate_finished_dossiers(ctx: RunContext) -> None:
     for code, province, submitted_real, due, data in rows:
         finished_at = json.loads(data).get("NgayTra") or now_text
         late = bool(due) and finished_at > due
-        supplements = ctx.db.execute(
-            "SELECT count(*) FROM dossier_progress WHERE MaHoSo = ? AND status = 5", [code]
-        ).fetchone()[0]
-        answer = citizen_rating(
-            ctx.settings["seed"], code, late, supplements, faults_met(ctx.db, province, submitted_real)
-        )
+        supplements = ctx.db.execute("SELECT count(*) FROM dossier_progress WHERE MaHoSo = ? AND status = 5", [code]).fetchone()[0]
+        answer = citizen_rating(ctx.settings["seed"], code, late, supplements, faults_met(ctx.db, province, submitted_real))
         try:
             save_rating(ctx.db, ctx.settings, code, answer, "citizen")
         except RatingConflictError:

@@ -15,8 +15,7 @@ province_field = dict(
     metadata={"example": "56"},
 )
 
-PUSH_CONTRACT = (
-    """**Portal-to-province pushes.** The portal POSTs JSON to the province's registered connector URL
+PUSH_CONTRACT = """**Portal-to-province pushes.** The portal POSTs JSON to the province's registered connector URL
 in the connector's `body_style`: `flat` (default) sends the record itself, its fields at the top level
 as OpenCPS' receiver `/nps/createdossierfromdvcqg` reads them; `nested` sends `PushDelivery`
 (`{delivery_id, event, sent_at, madonvi, data}`). Headers in both: `X-DVCQG-Delivery: <delivery_id>`,
@@ -32,8 +31,6 @@ Events: `dossier.submitted` (data = the dossier, portal field names, `KenhThucHi
 "1", `MaSoThue` the applicant's ID number; sync it back with `DongBoHoSoMC` using the same `MaHoSo`),
 and the result events each ministry system declares (the dashboard state lists them per system:
 `civil_status.result`, `judicial_record.result`, `environment.result`, `payment.result`)."""
-)
-
 
 
 def _known(event: str, known: tuple[str, ...]) -> None:
@@ -41,14 +38,13 @@ def _known(event: str, known: tuple[str, ...]) -> None:
     if event not in known:
         raise ValidationError(f"must be one of: {', '.join(known)}")
 
+
 class PushDelivery(Schema):
     """The JSON body of every portal-to-province push."""
 
     delivery_id = fields.String(required=True, metadata={"description": "Stable id, the same on every retry"})
     event = fields.String(required=True, validate=lambda event: _known(event, push_events()))
-    sent_at = fields.String(
-        required=True, metadata={"description": "yyyyMMddHHmmss, sandbox clock", "example": "20261127093000"}
-    )
+    sent_at = fields.String(required=True, metadata={"description": "yyyyMMddHHmmss, sandbox clock", "example": "20261127093000"})
     madonvi = fields.String(required=True, metadata={"example": "000.00.00.H56"})
     data = fields.Dict(required=True, metadata={"description": "The event's payload (a dossier for dossier.submitted)"})
 
@@ -66,9 +62,7 @@ class PushExample(Schema):
 class ConnectorIn(Schema):
     """A connector registration."""
 
-    url = fields.Url(
-        required=True, require_tld=False, schemes={"http", "https"}, metadata={"example": "http://127.0.0.1:9000/push"}
-    )
+    url = fields.Url(required=True, require_tld=False, schemes={"http", "https"}, metadata={"example": "http://127.0.0.1:9000/push"})
     secret = fields.String(
         required=True,
         validate=validate.Length(min=8, max=256),

@@ -65,8 +65,7 @@ def province_name(code: str) -> str:
 def next_code(conn, agency: str, day: str) -> str:
     """The next MaHoSo `{agency}-{yyMMdd}-{NNNN}` of the day (call inside a transaction)."""
     conn.execute(
-        "INSERT INTO dossier_counters (agency, day, last) VALUES (?, ?, 1) "
-        "ON CONFLICT(agency, day) DO UPDATE SET last = last + 1",
+        "INSERT INTO dossier_counters (agency, day, last) VALUES (?, ?, 1) ON CONFLICT(agency, day) DO UPDATE SET last = last + 1",
         [agency, day],
     )
     number = conn.execute("SELECT last FROM dossier_counters WHERE agency = ? AND day = ?", [agency, day]).fetchone()[0]
@@ -143,9 +142,7 @@ def pick_procedure(code: str | None, rng: random.Random) -> catalogue.Procedure:
     return rng.choice(online_for_citizens())
 
 
-def submit(
-    db: sqlite_utils.Database, *, province: str, count: int, seed: int, db_path: str, procedure: str | None = None
-) -> list[dict]:
+def submit(db: sqlite_utils.Database, *, province: str, count: int, seed: int, db_path: str, procedure: str | None = None) -> list[dict]:
     """Create `count` online submissions for a province, each with its push queued; returns them."""
     if province not in {p.code for p in all_provinces()}:
         raise SubmissionError("province", f"unknown province {province!r} (a 2-digit code of the 34 provinces)")
@@ -165,9 +162,7 @@ def submit(
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 [code, province, chosen.code, dossier["NgayTiepNhan"], time.time(), dossier["NgayHenTra"], delivery],
             )
-            out.append(
-                {"MaHoSo": code, "delivery_id": delivery, "MaTTHC": chosen.code, "NgayHenTra": dossier["NgayHenTra"]}
-            )
+            out.append({"MaHoSo": code, "delivery_id": delivery, "MaTTHC": chosen.code, "NgayHenTra": dossier["NgayHenTra"]})
     return out
 
 

@@ -50,9 +50,7 @@ def is_allowed(db: sqlite_utils.Database, province: str, service: str, overrides
         if service in overrides:
             return overrides[service]
     else:
-        row = db.conn.execute(
-            "SELECT allowed FROM gateway_rights WHERE province = ? AND service = ?", [province, service]
-        ).fetchone()
+        row = db.conn.execute("SELECT allowed FROM gateway_rights WHERE province = ? AND service = ?", [province, service]).fetchone()
         if row is not None:
             return bool(row[0])
     rights = default_rights()
@@ -167,9 +165,7 @@ def _add(view, rule, method: str) -> None:
     path = rule.rule.replace("<", "{").replace(">", "}")
     for conv in ("string:", "path:", "int:"):
         path = path.replace("{" + conv, "{")
-    SERVICES[f"{service}:{method}"] = GatewayService(
-        service, view.gateway_system, method, path, view.gateway_description
-    )
+    SERVICES[f"{service}:{method}"] = GatewayService(service, view.gateway_system, method, path, view.gateway_description)
 
 
 def current_request_province() -> str | None:

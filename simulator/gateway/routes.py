@@ -103,8 +103,7 @@ HOW_TO_AUTHENTICATE = (
             "name": "lgspaccesstoken",
             "required": False,
             "schema": {"type": "string"},
-            "description": "base64 of JSON {AccessKey: gateway key, SecretKey: gateway secret, AppName, PartnerCode, "
-            "PartnerCodeCus}",
+            "description": "base64 of JSON {AccessKey: gateway key, SecretKey: gateway secret, AppName, PartnerCode, PartnerCodeCus}",
         }
     ],
     responses={
@@ -137,8 +136,7 @@ def token():
         return registry.gateway_error(
             400,
             "unauthorized_client",
-            f"province {client.province_code}'s gateway speaks the {dialect!r} dialect "
-            f"({dialects.DIALECTS[dialect]}), not {scheme!r}",
+            f"province {client.province_code}'s gateway speaks the {dialect!r} dialect ({dialects.DIALECTS[dialect]}), not {scheme!r}",
         )
     ttl = settings()["gateway_token_ttl_seconds"]
     access = tokens.issue(db(), client.province_code, ttl)
@@ -206,9 +204,7 @@ class RightChange(Schema):
     allowed = fields.Boolean(required=True, allow_none=True)
 
 
-admin_blp = Blueprint(
-    "gateway_admin", __name__, url_prefix="/sandbox/gateway", description="Gateway access rights (admin)."
-)
+admin_blp = Blueprint("gateway_admin", __name__, url_prefix="/sandbox/gateway", description="Gateway access rights (admin).")
 
 
 @admin_blp.before_request

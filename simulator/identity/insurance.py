@@ -64,9 +64,7 @@ def resolve_holder(population: Population, identifier: str) -> tuple[str, str] |
         except InvalidIdentifier:
             return None
         return id12, identifier
-    raise InvalidIdentifier(
-        "MaSoBHXH", "length", "identifier must be a 12-digit SoDinhDanh or a 10-digit MaSoBHXH"
-    )
+    raise InvalidIdentifier("MaSoBHXH", "length", "identifier must be a 12-digit SoDinhDanh or a 10-digit MaSoBHXH")
 
 
 def derive_insurance(population: Population, identifier: str, citizen=None) -> InsuranceRecord | None:

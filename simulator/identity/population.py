@@ -236,8 +236,7 @@ class Population:
         if spouse is not None:
             if p.sex == MALE:
                 return id12
-            death = known["spouse_death"] if "spouse_death" in known else self.death_date(
-                spouse, parts_of(spouse).birth_year)
+            death = known["spouse_death"] if "spouse_death" in known else self.death_date(spouse, parts_of(spouse).birth_year)
             return spouse if death is None else id12
         if not self.age_at_least(id12, p, 30):
             family = known["parents"] if "parents" in known else self.parents(id12, p)

@@ -72,4 +72,3 @@ class ListOrEmpty(fields.List):
         if value == "" or value is None:
             return []
         return super()._deserialize(value, attr, data, **kwargs)
-

@@ -105,9 +105,7 @@ def auth():
     try:
         creds = schema_instance(AuthRequest).load(body, unknown="include")
     except ValidationError as err:
-        return jsonify(
-            {"error_code": 1, "message": "Thiếu hoặc sai trường: " + "; ".join(flatten_errors(err.messages))}
-        )
+        return jsonify({"error_code": 1, "message": "Thiếu hoặc sai trường: " + "; ".join(flatten_errors(err.messages))})
     conf = settings()
     client = rotation.by_username(db(), conf["seed"], creds["username"])
     if client is None or not clients.check_password(client, creds["password"]):

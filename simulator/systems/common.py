@@ -49,9 +49,7 @@ def load(schema: Schema, data: dict) -> dict:
     try:
         return schema_cache.load(schema, data)
     except ValidationError as exc:
-        raise MinistryError(
-            400, "invalid request: " + "; ".join(flatten_errors(exc.messages)), "invalid_field"
-        ) from None
+        raise MinistryError(400, "invalid request: " + "; ".join(flatten_errors(exc.messages)), "invalid_field") from None
 
 
 def parse_ymd(value: str, field: str) -> date:
@@ -75,9 +73,7 @@ def ymd_field(required: bool = False, **kwargs: Any) -> fields.String:
 
 def id12_field(required: bool = True, **kwargs: Any) -> fields.String:
     """A 12-digit citizen ID field; the format rules are checked by `identity.rules` afterwards."""
-    return fields.String(
-        required=required, validate=validate.Length(max=20), metadata={"example": "001088000004"}, **kwargs
-    )
+    return fields.String(required=required, validate=validate.Length(max=20), metadata={"example": "001088000004"}, **kwargs)
 
 
 def text_field(required: bool = False, max_len: int = 200, **kwargs: Any) -> fields.String:
@@ -92,9 +88,7 @@ def json_body_doc(schema: type[Schema] | Schema, extra: dict | None = None) -> d
     return {"required": True, "content": content}
 
 
-def responses_doc(
-    ok: type[Schema] | Schema, error: type[Schema], errors: dict[int, str], extra_ok=None, extra_error=None
-) -> dict:
+def responses_doc(ok: type[Schema] | Schema, error: type[Schema], errors: dict[int, str], extra_ok=None, extra_error=None) -> dict:
     """OpenAPI responses: 200 with `ok`, each status in `errors` with the system's error schema,
     401/403 from the gateway guard in its OAuth2 shape. `extra_ok` / `extra_error` add other
     content types (a SOAP flavour answers its errors as SOAP Faults)."""

@@ -130,9 +130,7 @@ def _from_registration(db: sqlite_utils.Database, pop: Population, id12: str, re
     )
 
 
-def citizen_with_overlays(
-    db: sqlite_utils.Database, id12: str, pop: Population | None = None, _depth: int = 0
-) -> Citizen | None:
+def citizen_with_overlays(db: sqlite_utils.Database, id12: str, pop: Population | None = None, _depth: int = 0) -> Citizen | None:
     """The citizen every system shows: derived or registered record with overlays applied.
 
     Returns None when the ID has no record; raises InvalidIdentifier for a malformed ID.
@@ -177,9 +175,7 @@ def _shallow(pop: Population, id12: str, rec: dict) -> Citizen:
     )
 
 
-def insurance_with_overlays(
-    db: sqlite_utils.Database, identifier: str, pop: Population | None = None
-) -> InsuranceRecord | None:
+def insurance_with_overlays(db: sqlite_utils.Database, identifier: str, pop: Population | None = None) -> InsuranceRecord | None:
     """The insurance record for an ID or BHXH code, with the citizen's overlays honoured."""
     pop = pop or current_population()
     record = pop.insurance(identifier)

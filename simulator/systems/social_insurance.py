@@ -143,9 +143,7 @@ class InsuranceCardValidity(Schema):
     GiaTriTuNgay = fields.String(required=True)
     GiaTriDenNgay = fields.String(required=True)
     ConHieuLuc = fields.Boolean(required=True)
-    MaLyDo = fields.String(
-        required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"}
-    )
+    MaLyDo = fields.String(required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"})
     LyDo = fields.String(required=True)
 
 
@@ -282,9 +280,7 @@ class CardValidityView(MethodView):
         description="`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
         "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
         security=[{"bearer": []}],
-        parameters=[
-            {"in": "query", "name": "date", "required": False, "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}
-        ],
+        parameters=[{"in": "query", "name": "date", "required": False, "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}],
         responses=common.responses_doc(InsuranceValidityReply, InsuranceError, _ERRORS),
     )
     @gateway_service("social_insurance.card-validity", "Whether a health-insurance card is valid on a date")

@@ -1,6 +1,5 @@
 """Faults applied through the admin API, seen by a real HTTP client against a served process (2 workers)."""
 
-
 import pytest
 import requests
 

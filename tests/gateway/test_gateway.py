@@ -7,9 +7,7 @@ from tests.conftest import SEED, basic, get_token  # noqa: F401  (get_token: old
 
 def test_client_credentials_issue_a_bearer_token(client):
     c = by_province(SEED, "56")
-    reply = client.post(
-        "/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret)
-    )
+    reply = client.post("/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret))
     body = reply.get_json()
     assert reply.status_code == 200 and body["token_type"] == "Bearer" and body["expires_in"] == 3600
 

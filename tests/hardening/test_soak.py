@@ -116,9 +116,7 @@ def test_soak_with_faults_keeps_memory_journal_and_database_bounded(soaked_sandb
     rss_end = tree_rss(sandbox.proc.pid)
     report = json.loads(report_path.read_text())
     outcomes = report["outcomes"]
-    journal_rows = requests.get(
-        sandbox.base + "/sandbox/journal?limit=1", headers=ADMIN, timeout=10
-    ).json()["total"]
+    journal_rows = requests.get(sandbox.base + "/sandbox/journal?limit=1", headers=ADMIN, timeout=10).json()["total"]
     size = db_bytes(sandbox.db_path)
     figures = {
         "requests": report["requests"],

@@ -59,9 +59,7 @@ def test_overlays_apply(population, database):
                                              "date": "2025-10-01"})  # fmt: skip
     record_event(database, sid, "residence_change",
                  {"province": "79", "commune": "26734", "detail": "Số 5 đường Lê Lợi", "date": "20251002"})  # fmt: skip
-    record_event(
-        database, sid, "birth", {"child": {"SoDinhDanh": "079325000123", "HoVaTen": "Nguyễn Ngọc Hà"}}
-    )
+    record_event(database, sid, "birth", {"child": {"SoDinhDanh": "079325000123", "HoVaTen": "Nguyễn Ngọc Hà"}})
     record_event(database, sid, "death", {"date": "20251231"})
     changed = apply_overlays(single, events_for(database, sid))
     assert changed.spouse.id == "001088000004" and changed.spouse.name.full == "Nguyễn Văn An"
@@ -75,9 +73,7 @@ def test_overlays_apply(population, database):
 
 def test_current_only_residence_change(population):
     citizen = population.citizen(with_outcome("married").identifier)
-    moved = apply_overlays(
-        citizen, [{"kind": "residence_change", "province": "48", "commune": "20194", "scope": "current"}]
-    )
+    moved = apply_overlays(citizen, [{"kind": "residence_change", "province": "48", "commune": "20194", "scope": "current"}])
     assert moved.current_residence.province_code == "48"
     assert moved.permanent_residence == citizen.permanent_residence
 

@@ -18,10 +18,7 @@ OLD_CODES = ["001", "038", "079", "048", "092", "031", "046", "024", "067", "095
 
 def random_ids(n: int, seed: int = 7, years=(40, 100)) -> list[str]:
     rng = random.Random(seed)
-    return [
-        f"{rng.choice(OLD_CODES)}{rng.randrange(2)}{rng.randrange(*years):02d}{rng.randrange(10**6):06d}"
-        for _ in range(n)
-    ]
+    return [f"{rng.choice(OLD_CODES)}{rng.randrange(2)}{rng.randrange(*years):02d}{rng.randrange(10**6):06d}" for _ in range(n)]
 
 
 def existing(population, n: int, seed: int = 7):
@@ -163,9 +160,7 @@ def test_household_shares_the_heads_address(population):
         head = population.citizen(citizen.household_head.id)
         assert head.household_head.id == head.id
         assert head.permanent_residence == citizen.permanent_residence
-        assert commune_index()[citizen.permanent_residence.commune_code][0] == (
-            citizen.permanent_residence.province_code
-        )
+        assert commune_index()[citizen.permanent_residence.commune_code][0] == (citizen.permanent_residence.province_code)
 
 
 def test_missing_share_is_about_two_percent_and_configurable():

@@ -20,20 +20,14 @@ pytestmark = pytest.mark.live
 @pytest.fixture
 def registered_connector(live_sandbox, tmp_path):
     """The reference connector, registered with the sandbox through the admin API on start."""
-    child, base = start_reference_connector(
-        tmp_path, live_sandbox.base, "56", PUSH_SECRET, ADMIN_TOKEN, SEED, walk_seconds=0.6
-    )
+    child, base = start_reference_connector(tmp_path, live_sandbox.base, "56", PUSH_SECRET, ADMIN_TOKEN, SEED, walk_seconds=0.6)
     yield base
     child.stop()
 
 
-def test_portal_pushes_reach_the_registered_reference_connector_and_come_back_synced(
-    live_sandbox, registered_connector
-):
+def test_portal_pushes_reach_the_registered_reference_connector_and_come_back_synced(live_sandbox, registered_connector):
     since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    response = requests.post(
-        live_sandbox.base + "/sandbox/submissions", json={"province": "56", "count": 3}, headers=ADMIN, timeout=10
-    )
+    response = requests.post(live_sandbox.base + "/sandbox/submissions", json={"province": "56", "count": 3}, headers=ADMIN, timeout=10)
     assert response.status_code < 300, response.text
     deadline, stats = time.monotonic() + 20, {}
     while time.monotonic() < deadline:
@@ -42,9 +36,7 @@ def test_portal_pushes_reach_the_registered_reference_connector_and_come_back_sy
             break
         time.sleep(0.3)
     assert stats["synced"] == 3 and stats["rejected"] == 0, stats
-    flows = requests.get(
-        live_sandbox.base + "/sandbox/flows/stats", params={"province": "56", "since": since}, headers=ADMIN
-    ).json()
+    flows = requests.get(live_sandbox.base + "/sandbox/flows/stats", params={"province": "56", "since": since}, headers=ADMIN).json()
     assert flows.get("lost", 0) == 0
 
 

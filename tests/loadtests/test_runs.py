@@ -58,7 +58,10 @@ def test_a_run_within_its_thresholds_exits_zero_and_writes_the_summary_and_junit
     assert stats["DongBoHoSoMC"].count > 0 and stats["CapNhatTienDoHoSoMC"].failures == 0
     [suite] = list(JUnitXml.fromfile(str(tmp_path / "junit.xml")))
     assert {case.name: case.is_passed for case in suite} == {
-        "p95 DongBoHoSoMC": True, "p95 CapNhatTienDoHoSoMC": True, "rps Aggregated": True, "failure ratio": True
+        "p95 DongBoHoSoMC": True,
+        "p95 CapNhatTienDoHoSoMC": True,
+        "rps Aggregated": True,
+        "failure ratio": True,
     }
     assert (suite.tests, suite.failures, suite.errors) == (4, 0, 0)
 
@@ -160,9 +163,7 @@ def test_users_and_connector_renew_sessions_that_expire_during_the_run(tmp_path,
             options={"step-pause": 0.05, "e2e-timeout": 5, "push-via": "direct"},
             thresholds={"failure_ratio": 0.01, "end_to_end": {"max_lost": 0}},
         )
-        done, out = run_kit(
-            definition, sandbox.base, "--connector-url", base + "/webhooks/dvcqg", "--push-secret", PUSH_SECRET
-        )
+        done, out = run_kit(definition, sandbox.base, "--connector-url", base + "/webhooks/dvcqg", "--push-secret", PUSH_SECRET)
         connector_stats = requests.get(base + "/stats", timeout=5).json()
     finally:
         connector.stop()

@@ -14,8 +14,17 @@ def test_procedure_list_filters_by_field(portal):
 
 def test_one_procedure_in_upper_case_fields(portal):
     item = portal.call("LayThuTuc", maTTHC="1.001193")["result"][0]
-    for key in ("TENTTHC", "LINHVUCTHUCHIEN", "CACHTHUCTHUCHIEN", "THANHPHANHOSO", "TRINHTUTHUCHIEN",
-                "COQUANTHUCHIEN", "KETQUATHUCHIEN", "CANCUPHAPLY", "YEUCAU"):
+    for key in (
+        "TENTTHC",
+        "LINHVUCTHUCHIEN",
+        "CACHTHUCTHUCHIEN",
+        "THANHPHANHOSO",
+        "TRINHTUTHUCHIEN",
+        "COQUANTHUCHIEN",
+        "KETQUATHUCHIEN",
+        "CANCUPHAPLY",
+        "YEUCAU",
+    ):
         assert key in item
     channel = item["CACHTHUCTHUCHIEN"][0]
     assert {"KENH", "THOIGIAN"} <= set(channel)

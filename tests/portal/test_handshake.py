@@ -46,9 +46,7 @@ def test_session_ttl_is_a_setting(tmp_path):
     from simulator.app import create_app
 
     app = create_app({"db": str(tmp_path / "s.db"), "session_ttl_seconds": 5, "admin_token": "x"})
-    reply = (
-        app.test_client().post("/dvcqg/api/auth", json={"username": "dvc_h01", "password": _password("01")}).get_json()
-    )
+    reply = app.test_client().post("/dvcqg/api/auth", json={"username": "dvc_h01", "password": _password("01")}).get_json()
     assert reply["expires_in"] == 5
 
 

@@ -48,9 +48,7 @@ def poll_until_final(caller, clock, code: str) -> list[str]:
 
 
 def test_birth_goes_1_3_4_and_the_child_appears_in_the_population(caller, clock):
-    names = {
-        i: _full(caller.post("/population/lookup", request_fields(i)).get_json()["CongDan"]) for i in (FATHER, MOTHER)
-    }
+    names = {i: _full(caller.post("/population/lookup", request_fields(i)).get_json()["CongDan"]) for i in (FATHER, MOTHER)}
     reply = caller.post("/civil_status/births", birth(meHoTen=names[MOTHER], chaHoTen=names[FATHER].lower()))
     assert reply.status_code == 200 and reply.get_json()["data"]["trangThai"] == "1", reply.get_json()
     assert poll_until_final(caller, clock, "000.00.01.H56-251103-0001") == ["1", "3", "4"]

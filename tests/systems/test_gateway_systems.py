@@ -30,9 +30,7 @@ def test_services_listing_includes_every_system_service(gw):
 
 
 def test_revoked_right_is_403_then_restored(gw, client):
-    change = client.put(
-        "/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": False}, headers=ADMIN
-    )
+    change = client.put("/sandbox/gateway/rights/56", json={"service": "population.lookup", "allowed": False}, headers=ADMIN)
     assert change.status_code == 200 and change.get_json() == {"service": "population.lookup", "allowed": False}
     reply = gw.post("/population/lookup", request_fields("001088000004"))
     assert reply.status_code == 403 and reply.get_json()["error"] == "access_denied"
@@ -48,7 +46,9 @@ def test_calls_without_a_token_are_401_on_both_paths(client):
         reply = client.post(path, json=request_fields("001088000004"))
         assert reply.status_code == 401 and reply.get_json()["error"] == "invalid_token"
     reply = client.get("/ngsp/civil_status/dossiers")
-    assert reply.status_code == 401 and reply.get_json()["error"] == "invalid_token" and "/ngsp/token" in reply.get_json()["error_description"]
+    assert (
+        reply.status_code == 401 and reply.get_json()["error"] == "invalid_token" and "/ngsp/token" in reply.get_json()["error_description"]
+    )
 
 
 def test_unknown_path_on_a_system_is_404(gw):

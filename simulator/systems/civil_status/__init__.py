@@ -117,9 +117,7 @@ def _submit(module: str, schema) -> tuple:
         )
     except store.DuplicateDossier:
         raise MinistryError(409, f"Hồ sơ {data['maHoSo']} đã tồn tại (already received)") from None
-    return jsonify(
-        {"status": 200, "message": "Tiếp nhận hồ sơ thành công", "data": store.to_wire(row, now.timestamp())}
-    )
+    return jsonify({"status": 200, "message": "Tiếp nhận hồ sơ thành công", "data": store.to_wire(row, now.timestamp())})
 
 
 def _submit_doc(summary: str, schema) -> dict:
@@ -196,9 +194,7 @@ class Dossiers(MethodView):
                 "schema": {"type": "string", "enum": ["1", "2", "3", "4", "6"]},
             },
         ],
-        responses=common.responses_doc(
-            schemas.CivilStatusDossierList, schemas.CivilStatusError, {400: "Invalid filter"}
-        ),
+        responses=common.responses_doc(schemas.CivilStatusDossierList, schemas.CivilStatusError, {400: "Invalid filter"}),
     )
     @gateway_service("civil_status.dossiers", "List the province's civil-status dossiers and their status")
     def get(self):
@@ -219,9 +215,7 @@ class DossierView(MethodView):
     @blp.doc(
         summary="Poll one dossier",
         security=[{"bearer": []}],
-        responses=common.responses_doc(
-            schemas.CivilStatusDossierReply, schemas.CivilStatusError, {404: "Unknown dossier"}
-        ),
+        responses=common.responses_doc(schemas.CivilStatusDossierReply, schemas.CivilStatusError, {404: "Unknown dossier"}),
     )
     @gateway_service("civil_status.dossier", "Poll one civil-status dossier (status and result)")
     def get(self, code: str):

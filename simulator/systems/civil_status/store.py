@@ -90,9 +90,7 @@ def submit(
         "seed": seed,
         "missing_share": missing_share,
     }
-    cursor = db.execute(
-        f"INSERT OR IGNORE INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
-    )
+    cursor = db.execute(f"INSERT OR IGNORE INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
     if cursor.rowcount != 1:
         raise DuplicateDossier(code)
     return get(db, code)
@@ -124,8 +122,7 @@ def finalize(db: sqlite_utils.Database, row: dict, now_ts: float) -> bool:
     """Decide and record a dossier's outcome once; True for the caller that did it."""
     decision = outcomes.decide(db, row, now_ts)
     cursor = db.execute(
-        f"UPDATE {TABLE} SET finalized = 1, trangThai = ?, lyDo = ?, result = ?, finalized_at = ?"
-        " WHERE maHoSo = ? AND finalized = 0",
+        f"UPDATE {TABLE} SET finalized = 1, trangThai = ?, lyDo = ?, result = ?, finalized_at = ? WHERE maHoSo = ? AND finalized = 0",
         [decision.status, decision.reason, json.dumps(decision.result, ensure_ascii=False), now_ts, row["maHoSo"]],
     )
     if cursor.rowcount != 1:

@@ -110,14 +110,11 @@ def _read(expected: str | None) -> tuple[str, dict, dict]:
         raise MinistryError(400, "Bản tin phải là một đối tượng JSON (the body must be a JSON object)", code="01")
     kind = raw.get("LoaiBanTin")
     if kind not in signing.MESSAGE_TYPES:
-        raise MinistryError(
-            400, f"LoaiBanTin {kind!r} không hợp lệ: INIT, QUERY hoặc GET_BILL (invalid LoaiBanTin)", code="01"
-        )
+        raise MinistryError(400, f"LoaiBanTin {kind!r} không hợp lệ: INIT, QUERY hoặc GET_BILL (invalid LoaiBanTin)", code="01")
     if expected is not None and kind != expected:
         raise MinistryError(
             400,
-            f"LoaiBanTin {kind} gửi tới đường dẫn của {expected}: dùng {PREFIX}/messages "
-            f"(this path takes {expected} only)",
+            f"LoaiBanTin {kind} gửi tới đường dẫn của {expected}: dùng {PREFIX}/messages (this path takes {expected} only)",
             code="01",
         )
     try:

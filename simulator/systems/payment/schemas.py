@@ -58,9 +58,7 @@ class Message(_Lenient):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "Partner code: the province client's madonvi", "example": "000.00.00.H56"},
     )
-    MaThamChieu = Code(
-        required=True, validate=validate.Length(min=1, max=255), metadata={"description": "The partner's reference"}
-    )
+    MaThamChieu = Code(required=True, validate=validate.Length(min=1, max=255), metadata={"description": "The partner's reference"})
     ThoiGianGD = Code(
         required=True,
         validate=[validate.Regexp(r"^\d{14}$", error="must be yyyyMMddHHmmss"), _portal_time],
