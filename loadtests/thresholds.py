@@ -121,8 +121,7 @@ def read_locust_stats(csv_path: Path | str) -> dict[str, RequestStats]:
 
 
 def _duration(value, where: str) -> float:
-    # Imported here to break a cycle: rundef imports this module to validate thresholds.
-    from loadtests.rundef import RunDefinitionError, parse_duration
+    from loadtests.rundef import RunDefinitionError, parse_duration  # noqa: PLC0415 - cycle: rundef imports this module
 
     try:
         seconds = parse_duration(value)

@@ -11,9 +11,16 @@ import sys
 from pathlib import Path
 
 import click
+from marshmallow import ValidationError
 
-from simulator import __version__, config
+from simulator import __version__, config, db, rotation, schema, tls
 from simulator.clients import province_clients
+from simulator.faults import FaultSandbox, ScenarioError, ScenarioNotFound
+from simulator.faults.scenarios import list_scenarios, load_scenario_file
+from simulator.faults.schema import schema_json
+from simulator.flows import connectors, schemas, submissions
+from simulator.gateway import dialects
+from simulator.identity.personas import personas as all_personas
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -97,7 +104,6 @@ def serve(host, port, db_path, workers, seed, scenario, tls, tls_hosts, tls_cert
 
 def _tls_setup(values: dict, hosts, cert, key, client_ca) -> tuple[list[str], list[str]]:
     """gunicorn's TLS arguments and the banner's TLS lines; the local CA issues a certificate unless one is given."""
-    from simulator import tls
 
     try:
         tls.check_own_files(cert, key, client_ca)
@@ -147,7 +153,6 @@ def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, 
       python -m simulator credentials --gateway --province 56
       python -m simulator credentials --province 56 --set-dialect lgspaccesstoken
     """
-    from simulator.gateway import dialects
 
     conf = config.resolve({"seed": seed, "db": db_path})
     if set_dialect:
@@ -204,12 +209,9 @@ def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, 
 
 def _dialects(db_path: str) -> dict[str, str]:
     """Province -> dialect from the database, when it exists (never created here)."""
-    from pathlib import Path
 
     if not Path(db_path).is_file():
         return {}
-    from simulator import db
-    from simulator.gateway import dialects
 
     database = db.database(db_path)
     dialects.create_tables(database)
@@ -217,8 +219,6 @@ def _dialects(db_path: str) -> dict[str, str]:
 
 
 def _set_dialect(conf: dict, province: str, dialect: str) -> None:
-    from simulator import db
-    from simulator.gateway import dialects
 
     if not any(c.province_code == province for c in province_clients(conf["seed"])):
         raise click.UsageError(f"unknown province {province!r}: use one of the 34 2-digit codes")
@@ -230,11 +230,9 @@ def _set_dialect(conf: dict, province: str, dialect: str) -> None:
 
 def _issued_clients(seed: int, db_path: str) -> list:
     """Seed-derived clients, with rotations applied when the database exists (never created here)."""
-    from pathlib import Path
 
     if not Path(db_path).is_file():
         return list(province_clients(seed))
-    from simulator import db, rotation
 
     database = db.database(db_path)
     rotation.create_tables(database)
@@ -268,15 +266,12 @@ def settings_cmd(fmt: str) -> None:
 
 
 def _fault_sandbox(values: dict):
-    from simulator import db, schema
-    from simulator.faults import FaultSandbox
 
     schema.create_all(db.connect(values["db"]))
     return FaultSandbox.from_settings(values)
 
 
 def _apply_scenario(values: dict, name: str) -> dict:
-    from simulator.faults import ScenarioError, ScenarioNotFound
 
     try:
         return _fault_sandbox(values).scenarios.apply(name)
@@ -310,7 +305,6 @@ def scenario_list(directory) -> None:
     Example:
       python -m simulator scenario list
     """
-    from simulator.faults.scenarios import ScenarioError, list_scenarios
 
     values = config.resolve({"scenarios_dir": directory})
     try:
@@ -331,7 +325,6 @@ def scenario_show(name, directory) -> None:
     Example:
       python -m simulator scenario show peak-hour
     """
-    from simulator.faults.scenarios import ScenarioError, list_scenarios
 
     values = config.resolve({"scenarios_dir": directory})
     try:
@@ -361,9 +354,6 @@ def scenario_validate(paths, directory) -> None:
     Example:
       python -m simulator scenario validate scenarios/chaos.yaml
     """
-    from pathlib import Path
-
-    from simulator.faults.scenarios import ScenarioError, load_scenario_file
 
     values = config.resolve({"scenarios_dir": directory})
     files = [Path(p) for p in paths] or sorted(Path(values["scenarios_dir"]).glob("*.yaml"))
@@ -387,7 +377,6 @@ def scenario_schema() -> None:
     Example:
       python -m simulator scenario schema > scenarios/scenario.schema.json
     """
-    from simulator.faults.schema import schema_json
 
     click.echo(schema_json(), nl=False)
 
@@ -418,7 +407,6 @@ def personas(fmt: str) -> None:
       python -m simulator personas
       python -m simulator personas --format json
     """
-    from simulator.identity.personas import personas as all_personas
 
     rows = [
         {"identifier": p.identifier, "kind": p.kind, "outcome": p.outcome, "systems": ", ".join(p.systems), "description": p.description_en}
@@ -434,7 +422,6 @@ def personas(fmt: str) -> None:
 
 def personas_markdown() -> str:
     """The personas as docs/identity.md's markdown table."""
-    from simulator.identity.personas import personas as all_personas
 
     lines = ["| Identifier | Kind | Outcome | Systems | What happens |", "|---|---|---|---|---|"]
     for p in all_personas():
@@ -457,7 +444,6 @@ def settings_markdown() -> str:
 
 def _open_db(db_path: str | None):
     """The sandbox file named by --db or SANDBOX_DB, with every feature's tables."""
-    from simulator import db, schema
 
     path = config.resolve({"db": db_path})["db"]
     database = db.database(path)
@@ -499,9 +485,6 @@ def connector_set(province: str, url: str, secret: str, body_style: str, db_path
     Example:
       python -m simulator connector set --province 56 --url http://127.0.0.1:9000/push --secret S3cret-56
     """
-    from marshmallow import ValidationError
-
-    from simulator.flows import connectors, schemas
 
     try:
         schemas.ConnectorIn().load({"url": url, "secret": secret})
@@ -522,7 +505,6 @@ def connector_list(db_path: str | None) -> None:
     Example:
       python -m simulator connector list --db var/sandbox.db
     """
-    from simulator.flows import connectors
 
     database, _ = _open_db(db_path)
     rows = [connectors.masked(c) for c in connectors.list_connectors(database)]
@@ -542,7 +524,6 @@ def connector_delete(province: str, db_path: str | None) -> None:
     Example:
       python -m simulator connector delete --province 56
     """
-    from simulator.flows import connectors
 
     database, _ = _open_db(db_path)
     if not connectors.delete_connector(database, province):
@@ -563,7 +544,6 @@ def submit(province: str, count: int, procedure: str | None, db_path: str | None
     Example:
       python -m simulator submit --province 56 --count 10
     """
-    from simulator.flows import submissions
 
     values = config.resolve({"seed": seed, "db": db_path})
     if count < 1:

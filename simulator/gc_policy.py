@@ -29,6 +29,8 @@ import logging
 import time
 from collections.abc import Callable
 
+import gevent
+
 log = logging.getLogger("simulator.gc")
 
 YOUNG_THRESHOLDS = (700, 10)  # CPython's defaults
@@ -99,7 +101,6 @@ def start(requests_seen: Callable[[], int], full_every_s: float) -> FullCollecto
     """Spawn this worker's full collector as a greenlet; None when the policy is off (0)."""
     if full_every_s <= 0:
         return None
-    import gevent
 
     collector = FullCollector(requests_seen, full_every_s)
     gevent.spawn(collector.run, gevent.sleep)

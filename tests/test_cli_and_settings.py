@@ -1,6 +1,7 @@
 """The command line and the settings registry."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from click.testing import CliRunner
 
 from simulator import config
 from simulator.cli import main
+from simulator.identity.personas import personas
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +56,6 @@ def test_the_settings_table_in_the_docs_is_the_registry():
 
 
 def test_settings_used_in_code_are_registered():
-    import re
 
     used = set()
     for path in (ROOT / "simulator").rglob("*.py"):
@@ -79,7 +80,6 @@ def test_unknown_setting_is_refused():
 
 
 def test_every_persona_is_in_the_docs():
-    from simulator.identity.personas import personas
 
     readme = (ROOT / "docs" / "identity.md").read_text(encoding="utf-8")
     for persona in personas():

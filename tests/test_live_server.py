@@ -1,5 +1,6 @@
 """The real served process: gunicorn with gevent workers, real HTTP on loopback, real SQLite file."""
 
+import psutil
 import pytest
 import requests
 
@@ -21,7 +22,6 @@ def test_connector_flow_against_a_served_process(live_sandbox):
 
 
 def test_served_process_uses_gunicorn_gevent_workers(live_sandbox):
-    import psutil
 
     master = psutil.Process(live_sandbox.proc.pid)
     assert "gunicorn" in " ".join(master.cmdline())

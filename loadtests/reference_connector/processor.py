@@ -11,6 +11,7 @@ officers, and after a restart the dossiers it was walking simply stay where they
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import json
@@ -136,7 +137,6 @@ class Processor:
 
     def _pay_fees(self, dossier: dict) -> None:
         """Start the online payment of the dossier's fees (INIT on the payment platform, signed with MaXacThuc)."""
-        import hashlib
 
         fees = [f for f in dossier.get("DanhSachLePhi") or [] if float(f.get("Gia") or 0) > 0]
         total = sum(int(float(f["Gia"])) for f in fees)

@@ -7,6 +7,7 @@ successes would report a broken connector as fast and healthy.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import zlib
@@ -119,7 +120,6 @@ class PortalUser(FastHttpUser):
                 response.failure("reply has no Envelope/Body/CongdanCollection")
 
     def _gateway_login(self) -> bool:
-        import base64
 
         basic = base64.b64encode(f"{self.creds.gateway_key}:{self.creds.gateway_secret}".encode()).decode()
         with self.client.post(

@@ -6,6 +6,8 @@ nothing changes. Changes are stored in SQLite, so every worker applies them with
 
 from __future__ import annotations
 
+import time
+
 import yaml
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
@@ -119,7 +121,6 @@ class ResetBody(Schema):
 
 
 def _rule_or_422(raw: dict):
-    import time
 
     raw = dict(raw)
     if "expires_in_s" in raw:

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator import clock
 from simulator.clock import SandboxClock, shared_clock
+from simulator.faults import buckets, journal, store
 from simulator.faults.buckets import SqliteCounters, SqliteTokenBuckets
 from simulator.faults.connection import ProcessLocalDB
 from simulator.faults.engine import Decision, Engine, RequestInfo
@@ -33,8 +35,6 @@ from simulator.faults.store import FaultStore, RuleNotFound
 
 def create_tables(db) -> None:
     """Create every table the fault engine owns (for simulator.db.SCHEMA_MODULES)."""
-    from simulator import clock
-    from simulator.faults import buckets, journal, store
 
     clock.create_tables(db)
     store.create_tables(db)

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs
 from xml.parsers import expat
 
 from simulator import wire_json
+from simulator.faults.limits import RuleError
 
 MISSING = object()
 
@@ -199,7 +200,6 @@ def _shown(value: Any) -> str:
 
 def compile_content(match: dict[str, Any], path: str) -> ContentMatch:
     """Build the content matcher of a (schema-valid) match mapping; RuleError for a bad regex."""
-    from simulator.faults.limits import RuleError
 
     parts = {}
     for part in ("body", "headers", "query"):

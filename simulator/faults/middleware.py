@@ -34,6 +34,7 @@ import socket
 import struct
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
 import gevent
 
@@ -420,7 +421,6 @@ def _shutdown(sock) -> None:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
 
     try:
         return HTTPStatus(status).phrase

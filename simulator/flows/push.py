@@ -161,7 +161,7 @@ def deliver(job: queue.Job, ctx: RunContext) -> Result:
     timeout = ctx.settings["push_timeout_seconds"]
     # Imported here, not at module level: the gunicorn master imports the app before the
     # workers monkey-patch ssl, and requests must be loaded after the patch.
-    import requests
+    import requests  # noqa: PLC0415 - after gevent's ssl patch
 
     try:
         response = requests.post(connector["url"], data=raw, headers=headers, timeout=(min(timeout, 5.0), timeout))

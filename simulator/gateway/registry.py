@@ -11,7 +11,9 @@ import sqlite_utils
 from flask import g, jsonify, make_response, request
 
 from simulator import clients
+from simulator.app_context import db, settings
 from simulator.gateway.dialects import LGSP_HEADER, parse_lgsp_access_token
+from simulator.gateway.tokens import presented_token, province_for, rights_overrides
 
 RIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "gateway_rights.json"
 
@@ -95,8 +97,6 @@ def gateway_service(service: str, description: str, *, token_optional: bool = Fa
     def decorate(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            from simulator.app_context import db
-            from simulator.gateway.tokens import presented_token, province_for, rights_overrides
 
             token = presented_token(request)
             g.gateway_service = service
@@ -128,7 +128,6 @@ def lgsp_header_mismatch(province: str) -> str:
     Clients of that LGSP send the header on every call next to the bearer token; a header
     naming another province's AccessKey (or unreadable) is refused rather than ignored.
     """
-    from simulator.app_context import settings  # app_context imports the gateway: break the cycle
 
     header = request.headers.get(LGSP_HEADER)
     if not header:

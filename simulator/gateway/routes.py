@@ -7,6 +7,7 @@ import hmac
 
 from flask import abort, current_app, jsonify, request
 from flask_smorest import Blueprint
+from flask_smorest import abort as api_abort
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -220,10 +221,9 @@ def _admin_only():
 @admin_blp.doc(security=[{"bearer": []}])
 def change_right(change: dict, province: str):
     """Grant or revoke a service for a province (admin)."""
-    from flask_smorest import abort
 
     if clients.by_province(settings()["seed"], province) is None:
-        abort(404, message=f"unknown province {province!r}")
+        api_abort(404, message=f"unknown province {province!r}")
     registry.set_right(db(), province, change["service"], change["allowed"])
     return change
 
@@ -266,9 +266,8 @@ def list_dialects():
 @admin_blp.doc(security=[{"bearer": []}])
 def change_dialect(change: dict, province: str):
     """Set the token dialect of a province's gateway (admin); `all` restores the default."""
-    from flask_smorest import abort
 
     if clients.by_province(settings()["seed"], province) is None:
-        abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+        api_abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
     dialects.set_dialect(db(), province, change["dialect"])
     return change

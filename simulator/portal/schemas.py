@@ -7,6 +7,7 @@ from what the sandbox accepts. Field names are the portal's own (DOMAIN.md).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates
 
@@ -21,7 +22,6 @@ STATUS_CODES = tuple(str(i) for i in range(1, 11))
 
 def check_dossier_code(value: str) -> None:
     """Refuse a MaHoSo that is not `{agency}-{yyMMdd}-{NNNN}` with a real date."""
-    from datetime import datetime
 
     match = DOSSIER_CODE.match(value or "")
     if not match:

@@ -26,6 +26,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from simulator.app_context import db, settings
 from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_service
+from simulator.identity.reference_data import commune_index
 from simulator.provinces import province as province_by_code
 from simulator.systems import notify, people, registry
 from simulator.systems.common import document_errors, processing_minutes, tax_code_validator, unit_draw
@@ -111,7 +112,6 @@ class Site(Schema):
 
     @validates_schema
     def _known_place(self, data: dict, **kwargs) -> None:
-        from simulator.identity.reference_data import commune_index
 
         if province_by_code(data["maTinh"]) is None:
             raise ValidationError(f"unknown province code {data['maTinh']}", "maTinh")

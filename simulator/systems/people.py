@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import sqlite_utils
 
+from simulator.app_context import settings
 from simulator.identity import Population
 from simulator.identity.derive import rng
 from simulator.identity.kinship import BHXH_SERIAL_CAP, compose_id
@@ -61,7 +62,6 @@ def population(seed: int, missing_share: float, cache_size: int = 0) -> Populati
 
 def current_population() -> Population:
     """The population of the running app's `seed`, `missing_share` and `identity_cache_size` settings."""
-    from simulator.app_context import settings
 
     values = settings()
     return population(values["seed"], values["missing_share"], values["identity_cache_size"])

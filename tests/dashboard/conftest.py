@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.conftest import ADMIN_TOKEN, ROOT, LiveSandbox
 
@@ -55,7 +56,6 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     """One headless Chromium for the session, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True)

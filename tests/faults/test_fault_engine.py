@@ -6,8 +6,10 @@ import statistics
 
 import pytest
 
+from simulator.faults import store as store_module
 from simulator.faults.engine import RequestInfo, draw_rng, sample_latency
 from simulator.faults.rules import validate_rule
+from simulator.faults.store import FaultStore
 
 POLICE = RequestInfo("population", "TraCuuCongDan", "POST", "H56")
 
@@ -124,8 +126,6 @@ def test_rules_window_counts_from_the_time_the_rule_was_stored(store, engine, cl
 
 
 def test_a_change_in_another_process_is_seen_within_the_refresh_interval(db_path, limits, store, engine, monkeypatch):
-    from simulator.faults import store as store_module
-    from simulator.faults.store import FaultStore
 
     assert engine.decide(POLICE).terminal is None
     admin = FaultStore(db_path, limits)  # another worker's view of the same file

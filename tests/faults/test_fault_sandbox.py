@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -88,8 +90,6 @@ def test_sandbox_reset_forgets_rules_scenario_journal_and_clock_speed(sandbox, c
 
 
 def test_classifier_reads_the_portal_service_and_unit_from_the_body_and_bounds_operations():
-    import io
-    import json
 
     classify = prefix_classifier(
         {"/portal": "portal", "/population": "population"},

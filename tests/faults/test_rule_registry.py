@@ -8,6 +8,7 @@ a request of every system (and operation) it names and fires.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from werkzeug.test import EnvironBuilder
@@ -77,7 +78,6 @@ def test_the_published_schema_file_is_the_one_the_engine_validates_with():
 
 
 def test_api_schema_endpoint_serves_the_same_schema(client):
-    import json
 
     assert client.get("/sandbox/schema/scenario", headers=ADMIN).get_json() == json.loads(schema_json())
 

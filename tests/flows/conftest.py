@@ -8,6 +8,7 @@ import time
 import pytest
 
 from simulator.clock import forget_shared, shared_clock
+from simulator.db import database
 from simulator.jobs.runner import Runner
 from tests.flows.receiver import Receiver
 
@@ -45,7 +46,6 @@ def drain(runner: Runner, rounds: int = 50) -> None:
 
 def set_sim_time(db_path: str, sim_ts: float, scale: float = 1.0) -> None:
     """Put the sandbox clock at simulated POSIX time `sim_ts` now, running at `scale`."""
-    from simulator.db import database
 
     shared_clock(db_path)  # creates the clock table if missing
     now = time.time()

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import time
 
+from werkzeug.test import Client
+
+from loadtests import wire
+from loadtests.reference_connector.app import PUSH_PATH, ConnectorApp
+from loadtests.reference_connector.inbox import Inbox
 from simulator.flows import push
 from tests.conftest import ADMIN
 
@@ -54,11 +59,6 @@ class _RecordingProcessor:
 
 
 def test_reference_connector_refuses_forged_and_stale_pushes_and_processes_a_replay_once():
-    from werkzeug.test import Client
-
-    from loadtests import wire
-    from loadtests.reference_connector.app import PUSH_PATH, ConnectorApp
-    from loadtests.reference_connector.inbox import Inbox
 
     processor = _RecordingProcessor()
     connector = Client(ConnectorApp("S3cret-for-56", Inbox(), processor))

@@ -1,11 +1,13 @@
 """The population is deterministic, consistent across systems and families, and honours missing share."""
 
 import random
+import tracemalloc
 
 import pytest
 
 from simulator.identity.population import Population
 from simulator.identity.reference_data import commune_index, names
+from simulator.identity.rules import InvalidIdentifier
 from simulator.identity.wire import to_congdan, to_doanhnghiep
 from tests.identity.conftest import TODAY
 
@@ -200,7 +202,6 @@ def test_congdan_wire_record_has_the_domain_field_names(population):
 
 
 def test_lookup_memory_does_not_grow_with_distinct_ids(population):
-    import tracemalloc
 
     ids = random_ids(1500, seed=31)
     for i in ids[:500]:
@@ -225,7 +226,6 @@ def test_the_identity_cache_returns_the_derived_record_and_stays_bounded(populat
 
 
 def test_invalid_ids_are_refused_every_time_with_the_cache_on():
-    from simulator.identity.rules import InvalidIdentifier
 
     cached = Population(seed=20250701, today=TODAY, cache_size=10)
     for _ in range(2):

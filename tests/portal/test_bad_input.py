@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from simulator.app import create_app
 from tests.conftest import dossier
 
 
@@ -32,7 +33,6 @@ def test_empty_body_is_a_400(client):
 
 
 def test_body_over_the_limit_is_a_413(tmp_path):
-    from simulator.app import create_app
 
     app = create_app({"db": str(tmp_path / "s.db"), "max_body_bytes": 2048, "admin_token": "x"})
     body = json.dumps({"service": "TraCuuHoSo", "pad": "x" * 5000})

@@ -1,3 +1,5 @@
+from simulator.catalogue import procedures
+
 """Catalogue services on the integration endpoint, in the national procedure database's fields."""
 
 
@@ -33,7 +35,6 @@ def test_one_procedure_in_upper_case_fields(portal):
 
 
 def test_province_level_procedure_names_the_callers_agency(portal):
-    from simulator.catalogue import procedures
 
     code = next(p.code for p in procedures() if p.level == "Tỉnh")
     item = portal.call("LayThuTuc", maTTHC=code)["result"][0]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
+from simulator.app_context import db
 from simulator.systems.civil_status import store
 from tests.conftest import Caller
 from tests.systems.bodies import request_fields
@@ -64,9 +66,6 @@ def test_birth_goes_1_3_4_and_the_child_appears_in_the_population(caller, clock)
 
 
 def test_a_ready_result_queues_exactly_one_durable_callback(caller, clock, app):
-    import json
-
-    from simulator.app_context import db
 
     caller.post("/civil_status/births", birth())
     clock.advance(days=30)
@@ -80,7 +79,6 @@ def test_a_ready_result_queues_exactly_one_durable_callback(caller, clock, app):
 
 
 def test_sweep_finishes_due_dossiers_without_a_poll(caller, clock, app):
-    from simulator.app_context import db
 
     caller.post("/civil_status/births", birth())
     with app.app_context():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.db import database
 from simulator.systems import environment
 
 SYSTEM, PREFIX = "environment", "/environment"
@@ -78,7 +79,6 @@ def test_dissolved_enterprise_is_refused(caller, clock):
 
 
 def test_sweep_notifies_final_dossiers_once(app, caller, clock, callbacks):
-    from simulator.db import database
 
     for i in range(5):
         submit(caller, code=f"SW-{i}")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.app_context import db, settings
+from simulator.db import database
+from simulator.jobs.registry import TASKS, RunContext
 from simulator.systems import judicial_record, people
+from simulator.systems.common import processing_minutes
 from tests.conftest import SEED, Caller
 
 SYSTEM, PREFIX = "judicial_record", "/judicial_record"
@@ -67,7 +71,6 @@ def test_result_callback_is_sent_once(caller, clock, callbacks):
 def test_sweep_sends_callbacks_for_ready_requests_without_a_poll(app, caller, clock, callbacks):
     file(caller, code="A-1")
     file(caller, code="A-2")
-    from simulator.db import database
 
     db = database(app.config["SANDBOX"]["db"])
     now = app.extensions["sandbox_clock"].timestamp()
@@ -105,7 +108,6 @@ def test_identical_retry_returns_the_same_appointment_and_a_clash_is_409(caller,
 
 
 def test_processing_time_is_deterministic_across_apps(tmp_path):
-    from simulator.systems.common import processing_minutes
 
     assert processing_minutes(1, "judicial", "56:X", 240) == processing_minutes(1, "judicial", "56:X", 240)
     assert 120 <= processing_minutes(1, "judicial", "56:X", 240) <= 480
@@ -150,8 +152,6 @@ def test_another_province_cannot_see_the_request(client, caller, clock):
 
 
 def test_the_runners_periodic_sweep_queues_ready_results_without_a_poll(caller, clock, callbacks, app):
-    from simulator.app_context import db, settings
-    from simulator.jobs.registry import TASKS, RunContext
 
     file(caller)
     # The sweep reads the shared sandbox clock at real time, weeks after the test clock's start.

@@ -19,6 +19,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
 log = logging.getLogger("simulator.payment")
 
 FONT_CANDIDATES: tuple[Path, ...] = (
@@ -77,9 +80,6 @@ def embedded_font() -> _Font | None:
         log.warning("DejaVuSans.ttf not found (apt-get install fonts-dejavu-core): PDF receipts fold Vietnamese to ASCII")
         return None
     try:
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
-
         font = TTFont(str(path))
         options = subset.Options()
         options.layout_features = []  # no shaping tables: one glyph per code point is all a receipt sets

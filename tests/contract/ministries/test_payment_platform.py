@@ -22,6 +22,7 @@ import json
 
 import pytest
 
+from simulator.app_context import db
 from simulator.clients import by_province
 from simulator.fault_classifier import make_classifier
 from simulator.flows import push
@@ -229,8 +230,6 @@ def test_the_callback_to_the_province_is_flat_and_signed_in_the_confirm_order(ap
     init = client.post("/payment/messages", json=opencps_init()).get_json()
     pay(client, init["UrlThanhToan"])
     with app.app_context():
-        from simulator.app_context import db
-
         job = queue.Job(**{k: v for k, v in _latest_push(db()).items()})
     body = push.envelope(job, PARTNER.madonvi, "20261126100000")
     assert list(body)[:11] == ["LoaiBanTin", "MaLoi", "MaDoiTac", "MaThamChieu", "SoTien", "MaTienTe", "MaGiaoDich",
