@@ -11,10 +11,11 @@ from flask import Flask, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from simulator import __version__, config, db, schema, systems
+from simulator import __version__, config, db, openapi_examples, schema, systems
 from simulator.admin import credentials as admin_credentials
 from simulator.admin import routes as admin_routes
 from simulator.calendar import routes as calendar_routes
+from simulator.certify.routes import register as register_certify
 from simulator.dashboard.routes import register as register_dashboard
 from simulator.fault_classifier import make_classifier
 from simulator.faults import FaultSandbox
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     api = Api(app, spec_kwargs={"extra_plugins": [JsonBodyErrors()]})
     _register_features(app, api)
+    openapi_examples.apply(api.spec, sandbox)  # Try-it-out examples derived from the seed
     _register_errors(app)
     _register_infra_routes(app)
     _install_fault_engine(app)
@@ -116,6 +118,7 @@ def _register_features(app: Flask, api: Api) -> None:
     # --- systems: ministry systems (before collect_services, which reads their views) ---
     systems.register_blueprints(api)
     register_dashboard(api)
+    register_certify(app, api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 

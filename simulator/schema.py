@@ -29,6 +29,8 @@ MODULES: tuple[str, ...] = (
     "simulator.systems.judicial_record",
     "simulator.systems.environment",
     "simulator.systems.payment.store",
+    # the connector readiness check
+    "simulator.certify.store",
 )
 
 

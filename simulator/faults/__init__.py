@@ -34,7 +34,7 @@ from simulator.faults.store import FaultStore, RuleNotFound
 
 
 def create_tables(db) -> None:
-    """Create every table the fault engine owns (for simulator.db.SCHEMA_MODULES)."""
+    """Create every table the fault engine owns (listed in simulator.schema.MODULES)."""
 
     clock.create_tables(db)
     store.create_tables(db)
