@@ -24,7 +24,9 @@ system-deps-run:
 run: $(STAMP) system-deps-run
 	$(BIN)/python -m simulator serve
 
+# Format and lint, including import placement (ruff PLC0415); `ruff format .` fixes the first.
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 # The dashboard's browser tests drive Debian's Chromium through Playwright (no browser download).

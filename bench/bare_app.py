@@ -16,8 +16,9 @@ app = Flask(__name__)
 app.json.ensure_ascii = False
 app.json.sort_keys = False
 _REPLY_FILE = os.environ.get("BENCH_REPLY_JSON")
-REPLY = (json.loads(open(_REPLY_FILE, encoding="utf-8").read()) if _REPLY_FILE
-         else {"error_code": "0", "message": "Thành công", "TonTai": True})
+REPLY = (
+    json.loads(open(_REPLY_FILE, encoding="utf-8").read()) if _REPLY_FILE else {"error_code": "0", "message": "Thành công", "TonTai": True}
+)
 
 
 @app.post("/json")

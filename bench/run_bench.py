@@ -28,6 +28,7 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -52,11 +53,18 @@ LOOKUP_PATH = "/ngsp/population/lookup"
 BEGIN, END = "<!-- bench:begin (written by bench/run_bench.py) -->", "<!-- bench:end -->"
 
 
-def wrk(pin: servers.Pinning, url: str, connections: int, duration: int, script: Path | None, timeout: int,
-        threads: int = 1, extra: list[str] | None = None) -> dict:
+def wrk(
+    pin: servers.Pinning,
+    url: str,
+    connections: int,
+    duration: int,
+    script: Path | None,
+    timeout: int,
+    threads: int = 1,
+    extra: list[str] | None = None,
+) -> dict:
     """One wrk run on the load core; its figures parsed (latencies in ms)."""
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", f"{timeout}s",
-           "--latency"]
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", f"{timeout}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
     cmd.append(url)
@@ -86,7 +94,7 @@ def _ms(text: str) -> float:
 
 def valid_ids(count: int, offset: int = 0) -> list[str]:
     """`count` distinct valid IDs that have a citizen record, from a fixed walk over the ID space."""
-    from simulator.identity import Population
+    from simulator.identity import Population  # noqa: PLC0415 - importable only after sys.path has ROOT
 
     pop = Population(SEED)
     ids, seen, n = [], set(), offset
@@ -106,8 +114,10 @@ def valid_ids(count: int, offset: int = 0) -> list[str]:
 
 def lookup_body(n: int | str, citizen: str) -> str:
     """The population lookup request as provincial gateways send it."""
-    return json.dumps({"MaYeuCau": f"BENCH-{n}", "MaDVC": "000.00.00.H56", "MaTichHop": "bench", "MaCanBo": "bench",
-                       "SoDinhDanh": citizen}, separators=(",", ":"))
+    return json.dumps(
+        {"MaYeuCau": f"BENCH-{n}", "MaDVC": "000.00.00.H56", "MaTichHop": "bench", "MaCanBo": "bench", "SoDinhDanh": citizen},
+        separators=(",", ":"),
+    )
 
 
 def lookup_script(token: str, path: Path, ids: list[str]) -> Path:
@@ -132,16 +142,14 @@ def lookup_script(token: str, path: Path, ids: list[str]) -> Path:
 def portal_session(base: str) -> tuple[str, str]:
     """(session, madonvi) of province 56's connector, logged in."""
     c = by_province(SEED, "56")
-    session = requests.post(base + "/dvcqg/api/auth", json={"username": c.username, "password": c.password},
-                            timeout=10).json()
+    session = requests.post(base + "/dvcqg/api/auth", json={"username": c.username, "password": c.password}, timeout=10).json()
     return session["session"], c.madonvi
 
 
 def portal_prelude(base: str) -> str:
     """wrk Lua lines calling the portal's TraCuuHoSo (the cheapest simulated operation) with a session."""
     session, madonvi = portal_session(base)
-    body = json.dumps({"session": session, "madonvi": madonvi, "service": "TraCuuHoSo",
-                       "mahoso": "000.00.01.H56-261126-0001"})
+    body = json.dumps({"session": session, "madonvi": madonvi, "service": "TraCuuHoSo", "mahoso": "000.00.01.H56-261126-0001"})
     return "\n".join(['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"', f"wrk.body = '{body}'"])
 
 
@@ -150,8 +158,9 @@ def sync_script(base: str, path: Path, run_id: str, worker: int) -> Path:
     session, madonvi = portal_session(base)
     days = [wire.dossier_code("56", run_id, worker, k * wire.PER_DAY)[:-5] for k in range(wire.DAYS_PER_WORKER)]
     sample = wire.dossier_payload("CODE")
-    body = json.dumps({"session": session, "madonvi": madonvi, "service": "DongBoHoSoMC", "isUpdating": "False",
-                       "data": [sample]}, ensure_ascii=False)
+    body = json.dumps(
+        {"session": session, "madonvi": madonvi, "service": "DongBoHoSoMC", "isUpdating": "False", "data": [sample]}, ensure_ascii=False
+    )
     head, tail = body.split('"CODE"', 1)
     lua = [
         'wrk.method = "POST"',
@@ -188,8 +197,6 @@ def served_requests(db_path: Path, system: str) -> float:
     Read from the file, not over HTTP: at 10,000 connections a /metrics call would queue
     behind the load it is measuring. Workers flush their counts every 200 ms.
     """
-    import sqlite3
-
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30) as conn:
         row = conn.execute("SELECT coalesce(sum(count), 0) FROM metrics_requests WHERE system = ?", [system]).fetchone()
     return float(row[0])
@@ -217,11 +224,15 @@ class PeakMemory(threading.Thread):
             time.sleep(0.2)
 
 
-def delay_run(pin: servers.Pinning, base: str, db_path: Path, prelude: str, work: Path, pid: int, delay_s: float,
-              connections: int, duration: int) -> dict:
+def delay_run(
+    pin: servers.Pinning, base: str, db_path: Path, prelude: str, work: Path, pid: int, delay_s: float, connections: int, duration: int
+) -> dict:
     """A fixed delay on TraCuuHoSo at `connections`: share of the Little's-law bound and p99s."""
-    rule = {"id": "bench-delay", "match": {"system": "portal", "operation": "TraCuuHoSo"},
-            "effects": [{"latency": {"dist": "fixed", "seconds": delay_s}}]}
+    rule = {
+        "id": "bench-delay",
+        "match": {"system": "portal", "operation": "TraCuuHoSo"},
+        "effects": [{"latency": {"dist": "fixed", "seconds": delay_s}}],
+    }
     admin = {"Authorization": f"Bearer {ADMIN}"}
     requests.put(base + "/sandbox/rules/bench-delay", json=rule, headers=admin, timeout=30).raise_for_status()
     time.sleep(1.2)
@@ -234,9 +245,11 @@ def delay_run(pin: servers.Pinning, base: str, db_path: Path, prelude: str, work
     memory.start()
     result: dict = {}
     extra = [str(warm), str(ramp), str(-(-connections // threads))]
-    runner = threading.Thread(target=lambda: result.update(
-        wrk(pin, base + "/dvcqg/api/service", connections, duration, script, timeout=int(delay_s * 3 + 5),
-            threads=threads, extra=extra)))
+    runner = threading.Thread(
+        target=lambda: result.update(
+            wrk(pin, base + "/dvcqg/api/service", connections, duration, script, timeout=int(delay_s * 3 + 5), threads=threads, extra=extra)
+        )
+    )
     runner.start()
     time.sleep(warm)
     c1, t1 = served_requests(db_path, "portal"), time.monotonic()
@@ -249,12 +262,21 @@ def delay_run(pin: servers.Pinning, base: str, db_path: Path, prelude: str, work
     steady = (c2 - c1) / (t2 - t1)
     bound = connections / delay_s
     lat = steady_latency(result.get("raw", ""))
-    return {**{k: v for k, v in result.items() if k != "raw"}, "steady_rps": steady, "bound_rps": bound,
-            "share_of_bound": steady / bound, "steady_latency": lat,
-            "p99_over_delay_ms": (result.get("p99_ms") or 0) - delay_s * 1000,
-            "steady_p99_over_delay_ms": lat.get("p99", float("nan")) - delay_s * 1000,
-            "peak_rss_mb": memory.peak, "delay_s": delay_s, "connections": connections, "duration_s": duration,
-            "ramp_s": ramp, "warm_s": warm}
+    return {
+        **{k: v for k, v in result.items() if k != "raw"},
+        "steady_rps": steady,
+        "bound_rps": bound,
+        "share_of_bound": steady / bound,
+        "steady_latency": lat,
+        "p99_over_delay_ms": (result.get("p99_ms") or 0) - delay_s * 1000,
+        "steady_p99_over_delay_ms": lat.get("p99", float("nan")) - delay_s * 1000,
+        "peak_rss_mb": memory.peak,
+        "delay_s": delay_s,
+        "connections": connections,
+        "duration_s": duration,
+        "ramp_s": ramp,
+        "warm_s": warm,
+    }
 
 
 def throughput_rounds(pin: servers.Pinning, targets: dict[str, tuple], rounds: int, duration: int) -> dict:
@@ -273,17 +295,36 @@ def throughput_rounds(pin: servers.Pinning, targets: dict[str, tuple], rounds: i
             result["cpu_us_per_request"] = cpu / max(1, result["requests"]) * 1e6
             result.pop("raw")
             runs[name].append(result)
-            print(f"round {i + 1} {name}: {result['rps']:.0f} req/s, {result['cpu_us_per_request']:.0f} µs CPU/request",
-                  flush=True)
+            print(f"round {i + 1} {name}: {result['rps']:.0f} req/s, {result['cpu_us_per_request']:.0f} µs CPU/request", flush=True)
     return runs
 
 
 def locust_ceiling(pin: servers.Pinning, base: str, work: Path, seconds: int, users: int = 64) -> dict:
     """Requests/s one Locust process (FastHttpUser) drives against GET /healthz, and its own CPU use."""
     prefix = work / "locust"
-    cmd = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locust_ceiling.py"), "--headless",
-           "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", base, "--csv", str(prefix),
-           "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "bench" / "locust_ceiling.py"),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(users),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        base,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "2",
+    ]
     proc = subprocess.Popen(pin.load(cmd), cwd=ROOT, stdout=(work / "locust.log").open("wb"), stderr=subprocess.STDOUT)
     cpu = 0.0
     ps = psutil.Process(proc.pid)
@@ -300,8 +341,16 @@ def locust_ceiling(pin: servers.Pinning, base: str, work: Path, seconds: int, us
     with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
         row = next(r for r in csv.DictReader(fh) if r["Name"] == "Aggregated")
     rps, failures = float(row["Requests/s"]), int(row["Failure Count"])
-    return {"rps": rps, "requests": int(row["Request Count"]), "failures": failures, "users": users,
-            "seconds": seconds, "cpu_s": cpu, "cpu_share": cpu / seconds, "rps_per_cpu_s": rps / max(cpu / seconds, 1e-9)}
+    return {
+        "rps": rps,
+        "requests": int(row["Request Count"]),
+        "failures": failures,
+        "users": users,
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "cpu_share": cpu / seconds,
+        "rps_per_cpu_s": rps / max(cpu / seconds, 1e-9),
+    }
 
 
 def main() -> int:
@@ -328,26 +377,69 @@ def main() -> int:
     sandbox_port, bare_port, wm_port = servers.free_port(), servers.free_port(), servers.free_port()
     env = {**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN, "SANDBOX_SEED": str(SEED), "SANDBOX_WORKER_CONNECTIONS": "12000"}
     python = sys.executable
-    results: dict = {"workers": args.workers, "rounds": args.rounds, "duration": args.duration,
-                     "connections": CONNECTIONS, "pinning": pin.describe(), "started": dt.datetime.now().isoformat(
-                         timespec="seconds"), "load_before": os.getloadavg()}
+    results: dict = {
+        "workers": args.workers,
+        "rounds": args.rounds,
+        "duration": args.duration,
+        "connections": CONNECTIONS,
+        "pinning": pin.describe(),
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "load_before": os.getloadavg(),
+    }
     sandbox = bare = wiremock = None
     try:
-        sandbox = servers.start(pin.server([python, "-m", "simulator", "serve", "--port", str(sandbox_port), "--workers",
-                                            str(args.workers), "--db", str(work / "bench.db")]), env, work / "sandbox.log")
+        sandbox = servers.start(
+            pin.server(
+                [
+                    python,
+                    "-m",
+                    "simulator",
+                    "serve",
+                    "--port",
+                    str(sandbox_port),
+                    "--workers",
+                    str(args.workers),
+                    "--db",
+                    str(work / "bench.db"),
+                ]
+            ),
+            env,
+            work / "sandbox.log",
+        )
         base = f"http://127.0.0.1:{sandbox_port}"
         servers.wait_up(base + "/healthz")
         token = gateway_token(base)
         warm_ids = valid_ids(2000)
-        reply = requests.post(base + LOOKUP_PATH, data=lookup_body(1, warm_ids[0]), timeout=10,
-                              headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        reply = requests.post(
+            base + LOOKUP_PATH,
+            data=lookup_body(1, warm_ids[0]),
+            timeout=10,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
         reply.raise_for_status()
         (work / "reply.json").write_bytes(reply.content)
         results["reply_bytes"] = len(reply.content)
-        bare = servers.start(pin.server([python, "-m", "gunicorn", "-k", "gevent", "-w", str(args.workers),
-                                         "--worker-connections", "12000", "--no-control-socket",
-                                         "-b", f"127.0.0.1:{bare_port}", "bench.bare_app:app"]),
-                             {**env, "BENCH_REPLY_JSON": str(work / "reply.json")}, work / "bare.log")
+        bare = servers.start(
+            pin.server(
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "-k",
+                    "gevent",
+                    "-w",
+                    str(args.workers),
+                    "--worker-connections",
+                    "12000",
+                    "--no-control-socket",
+                    "-b",
+                    f"127.0.0.1:{bare_port}",
+                    "bench.bare_app:app",
+                ]
+            ),
+            {**env, "BENCH_REPLY_JSON": str(work / "reply.json")},
+            work / "bare.log",
+        )
         bare_url = f"http://127.0.0.1:{bare_port}/json"
         servers.wait_up(bare_url)
         wiremock = servers.start_wiremock(work, wm_port, LOOKUP_PATH, reply.content, pin)
@@ -362,14 +454,12 @@ def main() -> int:
         targets["bare"] = (bare_url, lambda i: lookup, bare.pid)
         targets["lookup"] = (base + LOOKUP_PATH, lambda i: lookup, sandbox.pid)
         targets["portal_query"] = (base + "/dvcqg/api/service", lambda i: portal, sandbox.pid)
-        targets["portal_sync"] = (base + "/dvcqg/api/service",
-                                  lambda i: sync_script(base, work / f"sync-{i}.lua", run_id, i), sandbox.pid)
+        targets["portal_sync"] = (base + "/dvcqg/api/service", lambda i: sync_script(base, work / f"sync-{i}.lua", run_id, i), sandbox.pid)
         # Warm-up: WireMock's JIT, SQLite pages, and every worker's caches: each worker must have seen
         # all 2,000 citizens (a connection stays on one worker), so the lookup warms for several cycles.
         for name, (url, script_for, _) in targets.items():
             if name != "portal_sync":
-                wrk(pin, url, CONNECTIONS, {"lookup": 8 if args.quick else 25, "wiremock": 10}.get(name, 3),
-                    script_for(0), 10)
+                wrk(pin, url, CONNECTIONS, {"lookup": 8 if args.quick else 25, "wiremock": 10}.get(name, 3), script_for(0), 10)
         results["throughput"] = throughput_rounds(pin, targets, args.rounds, args.duration)
         stop(wiremock)
         stop(bare)
@@ -380,14 +470,28 @@ def main() -> int:
             # A fresh sandbox: the delay runs measure the delay path, not the thousands of dossiers the
             # DongBoHoSoMC rounds left for the job runner's periodic tasks.
             servers.stop(sandbox)
-            sandbox = servers.start(pin.server([python, "-m", "simulator", "serve", "--port", str(sandbox_port),
-                                                "--workers", str(args.workers), "--db", str(work / "delay.db")]),
-                                    env, work / "sandbox-delay.log")
+            sandbox = servers.start(
+                pin.server(
+                    [
+                        python,
+                        "-m",
+                        "simulator",
+                        "serve",
+                        "--port",
+                        str(sandbox_port),
+                        "--workers",
+                        str(args.workers),
+                        "--db",
+                        str(work / "delay.db"),
+                    ]
+                ),
+                env,
+                work / "sandbox-delay.log",
+            )
             servers.wait_up(base + "/healthz")
             runs = [(1.0, 200, 20), (2.0, 1000, 25)] if args.quick else [(1.0, 1000, 30), (5.0, 10000, 60)]
             prelude = portal_prelude(base)
-            results["delays"] = [delay_run(pin, base, work / "delay.db", prelude, work, sandbox.pid, d, c, t)
-                                 for d, c, t in runs]
+            results["delays"] = [delay_run(pin, base, work / "delay.db", prelude, work, sandbox.pid, d, c, t) for d, c, t in runs]
         results["load_after"] = os.getloadavg()
     finally:
         for proc in (sandbox, bare, wiremock):
@@ -412,7 +516,7 @@ def write_report(results: dict, args) -> int:
     out = Path(args.out)
     text = out.read_text(encoding="utf-8") if out.exists() else ""
     if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + report + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + report + text[text.index(END) + len(END) :]
     else:
         text = report + "\n" + text
     out.write_text(text, encoding="utf-8")
@@ -430,8 +534,13 @@ def _mark(ok: bool) -> str:
     return "**met**" if ok else "**missed**"
 
 
-LABELS = {"wiremock": "WireMock stub", "bare": "bare Flask", "lookup": "gateway lookup",
-          "portal_query": "portal TraCuuHoSo", "portal_sync": "portal DongBoHoSoMC (write)"}
+LABELS = {
+    "wiremock": "WireMock stub",
+    "bare": "bare Flask",
+    "lookup": "gateway lookup",
+    "portal_query": "portal TraCuuHoSo",
+    "portal_sync": "portal DongBoHoSoMC (write)",
+}
 
 
 def render(results: dict) -> str:
@@ -472,8 +581,11 @@ def render(results: dict) -> str:
         "*CPU µs/request* is the serving process tree's user + system time over the run divided by the requests "
         "answered: the machine's other load disturbs it less than requests/s.",
         "",
-        "| round | " + " | ".join(f"{LABELS[n]} req/s" for n in names) + " | lookup / bare"
-        + (" | lookup / WireMock" if has_wm else "") + " |",
+        "| round | "
+        + " | ".join(f"{LABELS[n]} req/s" for n in names)
+        + " | lookup / bare"
+        + (" | lookup / WireMock" if has_wm else "")
+        + " |",
         "|---" * (len(names) + 2 + has_wm) + "|",
     ]
     for i in range(rounds):
@@ -483,10 +595,14 @@ def render(results: dict) -> str:
     med = {n: _median([r["rps"] for r in runs[n]]) for n in names}
     cpu = {n: _median([r["cpu_us_per_request"] for r in runs[n]]) for n in names}
     wm_med = f" | {med['lookup'] / med['wiremock']:.2f}" if has_wm else ""
-    lines.append("| median | " + " | ".join(f"**{med[n]:.0f}**" for n in names)
-                 + f" | **{_median(ratio):.0%}**{wm_med} |")
-    lines.append("| CPU µs/request (median) | " + " | ".join(f"{cpu[n]:.0f}" for n in names)
-                 + f" | {_median(cpu_ratio):.0%}" + (" | " if has_wm else "") + " |")
+    lines.append("| median | " + " | ".join(f"**{med[n]:.0f}**" for n in names) + f" | **{_median(ratio):.0%}**{wm_med} |")
+    lines.append(
+        "| CPU µs/request (median) | "
+        + " | ".join(f"{cpu[n]:.0f}" for n in names)
+        + f" | {_median(cpu_ratio):.0%}"
+        + (" | " if has_wm else "")
+        + " |"
+    )
     errors = sum(r["socket_errors"] + r["non_2xx"] for n in names for r in runs[n])
     lines += [
         "",
@@ -531,8 +647,7 @@ def render(results: dict) -> str:
                 f"| {r['p99_over_delay_ms']:.0f} | {lat.get('p99', float('nan')):.0f} | {r['socket_errors']} "
                 f"| {r['non_2xx']} | {r['peak_rss_mb']:.0f} |"
             )
-            ok = (r["share_of_bound"] >= 0.95 and r["p99_over_delay_ms"] <= 100 and r["socket_errors"] == 0
-                  and r["peak_rss_mb"] < 500)
+            ok = r["share_of_bound"] >= 0.95 and r["p99_over_delay_ms"] <= 100 and r["socket_errors"] == 0 and r["peak_rss_mb"] < 500
             checks.append(f"{r['delay_s']:.0f} s × {r['connections']:,}: {_mark(ok)}")
         lines += [
             "",

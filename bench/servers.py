@@ -71,8 +71,7 @@ def wait_up(url: str, timeout: float = 60, method: str = "GET") -> None:
 
 def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
     """Start a server in its own process group, its output to `log`."""
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop(proc: subprocess.Popen | None) -> None:
@@ -125,13 +124,26 @@ def start_wiremock(work: Path, port: int, path: str, reply: bytes, pin: Pinning)
     (root / "mappings").mkdir(parents=True, exist_ok=True)
     (root / "__files").mkdir(exist_ok=True)
     (root / "__files" / "reply.json").write_bytes(reply)
-    stub = {"request": {"method": "POST", "url": path},
-            "response": {"status": 200, "bodyFileName": "reply.json",
-                         "headers": {"Content-Type": "application/json"}}}
+    stub = {
+        "request": {"method": "POST", "url": path},
+        "response": {"status": 200, "bodyFileName": "reply.json", "headers": {"Content-Type": "application/json"}},
+    }
     (root / "mappings" / "lookup.json").write_text(json.dumps(stub), encoding="utf-8")
     # No request journal: like the sandbox's bounded journal, it must not grow with every request.
-    cmd = [java, "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1", "--root-dir", str(root),
-           "--disable-banner", "--no-request-journal", "--disable-request-logging"]
+    cmd = [
+        java,
+        "-jar",
+        str(jar),
+        "--port",
+        str(port),
+        "--bind-address",
+        "127.0.0.1",
+        "--root-dir",
+        str(root),
+        "--disable-banner",
+        "--no-request-journal",
+        "--disable-request-logging",
+    ]
     proc = start(pin.server(cmd), dict(os.environ), work / "wiremock.log")
     try:
         wait_up(f"http://127.0.0.1:{port}/__admin/mappings", timeout=90)

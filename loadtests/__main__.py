@@ -31,12 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--connector-url", default="", help="push endpoint of the connector under test")
     run.add_argument("--push-secret", default="", help="push HMAC secret shared with the connector")
     run.add_argument("--seed", type=int, default=DEFAULT_SEED, help="sandbox seed (derives credentials)")
-    run.add_argument("--workers", type=int, default=None,
-                     help="Locust worker processes on this host, via Locust's --processes (overrides the definition)")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="Locust worker processes on this host, via Locust's --processes (overrides the definition)",
+    )
     run.add_argument("--ca-file", default="", help="CA bundle (PEM) verifying an https:// --host (the sandbox's tls/ca.pem)")
     run.add_argument("--tls", action="store_true", help="with --spawn: serve the spawned sandbox over HTTPS (its own CA)")
-    run.add_argument("--junit", type=Path, default=None,
-                     help="also write a JUnit XML report here: one test case per threshold (for CI)")
+    run.add_argument("--junit", type=Path, default=None, help="also write a JUnit XML report here: one test case per threshold (for CI)")
     check = sub.add_parser(
         "check",
         help="check a run definition's thresholds against Locust CSV statistics made elsewhere",
@@ -57,8 +60,7 @@ def check_only(definition: Path, stats_csv: Path, junit_path: Path | None = None
         print(verdict.line())
     if junit_path:
         modified = datetime.fromtimestamp(stats_csv.stat().st_mtime).astimezone()
-        junit.write_verdicts(junit_path, run.name, verdicts, started=modified, elapsed_s=0.0,
-                             properties={"statistics": str(stats_csv)})
+        junit.write_verdicts(junit_path, run.name, verdicts, started=modified, elapsed_s=0.0, properties={"statistics": str(stats_csv)})
     return 1 if thresholds.failed(verdicts) else 0
 
 

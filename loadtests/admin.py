@@ -1,6 +1,6 @@
 """The sandbox admin API as the runner uses it, each call degrading to "not available" on a 404.
 
-Contracts (built on other branches): `POST /sandbox/scenarios/<name>/apply`,
+Contracts: `POST /sandbox/scenarios/<name>/apply`,
 `POST /sandbox/scenarios/stop`, `GET /sandbox/flows/stats?province=&since=`, all with
 `Authorization: Bearer <admin token>`.
 """
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import requests
 import yaml
+
+from simulator.wire_formats import wall_clock_portal
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -61,10 +63,7 @@ class AdminAPI:
                 return str(response.json()["now_portal"])
             except (ValueError, KeyError):
                 pass
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
-        return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y%m%d%H%M%S")
+        return wall_clock_portal()
 
     def flow_stats(self, province: str, since: str) -> dict | None:
         """End-to-end figures of the portal's pushes since `since` (sandbox yyyyMMddHHmmss), normalised, or None."""

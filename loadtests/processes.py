@@ -92,9 +92,7 @@ class Child:
             return ""
 
 
-def start_sandbox(
-    out: Path, admin_token: str, seed: int, workers: int = 2, tls: bool = False
-) -> tuple[Child, str, str]:
+def start_sandbox(out: Path, admin_token: str, seed: int, workers: int = 2, tls: bool = False) -> tuple[Child, str, str]:
     """`python -m simulator serve` on a free port with a fresh database under `out`.
 
     Returns (child, base URL, CA file): with `tls` the sandbox serves HTTPS under its local CA,

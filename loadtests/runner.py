@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from loadtests import features, junit, summary, thresholds, wire
+from loadtests import junit, summary, thresholds, wire
 from loadtests.admin import AdminAPI
 from loadtests.processes import Child, free_port, start_reference_connector, start_sandbox
 from loadtests.reference_connector.app import PUSH_PATH
@@ -125,7 +125,6 @@ def execute(run: RunDefinition, opts: RunOptions) -> RunResult:
                 "target connector needs --push-secret (and --connector-url) to push dossiers itself, "
                 "or --admin-token for the sandbox's flows API, or --spawn"
             )
-        verify = opts.ca_file or True
         admin = AdminAPI(opts.host, opts.admin_token, ca_file=opts.ca_file)
         if run.scenario:
             notes.append(admin.apply_scenario(run.scenario, run.duration_s))
@@ -143,7 +142,7 @@ def execute(run: RunDefinition, opts: RunOptions) -> RunResult:
         stats = thresholds.read_locust_stats(csv_path)
         # The kit's own watch when it pushed directly; otherwise the portal's figures, if it has them.
         e2e = thresholds.e2e_from_locust(stats)
-        if e2e is None and features.available(opts.host, "flows_stats", opts.admin_token, verify=verify):
+        if e2e is None and opts.admin_token:
             e2e = admin.flow_stats(run.province, started)
         connector_stats = _connector_stats(connector_base)
     finally:
@@ -169,8 +168,16 @@ def execute(run: RunDefinition, opts: RunOptions) -> RunResult:
     summary_path.write_text(summary_text, encoding="utf-8")
     if opts.junit:
         properties = {k: v for k, v in info.items() if k not in ("name", "description")}
-        junit.write_verdicts(opts.junit, run.name, verdicts, started=wall_start, elapsed_s=elapsed,
-                             properties=properties, aborted=aborted, system_out=summary_text)
+        junit.write_verdicts(
+            opts.junit,
+            run.name,
+            verdicts,
+            started=wall_start,
+            elapsed_s=elapsed,
+            properties=properties,
+            aborted=aborted,
+            system_out=summary_text,
+        )
     return RunResult(1 if thresholds.failed(verdicts) else 0, verdicts, summary_path, stats, aborted)
 
 

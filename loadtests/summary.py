@@ -13,9 +13,7 @@ def _ms(value: float) -> str:
     return f"{value:.0f}" if isinstance(value, float) else str(value)
 
 
-def render(
-    info: dict, stats: dict[str, RequestStats], e2e: dict | None, connector: dict | None, verdicts: list[Verdict]
-) -> str:
+def render(info: dict, stats: dict[str, RequestStats], e2e: dict | None, connector: dict | None, verdicts: list[Verdict]) -> str:
     """The summary: run facts, per-request figures, end-to-end figures, connector counters, verdicts."""
     failed = [v for v in verdicts if not v.passed]
     lines = [f"# Load test `{info['name']}`: {'FAIL' if failed else 'PASS'}", ""]

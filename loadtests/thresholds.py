@@ -121,8 +121,7 @@ def read_locust_stats(csv_path: Path | str) -> dict[str, RequestStats]:
 
 
 def _duration(value, where: str) -> float:
-    # Imported here to break a cycle: rundef imports this module to validate thresholds.
-    from loadtests.rundef import RunDefinitionError, parse_duration
+    from loadtests.rundef import RunDefinitionError, parse_duration  # noqa: PLC0415 - cycle: rundef imports this module
 
     try:
         seconds = parse_duration(value)
@@ -157,8 +156,7 @@ def parse(block: dict | None) -> list[Threshold]:
         raise ThresholdError("thresholds: a mapping of failure_ratio, requests and end_to_end")
     unknown = set(block) - {"failure_ratio", "requests", "end_to_end"}
     if unknown:
-        raise ThresholdError(f"thresholds: unknown key(s) {', '.join(sorted(unknown))}; "
-                             "use failure_ratio, requests, end_to_end")
+        raise ThresholdError(f"thresholds: unknown key(s) {', '.join(sorted(unknown))}; use failure_ratio, requests, end_to_end")
     found: list[Threshold] = []
     requests = block.get("requests") or {}
     if not isinstance(requests, dict):
@@ -211,8 +209,7 @@ def evaluate(threshold: Threshold, stats: dict[str, RequestStats], figures: dict
     if threshold.key in END_TO_END_KEYS:
         figure = END_TO_END_KEYS[threshold.key][1]
         if not figures or figures.get(figure) is None:
-            return Verdict(label, True, f"{label}: end-to-end figures not available", skipped=True, limit=limit,
-                           unit=unit)
+            return Verdict(label, True, f"{label}: end-to-end figures not available", skipped=True, limit=limit, unit=unit)
         return _compare(threshold, float(figures[figure]))
     row = stats.get(threshold.request)
     if threshold.key == "failure_ratio":

@@ -13,14 +13,12 @@ import json
 import time
 import uuid
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-PORTAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from simulator.wire_formats import PORTAL_DATETIME, TZ
 
 # The Locust request name under which the kit records push→sync latencies (and lost dossiers).
 E2E_NAME = "e2e push→synced"
 PUSH_NAME = "push dossier.submitted"
-DATE_FORMAT = "%Y%m%d%H%M%S"
 
 # MaHoSo is `{agency}-{yyMMdd}-{NNNN}`: only 10,000 codes per agency and day. The load kit
 # spreads its codes over the whole yyMMdd range (2000-01-01 .. 2099-12-31, every one a real
@@ -64,7 +62,7 @@ def new_run_id() -> str:
 
 def portal_now(offset_seconds: float = 0) -> str:
     """Now (plus an offset) in the portal's yyyyMMddHHmmss, Asia/Ho_Chi_Minh."""
-    return (datetime.now(PORTAL_TZ) + timedelta(seconds=offset_seconds)).strftime(DATE_FORMAT)
+    return (datetime.now(TZ) + timedelta(seconds=offset_seconds)).strftime(PORTAL_DATETIME)
 
 
 def citizen_id(province: str, n: int) -> str:
@@ -103,9 +101,7 @@ def dossier_payload(code: str, *, status: str = "2", channel: str = "1", applica
         "HinhThuc": "0",
         "DuocThanhToanTrucTuyen": "3",
         "TaiLieuNop": [],
-        "DanhSachLePhi": [
-            {"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}
-        ],
+        "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}],
         "DanhSachHoSoBoSung": [],
         "DanhSachGiayToKetQua": [],
     }
@@ -137,9 +133,7 @@ def verify_push(secret: str, timestamp: str, raw_body: bytes, signature: str) ->
     return hmac.compare_digest(sign_push(secret, timestamp, raw_body), signature or "")
 
 
-def signed_push(
-    secret: str, event: str, madonvi: str, data: dict, *, timestamp: int | None = None, style: str = "flat"
-) -> tuple:
+def signed_push(secret: str, event: str, madonvi: str, data: dict, *, timestamp: int | None = None, style: str = "flat") -> tuple:
     """A portal-style push: (raw body, headers), signed as the portal signs it.
 
     `style` is the connector's body style: "flat" (the portal's default: the record's fields at the
@@ -147,13 +141,17 @@ def signed_push(
     """
     timestamp = int(time.time()) if timestamp is None else timestamp
     delivery_id = uuid.uuid4().hex
-    body = dict(data) if style == "flat" else {
-        "delivery_id": delivery_id,
-        "event": event,
-        "sent_at": datetime.fromtimestamp(timestamp, PORTAL_TZ).strftime(DATE_FORMAT),
-        "madonvi": madonvi,
-        "data": data,
-    }
+    body = (
+        dict(data)
+        if style == "flat"
+        else {
+            "delivery_id": delivery_id,
+            "event": event,
+            "sent_at": datetime.fromtimestamp(timestamp, TZ).strftime(PORTAL_DATETIME),
+            "madonvi": madonvi,
+            "data": data,
+        }
+    )
     raw = json.dumps(body, ensure_ascii=False).encode()
     headers = {
         "Content-Type": "application/json",

@@ -6,32 +6,34 @@ import logging
 import secrets
 from typing import Any
 
+import swagger_ui_bundle
 from flask import Flask, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from simulator import __version__, config, db, openapi_examples
+from simulator import __version__, config, db, openapi_examples, schema, systems
+from simulator.admin import capture as admin_capture
+from simulator.admin import credentials as admin_credentials
+from simulator.admin import routes as admin_routes
+from simulator.calendar import routes as calendar_routes
+from simulator.certify.routes import register as register_certify
+from simulator.dashboard.routes import register as register_dashboard
+from simulator.fault_classifier import make_classifier
+from simulator.faults import FaultSandbox
+from simulator.flows import routes as flow_routes
+from simulator.flows import satisfaction_api
+from simulator.gateway import registry as gateway_registry
+from simulator.gateway import routes as gateway_routes
+from simulator.gateway.registry import gateway_error
+from simulator.jobs import routes as job_routes
 from simulator.json_provider import OrjsonProvider
 from simulator.openapi_docs import JsonBodyErrors
-
-# Features that own tables (each has create_tables(db)).
-db.SCHEMA_MODULES[:] = [
-    "simulator.portal.store",
-    "simulator.gateway.tokens",
-    "simulator.rotation",
-    "simulator.identity.overlays",
-    "simulator.faults",
-    "simulator.jobs.queue",
-    "simulator.jobs.lease",
-    "simulator.flows.connectors",
-    "simulator.flows.submissions",
-    "simulator.flows.arrivals",
-    "simulator.flows.satisfaction",
-]
-# --- systems (ministry systems: registered children, dossiers, payments, sandbox clock) ---
-db.SCHEMA_MODULES += ["simulator.clock", "simulator.systems.people", "simulator.systems.civil_status.store"]
-db.SCHEMA_MODULES += ["simulator.systems.judicial_record", "simulator.systems.environment", "simulator.systems.payment.store"]
-db.SCHEMA_MODULES += ["simulator.certify.store"]  # the connector readiness check
+from simulator.portal import dossier_browser
+from simulator.portal import routes as portal_routes
+from simulator.portal import schemas as portal_schemas
+from simulator.portal.schemas import flatten_errors
+from simulator.systems import registry
+from simulator.systems.errors import error_response_for, reply_for
 
 log = logging.getLogger("simulator")
 
@@ -62,12 +64,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         API_SPEC_OPTIONS={
             "info": {
                 "description": "Imitates Vietnam's National Public Service Portal (DVCQG) and the ministry "
-                "systems provincial one-stop software connects to. See the README for the walk-through."
+                "systems provincial one-stop software connects to. See README.md and docs/ for the walk-through."
             },
             "components": {
-                "securitySchemes": {
-                    "bearer": {"type": "http", "scheme": "bearer", "description": "Portal session or admin token"}
-                }
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Portal session or admin token"}}
             },
         },
     )
@@ -76,7 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
 
     database = db.database(sandbox["db"])
-    db.init_schema(database)
+    schema.create_all(database)
 
     api = Api(app, spec_kwargs={"extra_plugins": [JsonBodyErrors()]})
     _register_features(app, api)
@@ -89,8 +89,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _install_fault_engine(app: Flask) -> None:
     """Put the one fault engine (and the request journal) in front of every simulated system."""
-    from simulator.faults import FaultSandbox
-    from simulator.traffic import make_classifier
 
     sandbox = app.config["SANDBOX"]
     faults = FaultSandbox.from_settings(sandbox)
@@ -106,50 +104,28 @@ def _install_fault_engine(app: Flask) -> None:
 
 
 def _register_features(app: Flask, api: Api) -> None:
-    from simulator.admin import capture as admin_capture
-    from simulator.admin import credentials as admin_credentials
-    from simulator.admin import routes as admin_routes
-    from simulator.api import rest
-    from simulator.gateway import registry as gateway_registry
-    from simulator.gateway import routes as gateway_routes
-    from simulator.portal import routes as portal_routes
-    from simulator.portal import schemas as portal_schemas
 
     portal_schemas.register_components(api.spec)
     api.register_blueprint(portal_routes.blp)
-    api.register_blueprint(rest.blp)
+    api.register_blueprint(dossier_browser.blp)
     api.register_blueprint(gateway_routes.blp)
     api.register_blueprint(gateway_routes.admin_blp)
     api.register_blueprint(admin_routes.blp)
     api.register_blueprint(admin_credentials.blp)
     api.register_blueprint(admin_capture.blp)
-    from simulator.calendar import routes as calendar_routes
-
     api.register_blueprint(calendar_routes.blp)
-    from simulator.flows import routes as flow_routes
-    from simulator.flows import satisfaction_api
-    from simulator.jobs import routes as job_routes
-
     api.register_blueprint(job_routes.blp)
     api.register_blueprint(flow_routes.blp)
     api.register_blueprint(satisfaction_api.blp)
     # --- systems: ministry systems (before collect_services, which reads their views) ---
-    from simulator import systems
-
     systems.register_blueprints(api)
-    from simulator.dashboard.routes import register as register_dashboard
-
     register_dashboard(api)
-    from simulator.certify.routes import register as register_certify
-
     register_certify(app, api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 
 
 def _register_infra_routes(app: Flask) -> None:
-    import swagger_ui_bundle
-
     @app.get("/docs/assets/<path:filename>")
     def swagger_assets(filename: str):
         """Swagger UI's static files, bundled so the docs need no CDN."""
@@ -166,27 +142,21 @@ def _register_errors(app: Flask) -> None:
     def on_http_error(err: HTTPException):
         """Every HTTP error as JSON; under the portal's prefix, in the portal's own shape."""
         # --- systems: a ministry system answers in its own error format ---
-        from simulator.systems.errors import error_response_for
-
         system_reply = error_response_for(request.path, err)
         if system_reply is not None:
             return system_reply
         if request.path.startswith("/ngsp/") and request.url_rule is None:
             # No gateway route matched (e.g. a newline in the path): the gateway's own OAuth2 shape.
-            from simulator.gateway.registry import gateway_error
-
             return gateway_error(err.code or 404, "unknown_service", err.description or err.name)
         if request.path.startswith("/dvcqg/"):
             message = {413: "Thân yêu cầu vượt quá giới hạn kích thước (body too large)"}.get(err.code, err.description)
-            body = {"error_code": "-1", "message": message}
+            body = registry.get("portal").error_body(err.code or 500, message)
         else:
             body = {"code": err.code, "status": err.name, "message": err.description}
             extra = getattr(err, "data", None)
             if isinstance(extra, dict) and extra.get("message"):
                 body["message"] = extra["message"]
             if isinstance(extra, dict) and extra.get("messages"):
-                from simulator.portal.schemas import flatten_errors
-
                 body["errors"] = extra["messages"]
                 body["message"] = "invalid request: " + "; ".join(flatten_errors(extra["messages"]))
             elif isinstance(extra, dict) and extra.get("message"):
@@ -199,11 +169,9 @@ def _register_errors(app: Flask) -> None:
     def on_unexpected(err: Exception):
         """A bug answers a generic 500 in JSON; the traceback goes to the log, never to the client."""
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from simulator.systems.errors import reply_for
-
         own = reply_for(request.path, 500, "Lỗi hệ thống (internal error)")
         if own is not None:
             return own
         if request.path.startswith("/dvcqg/"):
-            return jsonify({"error_code": "-99", "message": "Lỗi hệ thống (internal error)"}), 500
+            return jsonify(registry.get("portal").error_body(500, "Lỗi hệ thống (internal error)", "-99")), 500
         return jsonify({"code": 500, "status": "Internal Server Error", "message": "internal error"}), 500

@@ -8,12 +8,24 @@ import os
 import secrets
 import ssl
 import sys
+import time
 from pathlib import Path
 
 import click
+from marshmallow import ValidationError
 
-from simulator import __version__, config
+from simulator import __version__, config, db, rotation, schema, tls
+from simulator.admin.feed import CaptureFeed, CaptureFeedError
+from simulator.certify import reports
+from simulator.certify.campaign import Options
+from simulator.certify.runner import EXIT_UNUSABLE, parse_duration, run_check
 from simulator.clients import province_clients
+from simulator.faults import FaultSandbox, ScenarioError, ScenarioNotFound
+from simulator.faults.scenarios import list_scenarios, load_scenario_file
+from simulator.faults.schema import schema_json
+from simulator.flows import connectors, schemas, submissions
+from simulator.gateway import dialects
+from simulator.identity.personas import personas as all_personas
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -36,12 +48,21 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Seed for identities, credentials, faults (env SANDBOX_SEED).")
 @click.option("--scenario", default=None, help="Apply this scenario from scenarios/ at start (e.g. peak-hour).")
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a certificate from the sandbox's local CA (tls/ beside the database).")
-@click.option("--tls-host", "tls_hosts", multiple=True, metavar="NAME",
-              help="Another name or address the certificate covers (repeatable; 127.0.0.1, ::1, localhost always).")
+@click.option(
+    "--tls-host",
+    "tls_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name or address the certificate covers (repeatable; 127.0.0.1, ::1, localhost always).",
+)
 @click.option("--tls-cert", type=click.Path(dir_okay=False), default=None, help="Serve your own certificate chain (PEM); implies --tls.")
 @click.option("--tls-key", type=click.Path(dir_okay=False), default=None, help="The private key of --tls-cert (PEM).")
-@click.option("--tls-client-ca", type=click.Path(dir_okay=False), default=None,
-              help="Mutual TLS: require client certificates issued by this CA bundle (PEM); implies --tls.")
+@click.option(
+    "--tls-client-ca",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Mutual TLS: require client certificates issued by this CA bundle (PEM); implies --tls.",
+)
 def serve(host, port, db_path, workers, seed, scenario, tls, tls_hosts, tls_cert, tls_key, tls_client_ca) -> None:
     """Serve the sandbox with gunicorn and gevent workers (never the Flask dev server).
 
@@ -88,7 +109,6 @@ def serve(host, port, db_path, workers, seed, scenario, tls, tls_hosts, tls_cert
 
 def _tls_setup(values: dict, hosts, cert, key, client_ca) -> tuple[list[str], list[str]]:
     """gunicorn's TLS arguments and the banner's TLS lines; the local CA issues a certificate unless one is given."""
-    from simulator import tls
 
     try:
         tls.check_own_files(cert, key, client_ca)
@@ -102,7 +122,7 @@ def _tls_setup(values: dict, hosts, cert, key, client_ca) -> tuple[list[str], li
         raise click.UsageError(str(err)) from None
     argv = ["--certfile", str(files.cert), "--keyfile", str(files.key)]
     if files.ca:
-        lines = [f"TLS CA: {files.ca}", f"  (trust it: curl --cacert {files.ca} ...; see README \"HTTPS\")"]
+        lines = [f"TLS CA: {files.ca}", f"  (trust it: curl --cacert {files.ca} ...; see docs/https.md)"]
     else:
         lines = [f"TLS certificate: {files.cert} (your own; its issuer is yours to trust)"]
     if client_ca:
@@ -124,8 +144,7 @@ def _tls_setup(values: dict, hosts, cert, key, client_ca) -> tuple[list[str], li
     default=None,
     help="Set --province's gateway token dialect in the database (the admin API does the same).",
 )
-def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, province: str | None,
-                set_dialect: str | None) -> None:
+def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, province: str | None, set_dialect: str | None) -> None:
     """Print every province client's portal credentials, unit code and gateway key.
 
     Credentials rotated through the admin API (stored in the database) replace the seed-derived ones.
@@ -139,7 +158,6 @@ def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, 
       python -m simulator credentials --gateway --province 56
       python -m simulator credentials --province 56 --set-dialect lgspaccesstoken
     """
-    from simulator.gateway import dialects
 
     conf = config.resolve({"seed": seed, "db": db_path})
     if set_dialect:
@@ -159,9 +177,7 @@ def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, 
                 "gateway_dialect": chosen.get(c.province_code, dialects.ALL),
                 "gateway_token": {
                     "oauth2_basic": {"Authorization": f"Basic {basic}", "body": "grant_type=client_credentials"},
-                    "oauth2_form": {
-                        "body": f"grant_type=client_credentials&client_id={c.gateway_key}&client_secret={c.gateway_secret}"
-                    },
+                    "oauth2_form": {"body": f"grant_type=client_credentials&client_id={c.gateway_key}&client_secret={c.gateway_secret}"},
                     "lgspaccesstoken": {
                         "lgspaccesstoken": dialects.lgsp_access_token(c),
                         "json": dialects.lgsp_access_token_fields(c),
@@ -176,30 +192,31 @@ def credentials(fmt: str, seed: int | None, db_path: str | None, gateway: bool, 
     if gateway:
         for r in rows:
             t = r["gateway_token"]
-            click.echo(f"{r['province_code']} {r['province_name']}: dialect {r['gateway_dialect']} "
-                       f"({dialects.DIALECTS[r['gateway_dialect']]})")
-            click.echo(f"  oauth2, Basic:   POST /ngsp/token  Authorization: {t['oauth2_basic']['Authorization']}"
-                       "  body grant_type=client_credentials")
+            click.echo(
+                f"{r['province_code']} {r['province_name']}: dialect {r['gateway_dialect']} ({dialects.DIALECTS[r['gateway_dialect']]})"
+            )
+            click.echo(
+                f"  oauth2, Basic:   POST /ngsp/token  Authorization: {t['oauth2_basic']['Authorization']}"
+                "  body grant_type=client_credentials"
+            )
             click.echo(f"  oauth2, form:    POST /ngsp/token  body {t['oauth2_form']['body']}")
-            click.echo(f"  lgspaccesstoken: POST /ngsp/token  lgspaccesstoken: {t['lgspaccesstoken']['lgspaccesstoken']}"
-                       "  body grant_type=client_credentials")
+            click.echo(
+                f"  lgspaccesstoken: POST /ngsp/token  lgspaccesstoken: {t['lgspaccesstoken']['lgspaccesstoken']}"
+                "  body grant_type=client_credentials"
+            )
             click.echo(f"                   (base64 of {json.dumps(t['lgspaccesstoken']['json'], ensure_ascii=False)})")
             click.echo("  then:            Authorization: Bearer <access_token> (lgspaccesstoken: the same header again)")
         return
     header = ("code", "province", "username", "password", "madonvi", "gateway key", "gateway secret", "dialect")
-    keys = ("province_code", "province_name", "username", "password", "madonvi", "gateway_key", "gateway_secret",
-            "gateway_dialect")
+    keys = ("province_code", "province_name", "username", "password", "madonvi", "gateway_key", "gateway_secret", "gateway_dialect")
     _table(header, [[r[k] for k in keys] for r in rows])
 
 
 def _dialects(db_path: str) -> dict[str, str]:
     """Province -> dialect from the database, when it exists (never created here)."""
-    from pathlib import Path
 
     if not Path(db_path).is_file():
         return {}
-    from simulator import db
-    from simulator.gateway import dialects
 
     database = db.database(db_path)
     dialects.create_tables(database)
@@ -207,8 +224,6 @@ def _dialects(db_path: str) -> dict[str, str]:
 
 
 def _set_dialect(conf: dict, province: str, dialect: str) -> None:
-    from simulator import db
-    from simulator.gateway import dialects
 
     if not any(c.province_code == province for c in province_clients(conf["seed"])):
         raise click.UsageError(f"unknown province {province!r}: use one of the 34 2-digit codes")
@@ -220,11 +235,9 @@ def _set_dialect(conf: dict, province: str, dialect: str) -> None:
 
 def _issued_clients(seed: int, db_path: str) -> list:
     """Seed-derived clients, with rotations applied when the database exists (never created here)."""
-    from pathlib import Path
 
     if not Path(db_path).is_file():
         return list(province_clients(seed))
-    from simulator import db, rotation
 
     database = db.database(db_path)
     rotation.create_tables(database)
@@ -233,14 +246,13 @@ def _issued_clients(seed: int, db_path: str) -> list:
 
 @main.command("settings")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-@click.option("--update-readme", is_flag=True, help="Rewrite the settings table in README.md from the registry.")
-def settings_cmd(fmt: str, update_readme: bool) -> None:
+def settings_cmd(fmt: str) -> None:
     """List every setting with its default, bounds, environment variable and doc.
 
     \b
     Example:
       python -m simulator settings
-      python -m simulator settings --format markdown   # the README's table
+      python -m simulator settings --format markdown   # the table in docs/cli.md
     """
     rows = [
         {"name": s.name, "env": s.env, "default": s.default, "minimum": s.minimum, "cap": s.cap, "doc": s.doc}
@@ -248,16 +260,6 @@ def settings_cmd(fmt: str, update_readme: bool) -> None:
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if update_readme:
-        import re
-        from pathlib import Path
-
-        readme = Path(__file__).resolve().parent.parent / "README.md"
-        table = re.compile(r"\| Setting \| Environment \|.*?\n(?=\n)", re.S)
-        text = table.sub(lambda _: settings_markdown() + "\n", readme.read_text(encoding="utf-8"), count=1)
-        readme.write_text(text, encoding="utf-8")
-        click.echo(f"updated {readme}")
         return
     if fmt == "markdown":
         click.echo(settings_markdown())
@@ -269,16 +271,12 @@ def settings_cmd(fmt: str, update_readme: bool) -> None:
 
 
 def _fault_sandbox(values: dict):
-    from simulator import db
-    from simulator.app import create_app  # noqa: F401 - registers every feature's tables
-    from simulator.faults import FaultSandbox
 
-    db.init_schema(db.connect(values["db"]))
+    schema.create_all(db.connect(values["db"]))
     return FaultSandbox.from_settings(values)
 
 
 def _apply_scenario(values: dict, name: str) -> dict:
-    from simulator.faults import ScenarioError, ScenarioNotFound
 
     try:
         return _fault_sandbox(values).scenarios.apply(name)
@@ -312,7 +310,6 @@ def scenario_list(directory) -> None:
     Example:
       python -m simulator scenario list
     """
-    from simulator.faults.scenarios import ScenarioError, list_scenarios
 
     values = config.resolve({"scenarios_dir": directory})
     try:
@@ -333,7 +330,6 @@ def scenario_show(name, directory) -> None:
     Example:
       python -m simulator scenario show peak-hour
     """
-    from simulator.faults.scenarios import ScenarioError, list_scenarios
 
     values = config.resolve({"scenarios_dir": directory})
     try:
@@ -342,10 +338,7 @@ def scenario_show(name, directory) -> None:
         raise click.ClickException(f"ScenarioError: {err}") from None
     if sc is None:
         raise click.ClickException(f"ScenarioNotFound: no scenario {name!r} in {values['scenarios_dir']}/")
-    phases = [
-        {"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": [r.to_json() for r in p.rules]}
-        for p in sc.phases
-    ]
+    phases = [{"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": [r.to_json() for r in p.rules]} for p in sc.phases]
     data = {
         "name": sc.name,
         "description": sc.description,
@@ -366,9 +359,6 @@ def scenario_validate(paths, directory) -> None:
     Example:
       python -m simulator scenario validate scenarios/chaos.yaml
     """
-    from pathlib import Path
-
-    from simulator.faults.scenarios import ScenarioError, load_scenario_file
 
     values = config.resolve({"scenarios_dir": directory})
     files = [Path(p) for p in paths] or sorted(Path(values["scenarios_dir"]).glob("*.yaml"))
@@ -392,7 +382,6 @@ def scenario_schema() -> None:
     Example:
       python -m simulator scenario schema > scenarios/scenario.schema.json
     """
-    from simulator.faults.schema import schema_json
 
     click.echo(schema_json(), nl=False)
 
@@ -424,19 +413,28 @@ def requests_group() -> None:
 
 
 @requests_group.command("tail")
-@click.option("--base", default=None, help="Base URL of the served sandbox (env SANDBOX_BASE; default "
-              "http://127.0.0.1:8000). The admin token comes from SANDBOX_ADMIN_TOKEN.")
+@click.option(
+    "--base",
+    default=None,
+    help="Base URL of the served sandbox (env SANDBOX_BASE; default "
+    "http://127.0.0.1:8000). The admin token comes from SANDBOX_ADMIN_TOKEN.",
+)
 @click.option("--system", default=None, help="Only this system (portal, population, payment, ...).")
 @click.option("--operation", default=None, help="Only this operation (auth, TraCuuHoSo, INIT, ...).")
 @click.option("--province", default=None, help="Only this calling province (56 or H56).")
 @click.option("--body-contains", default=None, help="Only requests whose body contains this text.")
-@click.option("--lines", "backlog", type=click.IntRange(0, 500), default=10, show_default=True,
-              help="Recent requests to print before following.")
+@click.option(
+    "--lines", "backlog", type=click.IntRange(0, 500), default=10, show_default=True, help="Recent requests to print before following."
+)
 @click.option("--bodies", is_flag=True, help="Print each request's and response's body (as captured) too.")
-@click.option("--interval", type=click.FloatRange(0.05, 60), default=1.0, show_default=True,
-              help="Seconds between polls.")
-@click.option("--count", "stop_after", type=click.IntRange(0), default=0,
-              help="Stop after printing this many new requests (0: follow until interrupted).")
+@click.option("--interval", type=click.FloatRange(0.05, 60), default=1.0, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--count",
+    "stop_after",
+    type=click.IntRange(0),
+    default=0,
+    help="Stop after printing this many new requests (0: follow until interrupted).",
+)
 def requests_tail(base, system, operation, province, body_contains, backlog, bodies, interval, stop_after) -> None:
     """Follow a served sandbox's captured requests live, oldest first, one line each.
 
@@ -448,8 +446,6 @@ def requests_tail(base, system, operation, province, body_contains, backlog, bod
       SANDBOX_ADMIN_TOKEN=secret python -m simulator requests tail --system payment --province 56 --bodies
       python -m simulator requests tail --base https://sandbox.test:8443 --body-contains 000.00.01.H56
     """
-    from simulator.admin.feed import CaptureFeed, CaptureFeedError
-
     token = os.environ.get("SANDBOX_ADMIN_TOKEN", "")
     if not token:
         raise click.UsageError("set SANDBOX_ADMIN_TOKEN to the served sandbox's admin token")
@@ -482,11 +478,9 @@ def personas(fmt: str) -> None:
       python -m simulator personas
       python -m simulator personas --format json
     """
-    from simulator.identity.personas import personas as all_personas
 
     rows = [
-        {"identifier": p.identifier, "kind": p.kind, "outcome": p.outcome, "systems": ", ".join(p.systems),
-         "description": p.description_en}
+        {"identifier": p.identifier, "kind": p.kind, "outcome": p.outcome, "systems": ", ".join(p.systems), "description": p.description_en}
         for p in all_personas()
     ]
     if fmt == "json":
@@ -498,8 +492,7 @@ def personas(fmt: str) -> None:
 
 
 def personas_markdown() -> str:
-    """The personas as the README's markdown table."""
-    from simulator.identity.personas import personas as all_personas
+    """The personas as docs/identity.md's markdown table."""
 
     lines = ["| Identifier | Kind | Outcome | Systems | What happens |", "|---|---|---|---|---|"]
     for p in all_personas():
@@ -508,7 +501,7 @@ def personas_markdown() -> str:
 
 
 def settings_markdown() -> str:
-    """The settings as the README's markdown table."""
+    """The settings as docs/cli.md's markdown table."""
     lines = ["| Setting | Environment | Default | Bounds | What it does |", "|---|---|---|---|---|"]
     for s in config.SETTINGS.values():
         bounds = (
@@ -518,14 +511,14 @@ def settings_markdown() -> str:
         )
         lines.append(f"| `{s.name}` | `{s.env}` | `{s.default}` | {bounds} | {s.doc} |")
     return "\n".join(lines)
+
+
 def _open_db(db_path: str | None):
     """The sandbox file named by --db or SANDBOX_DB, with every feature's tables."""
-    from simulator import db
-    from simulator.app import create_app  # noqa: F401 - registers the schema modules
 
     path = config.resolve({"db": db_path})["db"]
     database = db.database(path)
-    db.init_schema(database)
+    schema.create_all(database)
     return database, path
 
 
@@ -563,9 +556,6 @@ def connector_set(province: str, url: str, secret: str, body_style: str, db_path
     Example:
       python -m simulator connector set --province 56 --url http://127.0.0.1:9000/push --secret S3cret-56
     """
-    from marshmallow import ValidationError
-
-    from simulator.flows import connectors, schemas
 
     try:
         schemas.ConnectorIn().load({"url": url, "secret": secret})
@@ -574,10 +564,7 @@ def connector_set(province: str, url: str, secret: str, body_style: str, db_path
         raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in err.messages.items())) from None
     database, _ = _open_db(db_path)
     saved = connectors.masked(connectors.set_connector(database, province, url, secret, body_style))
-    click.echo(
-        f"province {saved['province']} pushes to {saved['url']} "
-        f"({saved['body_style']} bodies, secret {saved['secret_hint']})"
-    )
+    click.echo(f"province {saved['province']} pushes to {saved['url']} ({saved['body_style']} bodies, secret {saved['secret_hint']})")
 
 
 @connector.command("list")
@@ -589,7 +576,6 @@ def connector_list(db_path: str | None) -> None:
     Example:
       python -m simulator connector list --db var/sandbox.db
     """
-    from simulator.flows import connectors
 
     database, _ = _open_db(db_path)
     rows = [connectors.masked(c) for c in connectors.list_connectors(database)]
@@ -609,7 +595,6 @@ def connector_delete(province: str, db_path: str | None) -> None:
     Example:
       python -m simulator connector delete --province 56
     """
-    from simulator.flows import connectors
 
     database, _ = _open_db(db_path)
     if not connectors.delete_connector(database, province):
@@ -630,7 +615,6 @@ def submit(province: str, count: int, procedure: str | None, db_path: str | None
     Example:
       python -m simulator submit --province 56 --count 10
     """
-    from simulator.flows import submissions
 
     values = config.resolve({"seed": seed, "db": db_path})
     if count < 1:
@@ -666,20 +650,33 @@ def _table(header, rows) -> None:
 @main.command("certify")
 @click.option("--province", required=True, help="2-digit province code whose connector is checked (e.g. 56).")
 @click.option("--connector", required=True, help="The connector's push URL on loopback (http://127.0.0.1:9000/...).")
-@click.option("--secret", envvar="CERTIFY_PUSH_SECRET", required=True,
-              help="The push secret the connector verifies signatures with (env CERTIFY_PUSH_SECRET).")
-@click.option("--profile", type=click.Choice(["basic", "full"]), default="basic", show_default=True,
-              help="basic: pushes, sync, progress, duplicates; full adds faults and ministry callbacks.")
+@click.option(
+    "--secret",
+    envvar="CERTIFY_PUSH_SECRET",
+    required=True,
+    help="The push secret the connector verifies signatures with (env CERTIFY_PUSH_SECRET).",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(["basic", "full"]),
+    default="basic",
+    show_default=True,
+    help="basic: pushes, sync, progress, duplicates; full adds faults and ministry callbacks.",
+)
 @click.option("--duration", default="3m", show_default=True, help="Longest the check may run (90s, 10m); it ends early when done.")
 @click.option("--sync-deadline", default="15s", show_default=True, help="Longest a dossier may take from push to sync.")
 @click.option("--dossiers", type=int, default=3, show_default=True, help="Online submissions in the online phase.")
-@click.option("--body-style", type=click.Choice(["flat", "nested"]), default="flat", show_default=True,
-              help="How the portal shapes pushes for this connector.")
+@click.option(
+    "--body-style",
+    type=click.Choice(["flat", "nested"]),
+    default="flat",
+    show_default=True,
+    help="How the portal shapes pushes for this connector.",
+)
 @click.option("--base", default="http://127.0.0.1:8000", show_default=True, help="The served sandbox (loopback).")
 @click.option("--out", "out_dir", default=None, help="Report folder (default reports/certify-<province>-<run id>).")
 @click.option("--quiet", is_flag=True, help="No progress lines, only the verdict.")
-def certify(province, connector, secret, profile, duration, sync_deadline, dossiers, body_style, base, out_dir,
-            quiet) -> None:
+def certify(province, connector, secret, profile, duration, sync_deadline, dossiers, body_style, base, out_dir, quiet) -> None:
     """Check whether a province's connector is ready for the real portal.
 
     Drives the connector through a scripted campaign against a served sandbox (signed,
@@ -693,19 +690,14 @@ def certify(province, connector, secret, profile, duration, sync_deadline, dossi
       SANDBOX_ADMIN_TOKEN=secret python -m simulator certify --province 56 \\
           --connector http://127.0.0.1:9000/webhooks/dvcqg --secret S --profile full --duration 5m
     """
-    import time
-    from pathlib import Path
-
-    from simulator.certify import reports
-    from simulator.certify.campaign import Options
-    from simulator.certify.runner import EXIT_UNUSABLE, parse_duration, run_check
 
     token = os.environ.get("SANDBOX_ADMIN_TOKEN", "")
     if not token:
         raise click.UsageError("set SANDBOX_ADMIN_TOKEN to the sandbox's admin token")
     try:
-        options = Options(province, connector, secret, base, token, profile, parse_duration(duration),
-                          parse_duration(sync_deadline), dossiers, body_style)
+        options = Options(
+            province, connector, secret, base, token, profile, parse_duration(duration), parse_duration(sync_deadline), dossiers, body_style
+        )
         options.validate()
     except ValueError as err:
         raise click.UsageError(str(err)) from None

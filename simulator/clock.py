@@ -17,13 +17,13 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
+from flask import current_app
 
 from simulator.db import connect, transaction
+from simulator.wire_formats import TZ
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REFRESH_S = 0.5
 MAX_SCALE = 100_000.0  # one simulated year in ~5 real minutes; beyond that dates stop being useful
 
@@ -63,8 +63,7 @@ class SandboxClock:
         if row is None:
             now = self._real_time()
             self.db.execute(
-                "INSERT OR IGNORE INTO sandbox_clock (id, real_epoch, sim_epoch, scale, origin)"
-                " VALUES (1, ?, ?, 1.0, ?)",
+                "INSERT OR IGNORE INTO sandbox_clock (id, real_epoch, sim_epoch, scale, origin) VALUES (1, ?, ?, 1.0, ?)",
                 [now, now, now],
             )
             row = self.db.execute("SELECT real_epoch, sim_epoch, scale, origin FROM sandbox_clock WHERE id = 1").fetchone()
@@ -105,8 +104,7 @@ class SandboxClock:
             real_epoch, sim_epoch, old, _ = self._load()
             now = self._real_time()
             sim_now = sim_epoch + (now - real_epoch) * old
-            conn.execute("UPDATE sandbox_clock SET real_epoch = ?, sim_epoch = ?, scale = ? WHERE id = 1",
-                         [now, sim_now, float(scale)])
+            conn.execute("UPDATE sandbox_clock SET real_epoch = ?, sim_epoch = ?, scale = ? WHERE id = 1", [now, sim_now, float(scale)])
         self._read_at = float("-inf")
 
     def reset(self) -> None:
@@ -128,8 +126,6 @@ def shared_clock(db_path: str | Path) -> SandboxClock:
     Every feature reads sandbox time through it, so a scale change made in this process is
     seen by all of them at once (and by other workers within REFRESH_S).
     """
-    import os
-
     key = (os.getpid(), str(db_path))
     clock = _shared.get(key)
     if clock is None:
@@ -139,8 +135,19 @@ def shared_clock(db_path: str | Path) -> SandboxClock:
 
 def forget_shared(db_path: str | Path) -> None:
     """Make this process's clock for a file re-read the stored row on its next reading."""
-    import os
-
     clock = _shared.get((os.getpid(), str(db_path)))
     if clock is not None:
         clock._read_at = float("-inf")
+
+
+def sandbox_clock() -> SandboxClock:
+    """The sandbox clock of the current app: the one accessor request code reads time through.
+
+    Tests may put a hand-driven clock in `app.extensions["sandbox_clock"]`; otherwise it is the
+    process's shared clock for the app's database. Code outside a request (the job runner, the
+    CLI) calls `shared_clock(db_path)` directly.
+    """
+    clock = current_app.extensions.get("sandbox_clock")
+    if clock is None:
+        clock = shared_clock(current_app.config["SANDBOX"]["db"])
+    return clock

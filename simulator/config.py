@@ -77,9 +77,7 @@ _setting(
     0,
     86400,
 )
-_setting(
-    "max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000
-)
+_setting("max_body_bytes", int, 2_000_000, "Largest request body accepted, in bytes (bigger gets 413).", 1024, 50_000_000)
 # --- portal -------------------------------------------------------------------------
 _setting("session_ttl_seconds", int, 1800, "Lifetime of a portal session from the auth handshake.", 1, 86400)
 _setting("gateway_token_ttl_seconds", int, 3600, "Lifetime of a gateway (NGSP) bearer token.", 1, 86400)
@@ -98,7 +96,7 @@ _setting(
     "civil_status_median_minutes",
     float,
     240.0,
-    "Median simulated minutes a civil-status dossier takes from receipt to result (lognormal).",
+    "Median simulated minutes a civil-status dossier takes from receipt to result.",
     1.0,
     525600.0,
 )
@@ -114,21 +112,25 @@ _setting("journal_enabled", bool, True, "Record every simulated-system request i
 _setting("journal_max_rows", int, 100_000, "Rows kept in the request journal; the oldest are dropped.", 100, 10_000_000)
 _setting("journal_flush_ms", int, 200, "How often each worker writes its buffered journal rows and metrics.", 10, 5000)
 _setting(
-    "capture_enabled", bool, True,
+    "capture_enabled",
+    bool,
+    True,
     "Keep each simulated request's headers and body and the response's status and body (secrets masked) "
     "for GET /sandbox/requests and POST /sandbox/verify.",
 )
 _setting("capture_max_rows", int, 10_000, "Captured requests kept; the oldest are dropped.", 100, 1_000_000)
 _setting(
-    "capture_body_bytes", int, 16_384, "Bytes kept of each captured request and response body (the rest is cut; "
-    "the full size is noted).", 0, 1_000_000,
+    "capture_body_bytes",
+    int,
+    16_384,
+    "Bytes kept of each captured request and response body (the rest is cut; the full size is noted).",
+    0,
+    1_000_000,
 )
 _setting("scenarios_dir", str, "scenarios", "Folder holding the scenario YAML files.")
 # --- flows ---------------------------------------------------------------------------
 _setting("runner_enabled", bool, True, "Start the background job runner in each server worker (one leads).")
-_setting(
-    "runner_lease_seconds", float, 5.0, "Runner lease lifetime: a dead runner is replaced after this long.", 1.0, 120.0
-)
+_setting("runner_lease_seconds", float, 5.0, "Runner lease lifetime: a dead runner is replaced after this long.", 1.0, 120.0)
 _setting("runner_poll_ms", int, 200, "How often the leading runner looks for due jobs, in milliseconds.", 10, 10_000)
 _setting("job_concurrency", int, 50, "Jobs the runner executes at once (greenlets).", 1, 1000)
 _setting("job_lease_seconds", float, 60.0, "A running job whose runner died is retried after this long.", 1.0, 3600.0)
@@ -137,21 +139,13 @@ _setting("job_backoff_base_ms", int, 1000, "Delay after the first failed attempt
 _setting("job_backoff_cap_ms", int, 300_000, "Longest delay between two attempts of a delivery.", 1, 86_400_000)
 _setting("push_timeout_seconds", float, 10.0, "Timeout of one push to a province connector.", 0.1, 120.0)
 _setting("submissions_max_count", int, 500, "Most online submissions one admin call or CLI run creates.", 1, 100_000)
-_setting(
-    "arrivals_max_rate", float, 600.0, "Highest arrival rate, in submissions per simulated minute.", 0.001, 100_000.0
-)
-_setting(
-    "lost_after_sim_minutes", float, 30.0, "A pushed dossier not synced back after this (simulated) is lost.", 0.01, 1e6
-)
+_setting("arrivals_max_rate", float, 600.0, "Highest arrival rate, in submissions per simulated minute.", 0.001, 100_000.0)
+_setting("lost_after_sim_minutes", float, 30.0, "A pushed dossier not synced back after this (simulated) is lost.", 0.01, 1e6)
 _setting("citizens_rate_dossiers", bool, True, "Simulated citizens rate their online dossiers on reaching status 10.")
 
-# --- systems-b ---------------------------------------------------------------------
-_setting(
-    "judicial_median_minutes", int, 240, "Median simulated minutes a judicial record request takes.", 1, 525_600
-)
-_setting(
-    "environment_median_minutes", int, 1440, "Median simulated minutes an environment dossier takes.", 1, 525_600
-)
+# --- ministry systems (each system names the ones it reads in its SystemSpec) ---------------------------------------------------------------------
+_setting("judicial_median_minutes", int, 240, "Median simulated minutes a judicial record request takes.", 1, 525_600)
+_setting("environment_median_minutes", int, 1440, "Median simulated minutes an environment dossier takes.", 1, 525_600)
 _setting("slow_ministry_factor", int, 20, "How many times slower ministries are for the slow persona.", 1, 1000)
 _setting("payment_max_amount", int, 500_000_000, "Largest SoTien (VND) the payment platform accepts.", 1, 10**12)
 

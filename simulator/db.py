@@ -11,7 +11,9 @@ import os
 import sqlite3
 from pathlib import Path
 
+import gevent
 import sqlite_utils
+from gevent import monkey
 
 # Modules that own tables; each exposes create_tables(db). Order matters only for readability.
 SCHEMA_MODULES: list[str] = []
@@ -69,17 +71,11 @@ def off_loop(fn, *args):
     The caller must not use the same connection from two threads at once (hold a lock around it).
     """
     if _gevent_patched():
-        import gevent
-
         return gevent.get_hub().threadpool.apply(fn, args)
     return fn(*args)
 
 
 def _gevent_patched() -> bool:
-    try:
-        from gevent import monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return False
     return monkey.is_module_patched("threading")
 
 

@@ -29,6 +29,8 @@ import logging
 import time
 from collections.abc import Callable
 
+import gevent
+
 log = logging.getLogger("simulator.gc")
 
 YOUNG_THRESHOLDS = (700, 10)  # CPython's defaults
@@ -45,8 +47,7 @@ def apply(full_every_s: float) -> None:
         gc.set_threshold(*YOUNG_THRESHOLDS, NO_AUTOMATIC_FULL)
 
 
-def due(now: float, last_request_at: float, last_full_at: float, pending: int, full_every_s: float,
-        quiet_s: float = QUIET_S) -> bool:
+def due(now: float, last_request_at: float, last_full_at: float, pending: int, full_every_s: float, quiet_s: float = QUIET_S) -> bool:
     """Whether to run a full collection now.
 
     `pending` is `gc.get_count()[2]`, the middle-generation collections since the last full
@@ -60,8 +61,7 @@ def due(now: float, last_request_at: float, last_full_at: float, pending: int, f
 class FullCollector:
     """Runs the oldest generation's collections of one worker (see the module doc)."""
 
-    def __init__(self, requests_seen: Callable[[], int], full_every_s: float,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, requests_seen: Callable[[], int], full_every_s: float, clock: Callable[[], float] = time.monotonic):
         self.requests_seen = requests_seen
         self.full_every_s = full_every_s
         self.clock = clock
@@ -101,7 +101,6 @@ def start(requests_seen: Callable[[], int], full_every_s: float) -> FullCollecto
     """Spawn this worker's full collector as a greenlet; None when the policy is off (0)."""
     if full_every_s <= 0:
         return None
-    import gevent
 
     collector = FullCollector(requests_seen, full_every_s)
     gevent.spawn(collector.run, gevent.sleep)

@@ -34,15 +34,14 @@ gevent.config.track_greenlet_tree = False
 
 def on_starting(server):
     """Create the database schema once, in the master, before any worker starts."""
-    from simulator import db
-    from simulator.app import create_app  # noqa: F401 - registers the schema modules
+    from simulator import db, schema  # noqa: PLC0415 - the master loads app code only when it starts
 
-    db.init_schema(db.connect(_settings["db"]))
+    schema.create_all(db.connect(_settings["db"]))
 
 
 def post_fork(server, worker):
     """Give each worker its own fault-decision stream (gunicorn numbers workers 1, 2, ... by age)."""
-    from simulator.faults.engine import set_stream
+    from simulator.faults.engine import set_stream  # noqa: PLC0415 - app code loads in the worker, after fork
 
     set_stream(worker.age)
 
@@ -54,8 +53,8 @@ def post_worker_init(worker):
     under 10,000 held connections stop the worker for 150-310 ms, to moments when it is quiet.
     The job runner is a greenlet; only the worker holding the lease works.
     """
-    from simulator import gc_policy
-    from simulator.jobs.runner import start_in_worker
+    from simulator import gc_policy  # noqa: PLC0415 - app code loads in the worker, after fork
+    from simulator.jobs.runner import start_in_worker  # noqa: PLC0415 - app code loads in the worker, after fork
 
     app = worker.wsgi
     every = app.config["SANDBOX"]["gc_full_every_s"]
@@ -69,12 +68,17 @@ def post_worker_init(worker):
         tls = "on, client certificates required" if worker.cfg.cert_reqs == ssl.CERT_REQUIRED else "on"
     worker.log.info(
         "worker %s ready: %s, %s connections, TLS %s, gc full collections every %ss (frozen %s objects)",
-        worker.pid, worker_class, worker.worker_connections, tls, every, gc.get_freeze_count(),
+        worker.pid,
+        worker_class,
+        worker.worker_connections,
+        tls,
+        every,
+        gc.get_freeze_count(),
     )
 
 
 def worker_exit(server, worker):
     """Release the runner lease on a clean exit so another worker takes over at once."""
-    from simulator.jobs.runner import stop_in_worker
+    from simulator.jobs.runner import stop_in_worker  # noqa: PLC0415 - app code loads in the worker, after fork
 
     stop_in_worker()

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.clients import ProvinceClient, by_province
-from simulator.identity.catalogue import commune_index
 from simulator.identity.insurance import derive_insurance
 from simulator.identity.personas import with_outcome
 from simulator.identity.population import Population
 from simulator.identity.records import Citizen
+from simulator.identity.reference_data import commune_index
 from simulator.portal.schemas import SERVICE_SCHEMAS
 from simulator.systems import people
 from simulator.systems.payment import signing

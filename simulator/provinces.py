@@ -34,9 +34,7 @@ def _load() -> dict:
 @lru_cache(maxsize=1)
 def all_provinces() -> tuple[Province, ...]:
     """Every current province, in code order."""
-    return tuple(
-        Province(p["code"], p["name"], p["kind"], p["full_name"], tuple(p["old_codes"])) for p in _load()["provinces"]
-    )
+    return tuple(Province(p["code"], p["name"], p["kind"], p["full_name"], tuple(p["old_codes"])) for p in _load()["provinces"])
 
 
 @lru_cache(maxsize=1)

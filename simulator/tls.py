@@ -25,6 +25,7 @@ import fcntl
 import ipaddress
 import os
 import re
+import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -267,7 +268,6 @@ def issue_client_certificate(ca_folder: str | os.PathLike, name: str, out_dir: s
 
 def check_own_files(cert: str | None, key: str | None, client_ca: str | None) -> None:
     """Refuse unusable --tls-cert/--tls-key/--tls-client-ca before gunicorn does it with a traceback."""
-    import ssl
 
     if bool(cert) != bool(key):
         raise TLSError("--tls-cert and --tls-key go together: give both or neither")

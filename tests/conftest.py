@@ -1,30 +1,44 @@
-"""Shared fixtures: an app on a temporary SQLite file, a portal client, and a real served process."""
+"""Shared fixtures, each building on the one before: app → client → a logged-in portal connector or
+a gateway-authenticated ministry caller; one hand-driven sandbox clock; a real served process."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 
 from simulator.app import create_app
+from simulator.app_context import db
 from simulator.clients import by_province
+from simulator.clock import SandboxClock
 
 SEED = 20250701
 ADMIN_TOKEN = "test-admin-token"
 ROOT = Path(__file__).resolve().parent.parent
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}  # the admin API's header, for every test
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_config() -> dict:
+    """Extra settings for the `app` fixture (a test folder overrides it, e.g. for short backoff)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
     """A sandbox app on its own SQLite file."""
-    return create_app({"db": str(tmp_path / "sandbox.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True})
+    base = {"db": str(tmp_path / "sandbox.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True}
+    return create_app({**base, **app_config})
 
 
 @pytest.fixture
@@ -78,6 +92,116 @@ def portal(portal_for):
     return portal_for("56")
 
 
+def basic(key: str, secret: str) -> dict:
+    """An HTTP Basic Authorization header."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+
+
+def get_token(client, province: str = "56") -> str:
+    """A gateway access token for a province's connector (OAuth2 client credentials)."""
+    c = by_province(SEED, province)
+    reply = client.post("/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret))
+    assert reply.status_code == 200, reply.get_json()
+    return reply.get_json()["access_token"]
+
+
+class Caller:
+    """A province connector calling a ministry system with a gateway token, either through
+    `/ngsp/{system}/...` or on the system's own prefix (`/{system}/...`)."""
+
+    def __init__(self, client, province: str = "56", via_gateway: bool = True):
+        self.client = client
+        self.province = province
+        self.via_gateway = via_gateway
+        self.headers = {"Authorization": f"Bearer {get_token(client, province)}"}
+
+    def url(self, path: str) -> str:
+        """`/population/verify` → `/ngsp/population/verify` when going through the gateway."""
+        return "/ngsp" + path if self.via_gateway else path
+
+    def post(self, path: str, body=None, **kwargs):
+        """POST JSON (or raw `data=` with headers) to a system path."""
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        if body is not None:
+            kwargs["json"] = body
+        return self.client.post(self.url(path), headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        """GET a system path."""
+        return self.client.get(self.url(path), headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
+
+@pytest.fixture(params=["gateway", "direct"])
+def caller(request, client) -> Caller:
+    """Khánh Hòa's (56) connector, once through the gateway and once on the system's own prefix."""
+    return Caller(client, "56", via_gateway=request.param == "gateway")
+
+
+@pytest.fixture
+def gw(client) -> Caller:
+    """Khánh Hòa's (56) connector through the gateway."""
+    return Caller(client, "56", via_gateway=True)
+
+
+class FakeClock:
+    """Sandbox time the test moves by hand: the app's clock over a real-time source that only
+    moves on `advance`, so simulated time jumps without sleeping (scale 1)."""
+
+    def __init__(self, db_path: str, start: float = 1_790_000_000.0):
+        self.real = start
+        self.sandbox = SandboxClock(db_path, real_time=lambda: self.real)
+        self.sandbox.reset()
+
+    def advance(self, minutes: float = 0, **delta) -> None:
+        """Move time forward by `minutes` and/or timedelta keywords (days=, hours=)."""
+        self.real += timedelta(minutes=minutes, **delta).total_seconds()
+
+    @property
+    def now(self):
+        """Simulated now, aware, in Asia/Ho_Chi_Minh."""
+        return self.sandbox.now()
+
+    def timestamp(self) -> float:
+        """Simulated now as POSIX seconds."""
+        return self.sandbox.timestamp()
+
+
+@pytest.fixture
+def clock(app) -> FakeClock:
+    """The app's sandbox clock, replaced by one the test moves by hand."""
+    fake = FakeClock(app.config["SANDBOX"]["db"])
+    app.extensions["sandbox_clock"] = fake.sandbox
+    return fake
+
+
+class QueuedCallbacks:
+    """The result callbacks queued for connectors (durable jobs) as (province, event, data), read on each look."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def rows(self) -> list[tuple[str, str, dict]]:
+        """Every queued result callback so far, oldest first."""
+        with self.app.app_context():
+            rows = db().execute("SELECT province, event, payload FROM jobs WHERE event LIKE '%.result' ORDER BY created_at")
+            return [(p, e, json.loads(payload)["data"]) for p, e, payload in rows.fetchall()]
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def __len__(self) -> int:
+        return len(self.rows())
+
+    def __getitem__(self, index):
+        return self.rows()[index]
+
+
+@pytest.fixture
+def callbacks(app) -> QueuedCallbacks:
+    """The result callbacks queued for connectors so far."""
+    return QueuedCallbacks(app)
+
+
 def dossier(code: str = "000.00.01.H56-261126-0001", **overrides) -> dict:
     """A realistic dossier as connectors send it (optional fields as empty strings)."""
     base = {
@@ -108,9 +232,7 @@ def dossier(code: str = "000.00.01.H56-261126-0001", **overrides) -> dict:
         "HinhThuc": "0",
         "DuocThanhToanTrucTuyen": "3",
         "TaiLieuNop": [],
-        "DanhSachLePhi": [
-            {"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}
-        ],
+        "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}],
         "DanhSachHoSoBoSung": [],
         "DanhSachGiayToKetQua": [],
     }
@@ -133,6 +255,30 @@ def progress(code: str = "000.00.01.H56-261126-0001", status: str = "4", **overr
     }
     entry.update(overrides)
     return entry
+
+
+def wait_until(condition, timeout: float = 10.0, what: str = "the condition", every: float = 0.05):
+    """Poll `condition()` until it is truthy and return its value; fail naming `what` after `timeout` s.
+
+    Tests wait for a condition, never for a fixed time: a slow machine only makes them slower.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(every)
+
+
+def connection_refused(call) -> bool:
+    """Whether `call()` fails with a connection error (a reset or closed connection)."""
+    try:
+        call()
+    except requests.ConnectionError:
+        return True
+    return False
 
 
 def free_port() -> int:
@@ -169,9 +315,7 @@ class LiveSandbox:
             "--workers",
             str(self.workers),
         ]
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
-        )
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -51,8 +51,7 @@ def test_due_when_quiet_or_when_the_interval_has_passed():
     busy = {"last_request_at": 99.9, "pending": 3, "full_every_s": 600}
     assert not gc_policy.due(now=100, last_full_at=0, **busy)
     assert gc_policy.due(now=700, last_full_at=99, **busy)  # busy, but 601 s since the last one
-    assert gc_policy.due(now=100, last_request_at=100 - gc_policy.QUIET_S, last_full_at=99.5, pending=3,
-                         full_every_s=600)
+    assert gc_policy.due(now=100, last_request_at=100 - gc_policy.QUIET_S, last_full_at=99.5, pending=3, full_every_s=600)
 
 
 def test_apply_freezes_the_loaded_app_and_stops_automatic_full_collections(gc_state):
@@ -114,6 +113,7 @@ def test_the_collector_loop_survives_a_failing_check(gc_state, monkeypatch):
     def sleep(_seconds):
         if len(calls) >= 3:
             raise SystemExit  # end the otherwise endless loop
+
     monkeypatch.setattr(collector, "tick", failing_tick)
     with pytest.raises(SystemExit):
         collector.run(sleep)

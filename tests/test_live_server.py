@@ -1,5 +1,6 @@
 """The real served process: gunicorn with gevent workers, real HTTP on loopback, real SQLite file."""
 
+import psutil
 import pytest
 import requests
 
@@ -21,7 +22,6 @@ def test_connector_flow_against_a_served_process(live_sandbox):
 
 
 def test_served_process_uses_gunicorn_gevent_workers(live_sandbox):
-    import psutil
 
     master = psutil.Process(live_sandbox.proc.pid)
     assert "gunicorn" in " ".join(master.cmdline())
@@ -30,9 +30,7 @@ def test_served_process_uses_gunicorn_gevent_workers(live_sandbox):
 
 def test_bad_input_on_the_wire_is_never_a_500(live_sandbox):
     url = live_sandbox.base + "/dvcqg/api/service"
-    assert (
-        requests.post(url, data=b"\xff\xfe", headers={"Content-Type": "application/json"}, timeout=5).status_code == 400
-    )
+    assert requests.post(url, data=b"\xff\xfe", headers={"Content-Type": "application/json"}, timeout=5).status_code == 400
     big = b'{"x": "' + b"a" * 3_000_000 + b'"}'
     assert requests.post(url, data=big, headers={"Content-Type": "application/json"}, timeout=10).status_code == 413
 

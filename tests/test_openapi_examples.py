@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from simulator.app import create_app
+from simulator.portal.schemas import SERVICE_SCHEMAS
 from simulator.systems import registry
 from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox
 from tests.hardening.callers import callers_for
@@ -108,7 +109,6 @@ def test_every_body_operation_has_an_example_for_each_media_type():
 
 def test_every_portal_service_has_a_named_example():
     """The portal's single endpoint offers one example per `service`, picked in Swagger UI."""
-    from simulator.portal.schemas import SERVICE_SCHEMAS
 
     content = spec_document()["paths"]["/dvcqg/api/service"]["post"]["requestBody"]["content"]["application/json"]
     assert set(content["examples"]) == set(SERVICE_SCHEMAS)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate
 
+import simulator
 from simulator import schema_cache
 from simulator.portal.schemas import SERVICE_SCHEMAS
 from simulator.systems.population import PopulationRequest
 
 
 def _all_schemas() -> list[type[Schema]]:
-    import importlib
-    import pkgutil
-
-    import simulator
 
     for module in pkgutil.walk_packages(simulator.__path__, "simulator."):
         if module.name not in ("simulator.wsgi", "simulator.gunicorn_conf", "simulator.__main__"):
@@ -99,8 +99,6 @@ def test_unknown_fields_are_kept_for_include_schemas_and_dropped_otherwise():
 
     class Dropped(Schema):
         a = fields.String(required=True, validate=validate.OneOf(["x", "y"]))
-
-    from marshmallow import EXCLUDE
 
     Dropped.Meta = type("Meta", (), {"unknown": EXCLUDE})
     kept, dropped = Kept(), Dropped(unknown=EXCLUDE)

@@ -84,9 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown province {args.province!r}", file=sys.stderr)
         return 2
     policy = RetryPolicy(attempts=args.retry_attempts, base_s=args.retry_base, cap_s=args.retry_cap)
-    portal = PortalClient(
-        args.sandbox, args.username or client.username, args.password or client.password, client.madonvi, policy=policy
-    )
+    portal = PortalClient(args.sandbox, args.username or client.username, args.password or client.password, client.madonvi, policy=policy)
     portal.http.verify = args.ca_file or True  # the one HTTP session every portal and gateway call goes through
     gateway = GatewayClient(portal, client.gateway_key, client.gateway_secret)
     inbox = Inbox(args.state)

@@ -11,6 +11,7 @@ officers, and after a restart the dossiers it was walking simply stay where they
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import json
@@ -36,9 +37,22 @@ PAYMENT_PATH = "/ngsp/payment/messages"
 POPULATION_PATH = "/ngsp/population/TraCuuThongTinCongDan"
 # MaXacThuc of INIT: SHA-256 hex of these fields joined by "|", the shared secret last, in the order
 # public one-stop clients sign (docs/contract.md, "Payment platform").
-INIT_MAC_FIELDS = ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "SoTien", "LoaiHinhThanhToan",
-                   "MaKenhThanhToan", "MaThietBi", "NgonNgu", "MaTienTe", "MaNganHang", "ThongTinGiaoDich",
-                   "ThoiGianGD", "Ip")
+INIT_MAC_FIELDS = (
+    "LoaiBanTin",
+    "PhienBan",
+    "MaDoiTac",
+    "MaThamChieu",
+    "SoTien",
+    "LoaiHinhThanhToan",
+    "MaKenhThanhToan",
+    "MaThietBi",
+    "NgonNgu",
+    "MaTienTe",
+    "MaNganHang",
+    "ThongTinGiaoDich",
+    "ThoiGianGD",
+    "Ip",
+)
 
 
 @dataclass
@@ -123,7 +137,6 @@ class Processor:
 
     def _pay_fees(self, dossier: dict) -> None:
         """Start the online payment of the dossier's fees (INIT on the payment platform, signed with MaXacThuc)."""
-        import hashlib
 
         fees = [f for f in dossier.get("DanhSachLePhi") or [] if float(f.get("Gia") or 0) > 0]
         total = sum(int(float(f["Gia"])) for f in fees)
@@ -153,8 +166,15 @@ class Processor:
                 "NoiDungThanhToan": description,
                 "HoTenNguoiNop": dossier.get("ChuHoSo", ""),
                 "SoCMNDNguoiNop": payer,
-                "PhiLePhi": [{"LoaiPhiLePhi": "2", "TenPhiLePhi": f.get("TenPhiLePhi") or "Lệ phí",
-                              "MaPhiLePhi": f.get("MaPhiLePhi", ""), "SoTien": str(int(float(f["Gia"])))} for f in fees],
+                "PhiLePhi": [
+                    {
+                        "LoaiPhiLePhi": "2",
+                        "TenPhiLePhi": f.get("TenPhiLePhi") or "Lệ phí",
+                        "MaPhiLePhi": f.get("MaPhiLePhi", ""),
+                        "SoTien": str(int(float(f["Gia"]))),
+                    }
+                    for f in fees
+                ],
                 "DSKhoanNop": [{"NoiDung": description, "SoTien": str(total)}],
             },
         }
@@ -185,8 +205,7 @@ class Processor:
             POPULATION_PATH,
             # The LGSP's JSON face of TraCuuThongTinCongDan (docs/contract.md, population): camelCase fields,
             # reply Envelope.Body.CongdanCollection.CongDan.
-            json={"maYeuCau": f"RC-{dossier['MaHoSo']}", "maDVC": self.portal.madonvi, "maCanBo": "connector",
-                  "soDinhDanh": ids[0]},
+            json={"maYeuCau": f"RC-{dossier['MaHoSo']}", "maDVC": self.portal.madonvi, "maCanBo": "connector", "soDinhDanh": ids[0]},
         )
         body = ((record or {}).get("Envelope") or {}).get("Body") or {}
         citizen = (body.get("CongdanCollection") or {}).get("CongDan") or {}

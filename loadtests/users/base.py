@@ -7,6 +7,7 @@ successes would report a broken connector as fast and healthy.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import zlib
@@ -17,7 +18,7 @@ import gevent
 import gevent.ssl
 from locust import FastHttpUser
 
-from loadtests import features, wire
+from loadtests import wire
 from loadtests.users.options import credentials, next_dossier_code
 
 # Codes recently synced by this process, for pollers to read back (bounded: no memory growth).
@@ -78,9 +79,7 @@ class PortalUser(FastHttpUser):
             self.login()  # renew just before expiry rather than pay a "-2" round trip
         for attempt in range(2):
             body = {"session": self.session, "madonvi": self.creds.madonvi, "service": service, **fields}
-            with self.client.post(
-                "/dvcqg/api/service", json=body, name=name or service, catch_response=True
-            ) as response:
+            with self.client.post("/dvcqg/api/service", json=body, name=name or service, catch_response=True) as response:
                 payload = _json(response)
                 if payload is None:
                     return None
@@ -103,10 +102,7 @@ class PortalUser(FastHttpUser):
         return next_dossier_code(self.environment)
 
     def look_up_citizen(self, citizen_id: str) -> None:
-        """Look the applicant up in the population database through the gateway, when the gateway exists."""
-        host = self.environment.host or ""
-        if not features.available(host, "gateway", verify=self.environment.parsed_options.ca_file or True):
-            return
+        """Look the applicant up in the population database through the gateway."""
         if not self.gateway_token and not self._gateway_login():
             return
         headers = {"Authorization": f"Bearer {self.gateway_token}", "Content-Type": "text/xml", "SOAPAction": '""'}
@@ -124,7 +120,6 @@ class PortalUser(FastHttpUser):
                 response.failure("reply has no Envelope/Body/CongdanCollection")
 
     def _gateway_login(self) -> bool:
-        import base64
 
         basic = base64.b64encode(f"{self.creds.gateway_key}:{self.creds.gateway_secret}".encode()).decode()
         with self.client.post(
@@ -150,9 +145,7 @@ class PortalUser(FastHttpUser):
         if found is None or str(found.get("error_code")) != "00":
             return False
         updating = "True" if found.get("result") else "False"
-        synced = self.call(
-            "DongBoHoSoMC", isUpdating=updating, data=[wire.dossier_payload(code, applicant_id=applicant)]
-        )
+        synced = self.call("DongBoHoSoMC", isUpdating=updating, data=[wire.dossier_payload(code, applicant_id=applicant)])
         if synced is None or str(synced.get("error_code")) != "00":
             return False
         recent_codes.append(code)

@@ -20,7 +20,7 @@ import gevent
 from locust import between, events, task
 from locust.exception import StopUser
 
-from loadtests import features, wire
+from loadtests import wire
 from loadtests.users.base import PortalUser
 
 log = logging.getLogger(__name__)
@@ -36,16 +36,13 @@ class OnlineSubmissionDriver(PortalUser):
         """Log in and pick the submission path (the sandbox's flows API, or direct signed pushes)."""
         super().on_start()
         options = self.environment.parsed_options
-        host = self.environment.host or ""
-        portal_can = bool(options.admin_token) and features.available(
-            host, "submissions", options.admin_token, verify=options.ca_file or True
-        )
+        portal_can = bool(options.admin_token)  # /sandbox/submissions is an admin route
         self.via_portal = options.push_via == "portal" or (options.push_via == "auto" and portal_can)
         if self.via_portal and not portal_can:
-            log.warning("--push-via portal but the sandbox has no /sandbox/submissions (or no --admin-token)")
+            log.warning("--push-via portal needs --admin-token (/sandbox/submissions is an admin route)")
             raise StopUser()
         if not self.via_portal and not options.push_secret:
-            log.warning("no /sandbox/submissions and no --push-secret: online submissions not available")
+            log.warning("no --admin-token and no --push-secret: online submissions not available")
             raise StopUser()
 
     @task
@@ -72,9 +69,7 @@ class OnlineSubmissionDriver(PortalUser):
         dossier = wire.dossier_payload(code, status="1", channel="2")
         dossier["MaDoiTuong"] = f"TECH-{code[-11:]}"  # the citizen's TechID on the portal
         raw, headers = wire.signed_push(options.push_secret, "dossier.submitted", self.creds.madonvi, dossier)
-        with self.client.post(
-            options.connector_url, data=raw, headers=headers, name=wire.PUSH_NAME, catch_response=True
-        ) as response:
+        with self.client.post(options.connector_url, data=raw, headers=headers, name=wire.PUSH_NAME, catch_response=True) as response:
             if not 200 <= response.status_code < 300:
                 response.failure(f"connector refused the push: HTTP {response.status_code}")
                 return
@@ -94,6 +89,4 @@ class OnlineSubmissionDriver(PortalUser):
 
 
 def _record_e2e(latency_ms: float, error: Exception | None) -> None:
-    events.request.fire(
-        request_type="E2E", name=wire.E2E_NAME, response_time=latency_ms, response_length=0, exception=error, context={}
-    )
+    events.request.fire(request_type="E2E", name=wire.E2E_NAME, response_time=latency_ms, response_length=0, exception=error, context={})

@@ -43,11 +43,14 @@ class RequestsQuery(Schema):
     system = fields.String(validate=validate.Length(max=64))
     operation = fields.String(validate=validate.Length(max=128))
     province = fields.String(validate=PROVINCE, metadata={"description": "The calling province: 56 or H56"})
-    body_contains = fields.String(validate=validate.Length(min=1, max=500),
-                                  metadata={"description": "Text the request body contains (as captured, masked)"})
+    body_contains = fields.String(
+        validate=validate.Length(min=1, max=500), metadata={"description": "Text the request body contains (as captured, masked)"}
+    )
     since = fields.Float(validate=validate.Range(min=0), metadata={"description": "POSIX seconds"})
-    after_id = fields.Integer(validate=validate.Range(min=0, max=2**62),
-                              metadata={"description": "Only requests with a larger id, oldest first (to follow new ones)"})
+    after_id = fields.Integer(
+        validate=validate.Range(min=0, max=2**62),
+        metadata={"description": "Only requests with a larger id, oldest first (to follow new ones)"},
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=capture.QUERY_LIMIT_MAX))
 
 
@@ -69,11 +72,14 @@ class CountBody(Schema):
 class VerifyBody(Schema):
     """A match (a rule's match language) and the count of captured requests it should select."""
 
-    match = fields.Dict(required=True, metadata={"description": "system, operation, method, client, body, headers, "
-                                                                "query, as in a fault rule (GET /sandbox/schema/scenario)"})
+    match = fields.Dict(
+        required=True,
+        metadata={
+            "description": "system, operation, method, client, body, headers, query, as in a fault rule (GET /sandbox/schema/scenario)"
+        },
+    )
     count = fields.Nested(CountBody, load_default=dict)
-    since = fields.Float(validate=validate.Range(min=0),
-                         metadata={"description": "Only requests answered at or after these POSIX seconds"})
+    since = fields.Float(validate=validate.Range(min=0), metadata={"description": "Only requests answered at or after these POSIX seconds"})
 
 
 def _province(value: str | None) -> str | None:
@@ -91,16 +97,23 @@ def list_requests(query: dict):
     journal.flush()
     query["province"] = _province(query.get("province"))
     settings = journal.capture
-    return jsonify({"capture": {"enabled": settings.enabled, "max_rows": settings.max_rows,
-                                "body_bytes": settings.body_bytes},
-                    "items": journal.requests(**query)})
+    return jsonify(
+        {
+            "capture": {"enabled": settings.enabled, "max_rows": settings.max_rows, "body_bytes": settings.body_bytes},
+            "items": journal.requests(**query),
+        }
+    )
 
 
 @blp.route("/verify", methods=["POST"])
 @blp.arguments(VerifyBody)
-@blp.doc(security=SECURITY, responses={
-    **ok(VerifyReply, "The count is the expected one"),
-    **ok(VerifyReply, "The count is not the expected one: the nearest misses and why", status=409)})
+@blp.doc(
+    security=SECURITY,
+    responses={
+        **ok(VerifyReply, "The count is the expected one"),
+        **ok(VerifyReply, "The count is not the expected one: the nearest misses and why", status=409),
+    },
+)
 @blp.alt_response(401, description="Admin token required")
 @blp.alt_response(422, description="The match or count is not valid (the message names the field), or capture is off")
 def verify_requests(body: dict):

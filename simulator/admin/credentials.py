@@ -40,9 +40,7 @@ class ProvinceCredentials(Schema):
     madonvi = fields.String(required=True)
     gateway_key = fields.String(required=True)
     gateway_secret = fields.String(required=True)
-    gateway_dialect = fields.String(
-        required=True, metadata={"description": "Gateway token dialect: all, oauth2 or lgspaccesstoken"}
-    )
+    gateway_dialect = fields.String(required=True, metadata={"description": "Gateway token dialect: all, oauth2 or lgspaccesstoken"})
     lgspaccesstoken = fields.String(
         required=True, metadata={"description": "The lgspaccesstoken header value (base64 JSON) for that dialect"}
     )

@@ -24,8 +24,9 @@ class CaptureFeedError(Exception):
 class CaptureFeed:
     """Captured requests of one served sandbox, filtered as `GET /sandbox/requests` filters them."""
 
-    def __init__(self, base: str, token: str, filters: dict[str, str | None], timeout: float = 10.0,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self, base: str, token: str, filters: dict[str, str | None], timeout: float = 10.0, sleep: Callable[[float], None] = time.sleep
+    ):
         self.url = base.rstrip("/") + "/sandbox/requests"
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
@@ -80,5 +81,7 @@ class CaptureFeed:
         call = f"{item['method']} {item['path']}{'?' + item['query'] if item.get('query') else ''}"
         status = item["status"] or "---"
         fault = f"  fault={item['fault']}" if item.get("fault") else ""
-        return (f"{when}  {item['client'] or '---':4} {what:32} {call:48} {status}  "
-                f"{item['latency_ms'] or 0:8.1f} ms  {item['request_id']}{fault}")
+        return (
+            f"{when}  {item['client'] or '---':4} {what:32} {call:48} {status}  "
+            f"{item['latency_ms'] or 0:8.1f} ms  {item['request_id']}{fault}"
+        )

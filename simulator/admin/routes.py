@@ -6,6 +6,8 @@ nothing changes. Changes are stored in SQLite, so every worker applies them with
 
 from __future__ import annotations
 
+import time
+
 import yaml
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
@@ -49,8 +51,12 @@ class RuleBody(Schema):
     id = fields.String(metadata={"description": "Stable id; generated when absent"})
     name = fields.String()
     enabled = fields.Boolean()
-    match = fields.Dict(metadata={"description": "system, operation, method, client, probability, window, body, "
-                                                 "headers, query (GET /sandbox/schema/scenario has the full schema)"})
+    match = fields.Dict(
+        metadata={
+            "description": "system, operation, method, client, probability, window, body, "
+            "headers, query (GET /sandbox/schema/scenario has the full schema)"
+        }
+    )
     # An effect is a bare name ("reset") or {name: {params}}; the one schema checks it (faults/schema.py).
     effects = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=20))
     times = fields.Integer(metadata={"description": "Fire on the first N matching requests, then retire"})
@@ -63,15 +69,21 @@ class RuleBody(Schema):
 class RulesQuery(Schema):
     """How to export the rules."""
 
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "yaml"]),
-                           metadata={"description": "yaml: the active rules as a scenario file"})
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "yaml"]),
+        metadata={"description": "yaml: the active rules as a scenario file"},
+    )
 
 
 class ScenarioQuery(Schema):
     """How to show a scenario."""
 
-    format = fields.String(load_default="summary", validate=validate.OneOf(["summary", "json", "yaml"]),
-                           metadata={"description": "summary (phases), or the whole scenario as json or yaml"})
+    format = fields.String(
+        load_default="summary",
+        validate=validate.OneOf(["summary", "json", "yaml"]),
+        metadata={"description": "summary (phases), or the whole scenario as json or yaml"},
+    )
 
 
 class RuleList(Schema):
@@ -109,7 +121,6 @@ class ResetBody(Schema):
 
 
 def _rule_or_422(raw: dict):
-    import time
 
     raw = dict(raw)
     if "expires_in_s" in raw:
@@ -125,10 +136,15 @@ class Rules(MethodView):
     """Fault rules."""
 
     @blp.arguments(RulesQuery, location="query")
-    @blp.doc(security=SECURITY, responses={"200": {
-        "description": "The rules (format=yaml: the active rules as a scenario file)",
-        "content": {"application/json": {"schema": RuleList},
-                    "application/yaml": {"schema": {"type": "object"}}}}})
+    @blp.doc(
+        security=SECURITY,
+        responses={
+            "200": {
+                "description": "The rules (format=yaml: the active rules as a scenario file)",
+                "content": {"application/json": {"schema": RuleList}, "application/yaml": {"schema": {"type": "object"}}},
+            }
+        },
+    )
     @blp.alt_response(401, description="Admin token required")
     def get(self, query: dict):
         """List manual rules and the running scenario's current rules (format=yaml: as a scenario file)."""
@@ -140,9 +156,7 @@ class Rules(MethodView):
         return jsonify({"rules": manual, "scenario_rules": scenario})
 
     @blp.arguments(RuleBody)
-    @blp.doc(
-        responses={"201": {"description": "The stored rule", "content": {"application/json": {"schema": RuleBody}}}}
-    )
+    @blp.doc(responses={"201": {"description": "The stored rule", "content": {"application/json": {"schema": RuleBody}}}})
     @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(422, description="Invalid rule; the message names the field")
     @blp.doc(security=SECURITY)
@@ -210,9 +224,7 @@ def _scenario_summary(scenario) -> dict:
         "description": scenario.description,
         "time_scale": scenario.time_scale,
         "duration_s": scenario.duration_s,
-        "phases": [
-            {"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": len(p.rules)} for p in scenario.phases
-        ],
+        "phases": [{"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": len(p.rules)} for p in scenario.phases],
     }
 
 
@@ -237,10 +249,15 @@ class ScenarioItem(MethodView):
     """One scenario: a shipped file or one stored through the API."""
 
     @blp.arguments(ScenarioQuery, location="query")
-    @blp.doc(security=SECURITY, responses={"200": {
-        "description": "format=summary: ScenarioSummary; json or yaml: the whole scenario document",
-        "content": {"application/json": {"schema": {"type": "object"}},
-                    "application/yaml": {"schema": {"type": "object"}}}}})
+    @blp.doc(
+        security=SECURITY,
+        responses={
+            "200": {
+                "description": "format=summary: ScenarioSummary; json or yaml: the whole scenario document",
+                "content": {"application/json": {"schema": {"type": "object"}}, "application/yaml": {"schema": {"type": "object"}}},
+            }
+        },
+    )
     @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="No such scenario")
     @blp.alt_response(422, description="The scenario file is broken (file, line, reason)")
@@ -258,9 +275,13 @@ class ScenarioItem(MethodView):
 
     @blp.doc(
         security=SECURITY,
-        requestBody={"required": True, "content": {
-            "application/json": {"schema": {"type": "object", "description": "GET /sandbox/schema/scenario"}},
-            "application/yaml": {"schema": {"type": "string"}}}},
+        requestBody={
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "object", "description": "GET /sandbox/schema/scenario"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        },
         responses=ok(ScenarioSummary, "The stored scenario"),
     )
     @blp.alt_response(400, description="The body is not JSON or YAML")
@@ -289,8 +310,15 @@ class ScenarioItem(MethodView):
 
 
 @blp.route("/schema/scenario")
-@blp.doc(security=SECURITY, responses={"200": {"description": "The JSON Schema of scenario files and rules",
-                                                "content": {"application/json": {"schema": {"type": "object"}}}}})
+@blp.doc(
+    security=SECURITY,
+    responses={
+        "200": {
+            "description": "The JSON Schema of scenario files and rules",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 @blp.alt_response(401, description="Admin token required")
 def scenario_schema():
     """The one JSON Schema that scenario files and the rules API are validated against."""
@@ -320,8 +348,11 @@ def _document_body():
 def rules_as_scenario(rules: list[dict]) -> dict:
     """Active rules as a scenario file: one day-long phase, anchors dropped, so it replays as found."""
     cleaned = [{k: v for k, v in r.items() if k != "started_at"} for r in rules]
-    return {"name": "captured-rules", "description": "Rules exported from a running sandbox (GET /sandbox/rules?format=yaml).",
-            "phases": [{"name": "captured", "start_min": 0, "duration_min": 1440, "rules": cleaned}]}
+    return {
+        "name": "captured-rules",
+        "description": "Rules exported from a running sandbox (GET /sandbox/rules?format=yaml).",
+        "phases": [{"name": "captured", "start_min": 0, "duration_min": 1440, "rules": cleaned}],
+    }
 
 
 @blp.route("/scenarios/<string:name>/apply", methods=["POST"])

@@ -94,8 +94,12 @@ class JournalPage(Schema):
 class CapturedPart(Schema):
     """The request or response half of a captured request (secrets masked)."""
 
-    headers = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
-                          metadata={"description": "Names lower-case; credentials masked, tokens shortened"})
+    headers = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "Names lower-case; credentials masked, tokens shortened"},
+    )
     body = fields.String(required=True, metadata={"description": "The first capture_body_bytes of the body"})
     body_encoding = fields.String(required=True, metadata={"description": "utf-8, or base64 for other bytes"})
     body_bytes = fields.Integer(required=True, metadata={"description": "The whole body's size"})
@@ -142,8 +146,9 @@ class NearMiss(Schema):
     """A request the match did not select, and why."""
 
     request = fields.Nested(CapturedRequest, required=True)
-    missed = fields.List(fields.String(), required=True,
-                         metadata={"description": "One sentence per failed match field, e.g. body.MaHoSo: expected ..."})
+    missed = fields.List(
+        fields.String(), required=True, metadata={"description": "One sentence per failed match field, e.g. body.MaHoSo: expected ..."}
+    )
 
 
 class VerifyReply(Schema):
@@ -154,10 +159,10 @@ class VerifyReply(Schema):
     expected = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     message = fields.String(required=True)
     scanned = fields.Integer(required=True, metadata={"description": "Captured requests examined"})
-    matches = fields.List(fields.Nested(CapturedRequest), required=True,
-                          metadata={"description": "The newest matching requests (at most 10)"})
-    nearest = fields.List(fields.Nested(NearMiss),
-                          metadata={"description": "409 only: the nearest non-matching requests (at most 5)"})
+    matches = fields.List(
+        fields.Nested(CapturedRequest), required=True, metadata={"description": "The newest matching requests (at most 10)"}
+    )
+    nearest = fields.List(fields.Nested(NearMiss), metadata={"description": "409 only: the nearest non-matching requests (at most 5)"})
 
 
 class ResetOut(Schema):

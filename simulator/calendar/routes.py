@@ -17,8 +17,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from simulator import workdays
 from simulator.auth import require_admin
-from simulator.flows.timebase import from_portal, to_portal
 from simulator.portal.fields import PortalDate
+from simulator.wire_formats import from_portal, to_portal
 
 blp = Blueprint(
     "calendar",

@@ -108,9 +108,7 @@ def agency_procedures(code: str) -> tuple[Procedure, ...]:
     found = agency(code)
     if found is None:
         return ()
-    return tuple(
-        p for p in procedures() if p.level == found.level and (p.agency_kind == found.kind or found.receives)
-    )
+    return tuple(p for p in procedures() if p.level == found.level and (p.agency_kind == found.kind or found.receives))
 
 
 def implementing_agency(proc: Procedure, agency_code: str | None) -> Agency | None:

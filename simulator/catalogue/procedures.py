@@ -85,6 +85,11 @@ class Procedure:
     applicants: tuple[Applicant, ...]
 
     @property
+    def online_channel(self) -> Channel | None:
+        """The online channel (kind "2"), or None when the procedure cannot be submitted online."""
+        return next((c for c in self.channels if c.kind == "2"), None)
+
+    @property
     def field(self) -> Field:
         """The procedure's field of activity."""
         found = field(self.field_code)
@@ -135,10 +140,7 @@ def _procedure(raw: dict) -> Procedure:
         system=raw["system"],
         agency_kind=raw["agency_kind"],
         # A channel without its own fees charges the procedure's fees.
-        channels=tuple(
-            Channel(c["kind"], c["days"], c["note"], _fees(c["fees"]) if "fees" in c else fees)
-            for c in raw["channels"]
-        ),
+        channels=tuple(Channel(c["kind"], c["days"], c["note"], _fees(c["fees"]) if "fees" in c else fees) for c in raw["channels"]),
         fees=fees,
         documents=tuple(Document(d["name"], d["originals"], d["copies"]) for d in raw["documents"]),
         steps=tuple(raw["steps"]),
@@ -153,6 +155,11 @@ def _procedure(raw: dict) -> Procedure:
 def procedures() -> tuple[Procedure, ...]:
     """Every procedure of the catalogue, in file order."""
     return tuple(_procedure(p) for p in read_data("procedures.json")["procedures"])
+
+
+def online_for_citizens() -> tuple[Procedure, ...]:
+    """Procedures a citizen can submit online, in catalogue order."""
+    return tuple(p for p in procedures() if p.online_channel and any(a.kind == "1" for a in p.applicants))
 
 
 @lru_cache(maxsize=1)
@@ -176,8 +183,7 @@ def procedure(code: str) -> Procedure | None:
 def sectors() -> tuple[Sector, ...]:
     """The sectors procedures are grouped in (police, justice, business, ...)."""
     return tuple(
-        Sector(s["key"], s["name"], s["ministry"], s["ministry_code"], tuple(s["systems"]))
-        for s in read_data("fields.json")["sectors"]
+        Sector(s["key"], s["name"], s["ministry"], s["ministry_code"], tuple(s["systems"])) for s in read_data("fields.json")["sectors"]
     )
 
 

@@ -86,13 +86,9 @@ def to_laythutuc(proc: Procedure, agency_code: str | None = None) -> dict[str, A
                 ],
             }
         ],
-        "TRINHTUTHUCHIEN": [
-            {"TRUONGHOP": "", "TRINHTU": [{"TENTRINHTU": s.format(agency=agency_name)} for s in proc.steps]}
-        ],
+        "TRINHTUTHUCHIEN": [{"TRUONGHOP": "", "TRINHTU": [{"TENTRINHTU": s.format(agency=agency_name)} for s in proc.steps]}],
         "COQUANTHUCHIEN": [{"MADONVI": found.code if found else "", "TENDONVI": agency_name}],
-        "KETQUATHUCHIEN": [
-            {"MAKETQUA": f"KQ{i:02d}", "TENKETQUA": r} for i, r in enumerate(proc.results, start=1)
-        ],
+        "KETQUATHUCHIEN": [{"MAKETQUA": f"KQ{i:02d}", "TENKETQUA": r} for i, r in enumerate(proc.results, start=1)],
         "CANCUPHAPLY": [{"SOVANBAN": lb.number, "TENVANBAN": lb.title} for lb in proc.legal_basis],
         "YEUCAU": proc.requirements,
         "DOITUONGTHUCHIEN": [{"MADOITUONG": a.kind, "TENDOITUONG": a.name} for a in proc.applicants],

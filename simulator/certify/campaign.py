@@ -27,8 +27,9 @@ import requests
 from simulator.certify.sandbox_api import SandboxAPI, SandboxError, require_loopback
 from simulator.flows import push as portal_push
 from simulator.flows.submissions import build_dossier, pick_procedure
-from simulator.flows.timebase import to_portal
+from simulator.systems import registry as systems_registry
 from simulator.systems.payment import signing
+from simulator.wire_formats import to_portal
 
 # A procedure with an online fee: its dossiers make a connector that pays fees call the platform.
 DEFAULT_PROCEDURE = "1.004222"
@@ -145,8 +146,7 @@ class CampaignRecord:
 
     def of_kind(self, *kinds: str) -> list[PlannedDossier]:
         """Planned dossiers whose kind is one of `kinds` (a kind ending in ':' matches a prefix)."""
-        return [d for d in self.dossiers.values() if any(d.kind == k or (k.endswith(":") and d.kind.startswith(k))
-                                                         for k in kinds)]
+        return [d for d in self.dossiers.values() if any(d.kind == k or (k.endswith(":") and d.kind.startswith(k)) for k in kinds)]
 
     def to_json(self) -> dict:
         """The record as plain JSON."""
@@ -268,8 +268,8 @@ class Campaign:
         made = self.api.submit(opts.province, opts.dossiers, opts.procedure)
         for item in made:
             self.record.dossiers[item["MaHoSo"]] = PlannedDossier(
-                item["MaHoSo"], "online", "online", {"MaHoSo": item["MaHoSo"], "MaTTHC": item["MaTTHC"]},
-                delivery_id=item["delivery_id"])
+                item["MaHoSo"], "online", "online", {"MaHoSo": item["MaHoSo"], "MaTTHC": item["MaTTHC"]}, delivery_id=item["delivery_id"]
+            )
         codes = [item["MaHoSo"] for item in made]
         self.note("online", f"{len(codes)} online submissions of {opts.procedure}: {', '.join(codes)}")
         synced = self.wait_until(lambda: self.all_reached(codes, 1), opts.sync_deadline_s + 5)
@@ -287,8 +287,10 @@ class Campaign:
         self.push_direct(repeated, delivery_id=delivery)
         existing = next(d for d in self.record.dossiers.values() if d.kind == "existing")
         self.push_direct(existing)
-        self.note("duplicates", f"{repeated.code} pushed twice (delivery {delivery[:8]}…); {existing.code} pushed "
-                                "although the portal already has it")
+        self.note(
+            "duplicates",
+            f"{repeated.code} pushed twice (delivery {delivery[:8]}…); {existing.code} pushed although the portal already has it",
+        )
         codes = [repeated.code]
         self.wait_until(lambda: self.all_reached(codes, 1), self.options.sync_deadline_s)
         self.wait_until(lambda: self.status_of(existing.code) >= 2, self.options.sync_deadline_s)
@@ -308,22 +310,28 @@ class Campaign:
         """Apply one fault to the connector's DongBoHoSoMC, push a dossier through it, lift it, wait for the sync."""
         opts = self.options
         dossier = self.plan("faults", f"fault:{name}")
-        rule = {"id": f"certify-{self.run_id}-{name}", "name": f"readiness check {self.run_id}: {name}",
-                "match": {"system": "portal", "operation": "DongBoHoSoMC", "client": f"H{opts.province}"},
-                "effects": [effect], "expires_at": time.time() + min(60.0, self.left())}
+        rule = {
+            "id": f"certify-{self.run_id}-{name}",
+            "name": f"readiness check {self.run_id}: {name}",
+            "match": {"system": "portal", "operation": "DongBoHoSoMC", "client": f"H{opts.province}"},
+            "effects": [effect],
+            "expires_at": time.time() + min(60.0, self.left()),
+        }
         window = FaultWindow(name, rule["id"], effect, retry_after, "DongBoHoSoMC", time.time(), dossier=dossier.code)
         self.record.faults.append(window)
         window.sequenced = self.add_rule(rule)
         time.sleep(RULE_REFRESH_S)
         self.push_direct(dossier)
         self.note("faults", f"{name}: {json.dumps(effect)} on DongBoHoSoMC; {dossier.code} pushed")
-        met = self.wait_until(lambda: self.faults_met(window) >= (FAULTED_ATTEMPTS if window.sequenced else 1),
-                              opts.sync_deadline_s, poll_s=0.1)
+        met = self.wait_until(
+            lambda: self.faults_met(window) >= (FAULTED_ATTEMPTS if window.sequenced else 1), opts.sync_deadline_s, poll_s=0.1
+        )
         if not window.sequenced:
             self.api.delete_rule(window.rule_id)
         window.removed_at = time.time()
-        self.note("faults", f"{name}: the connector met the fault {self.faults_met(window)} time(s)"
-                  + ("" if met else " (fewer than planned)"))
+        self.note(
+            "faults", f"{name}: the connector met the fault {self.faults_met(window)} time(s)" + ("" if met else " (fewer than planned)")
+        )
         synced = self.wait_until(lambda: self.status_of(dossier.code) >= 1, opts.sync_deadline_s)
         if window.sequenced:
             self.api.delete_rule(window.rule_id)
@@ -348,18 +356,25 @@ class Campaign:
     def faults_met(self, window: FaultWindow) -> int:
         """How many of the connector's calls met the window's fault so far (from the journal)."""
         rows = self.api.journal(window.applied_at, f"H{self.options.province}")
-        return sum(1 for r in rows if r["operation"] == window.operation and r.get("fault")
-                   and r["fault"] != "latency")
+        return sum(1 for r in rows if r["operation"] == window.operation and r.get("fault") and r["fault"] != "latency")
 
     # -- ministries ----------------------------------------------------------------------------
     def phase_ministries(self) -> None:
         """A payment callback with a wrong MaXacThuc, signed correctly as a push: it should be refused."""
         online = self.record.of_kind("online")
         code = online[0].code if online else self.plan("ministries", "callback").code
-        values = {"LoaiBanTin": "CONFIRM", "MaLoi": "00", "MaDoiTac": self.credentials.get("madonvi", ""),
-                  "MaThamChieu": f"TT-{code}", "SoTien": 10000, "MaTienTe": "VND",
-                  "MaGiaoDich": f"GD{self.rng.randrange(10**9):09d}", "MaNganHang": "PAYMENT",
-                  "ThoiGianGD": to_portal(datetime.now()), "ThongTinGiaoDich": f"Nộp phí hồ sơ {code}"}
+        values = {
+            "LoaiBanTin": "CONFIRM",
+            "MaLoi": "00",
+            "MaDoiTac": self.credentials.get("madonvi", ""),
+            "MaThamChieu": f"TT-{code}",
+            "SoTien": 10000,
+            "MaTienTe": "VND",
+            "MaGiaoDich": f"GD{self.rng.randrange(10**9):09d}",
+            "MaNganHang": "PAYMENT",
+            "ThoiGianGD": to_portal(datetime.now()),
+            "ThongTinGiaoDich": f"Nộp phí hồ sơ {code}",
+        }
         right = signing.signature(signing.CONFIRM, values, self.credentials.get("gateway_secret", ""))
         message = {**values, "MaXacThuc": hashlib.sha256(b"forged" + right.encode()).hexdigest(), "MaHoSo": code}
         status, body = self.send_push("payment.result", message, uuid.uuid4().hex)
@@ -395,20 +410,31 @@ class Campaign:
 
     def body(self, event: str, data: dict, delivery_id: str) -> dict:
         """The push body in the connector's body style, as the portal builds it."""
-        if self.options.body_style == "flat" or event in portal_push.FLAT_EVENTS:
-            extra = {"delivery_id": delivery_id, "event": event} if event in portal_push.FLAT_EVENTS else {}
+        flat_events = systems_registry.flat_events()
+        if self.options.body_style == "flat" or event in flat_events:
+            extra = {"delivery_id": delivery_id, "event": event} if event in flat_events else {}
             return {**data, **extra}
-        return {"delivery_id": delivery_id, "event": event, "sent_at": to_portal(datetime.now()),
-                "madonvi": self.credentials.get("madonvi", ""), "data": data}
+        return {
+            "delivery_id": delivery_id,
+            "event": event,
+            "sent_at": to_portal(datetime.now()),
+            "madonvi": self.credentials.get("madonvi", ""),
+            "data": data,
+        }
 
-    def send_push(self, event: str, data: dict, delivery_id: str, *, secret: str | None = None,
-                  timestamp: int | None = None, tamper: bool = False) -> tuple[int | None, Any]:
+    def send_push(
+        self, event: str, data: dict, delivery_id: str, *, secret: str | None = None, timestamp: int | None = None, tamper: bool = False
+    ) -> tuple[int | None, Any]:
         """POST one signed push to the connector; returns (HTTP status or None, JSON body or text)."""
         raw = json.dumps(self.body(event, data, delivery_id), ensure_ascii=False).encode()
         stamp = str(int(time.time()) if timestamp is None else timestamp)
-        headers = {"Content-Type": "application/json", "X-DVCQG-Delivery": delivery_id, "X-DVCQG-Event": event,
-                   "X-DVCQG-Timestamp": stamp,
-                   "X-DVCQG-Signature": portal_push.sign(secret or self.options.secret, stamp, raw)}
+        headers = {
+            "Content-Type": "application/json",
+            "X-DVCQG-Delivery": delivery_id,
+            "X-DVCQG-Event": event,
+            "X-DVCQG-Timestamp": stamp,
+            "X-DVCQG-Signature": portal_push.sign(secret or self.options.secret, stamp, raw),
+        }
         if tamper:
             raw = raw.replace(b'"TrangThaiHoSo": "1"', b'"TrangThaiHoSo": "2"', 1)
         try:
@@ -421,24 +447,41 @@ class Campaign:
             body = response.text[:500]
         return response.status_code, body
 
-    def push_direct(self, planned: PlannedDossier, *, delivery_id: str | None = None, secret: str | None = None,
-                    timestamp: int | None = None, tamper: bool = False) -> None:
+    def push_direct(
+        self,
+        planned: PlannedDossier,
+        *,
+        delivery_id: str | None = None,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        tamper: bool = False,
+    ) -> None:
         """Push a planned dossier as `dossier.submitted` and keep the reply."""
         planned.delivery_id = delivery_id or uuid.uuid4().hex
         planned.pushed_at = planned.pushed_at or time.time()
-        status, body = self.send_push(portal_push.SUBMITTED, planned.record, planned.delivery_id, secret=secret,
-                                      timestamp=timestamp, tamper=tamper)
+        status, body = self.send_push(
+            portal_push.SUBMITTED, planned.record, planned.delivery_id, secret=secret, timestamp=timestamp, tamper=tamper
+        )
         planned.replies.append({"status": status, "body": body, "at": time.time()})
 
     def portal_create(self, record: dict) -> None:
         """Create a dossier on the portal as the province (a desk officer's sync)."""
         base = self.options.base.rstrip("/")
-        auth = self.http.post(base + "/dvcqg/api/auth", json={"username": self.credentials["username"],
-                                                               "password": self.credentials["password"]}, timeout=10)
+        auth = self.http.post(
+            base + "/dvcqg/api/auth", json={"username": self.credentials["username"], "password": self.credentials["password"]}, timeout=10
+        )
         session = auth.json().get("session")
-        reply = self.http.post(base + "/dvcqg/api/service", timeout=10, json={
-            "session": session, "madonvi": self.credentials["madonvi"], "service": "DongBoHoSoMC",
-            "isUpdating": "False", "data": [record]}).json()
+        reply = self.http.post(
+            base + "/dvcqg/api/service",
+            timeout=10,
+            json={
+                "session": session,
+                "madonvi": self.credentials["madonvi"],
+                "service": "DongBoHoSoMC",
+                "isUpdating": "False",
+                "data": [record],
+            },
+        ).json()
         if str(reply.get("error_code")) != "00":
             raise CampaignAborted(f"could not put {record['MaHoSo']} on the portal: {reply}")
 
@@ -456,6 +499,9 @@ class Campaign:
 
     def settle(self) -> None:
         """Let the connector finish walking what it synced, so the next phase starts quiet."""
-        pending = [d.code for d in self.record.dossiers.values()
-                   if d.kind not in ("forged", "tampered", "replayed") and 1 <= self.status_of(d.code) < 10]
+        pending = [
+            d.code
+            for d in self.record.dossiers.values()
+            if d.kind not in ("forged", "tampered", "replayed") and 1 <= self.status_of(d.code) < 10
+        ]
         self.wait_until(lambda: self.all_reached(pending, 10), min(10.0, self.left() / 4), poll_s=0.3)

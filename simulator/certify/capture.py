@@ -16,8 +16,7 @@ from typing import Any, Protocol
 from simulator.certify.sandbox_api import SandboxAPI
 
 # Effects that answer in place of the app: the journal is the only witness of those requests.
-TERMINAL_FAULTS = ("error", "hang", "reset", "empty", "truncated", "malformed_json", "dribble", "maintenance",
-                   "rate_limit")
+TERMINAL_FAULTS = ("error", "hang", "reset", "empty", "truncated", "malformed_json", "dribble", "maintenance", "rate_limit")
 
 
 @dataclass
@@ -79,6 +78,7 @@ class SandboxCapture:
         for row in self.api.journal(since, f"H{province}"):
             faults = set((row.get("fault") or "").split(","))
             if faults & set(TERMINAL_FAULTS):
-                out.append(Exchange(row["ts"], row["system"], row["operation"], row["status"] or None,
-                                    row["fault"], path=row.get("path") or ""))
+                out.append(
+                    Exchange(row["ts"], row["system"], row["operation"], row["status"] or None, row["fault"], path=row.get("path") or "")
+                )
         return sorted(out, key=lambda e: e.ts)

@@ -18,6 +18,7 @@ import sqlite_utils
 from flask import Flask, current_app, request
 
 from simulator.db import database
+from simulator.fault_classifier import make_classifier
 
 REFRESH_S = 0.5
 MAX_ROWS = 20_000
@@ -97,10 +98,6 @@ def install(app: Flask) -> None:
             return response
         classify = _state["classify"].get(settings["db"])
         if classify is None:
-            # Imported here: simulator.traffic imports the portal and every system, which import the app's
-            # features; at module import time that would be a cycle through simulator.app.
-            from simulator.traffic import make_classifier
-
             classify = _state["classify"][settings["db"]] = make_classifier(settings["db"], settings["max_body_bytes"])
         info = classify(request.environ)
         province = (info.client or "")[1:] if info is not None else ""
@@ -113,8 +110,16 @@ def install(app: Flask) -> None:
         database(settings["db"]).execute(
             "INSERT INTO certify_capture (ts, province, system, operation, method, path, status, request, response)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [time.time(), province, info.system, info.operation, request.method, request.path, response.status_code,
-             json.dumps(_mask(body), ensure_ascii=False) if body is not None else None,
-             json.dumps(reply, ensure_ascii=False) if reply is not None else None],
+            [
+                time.time(),
+                province,
+                info.system,
+                info.operation,
+                request.method,
+                request.path,
+                response.status_code,
+                json.dumps(_mask(body), ensure_ascii=False) if body is not None else None,
+                json.dumps(reply, ensure_ascii=False) if reply is not None else None,
+            ],
         )
         return response

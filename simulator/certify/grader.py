@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from simulator import statuses
 from simulator.certify.campaign import CampaignRecord, FaultWindow, Options
@@ -47,8 +47,17 @@ class Result:
     def to_json(self) -> dict:
         """The result as plain JSON."""
         r = self.requirement
-        return {"id": r.id, "title": r.title, "rule": r.rule, "source": r.source, "level": r.level,
-                "phase": r.phase, "status": self.status, "summary": self.summary, "evidence": self.evidence}
+        return {
+            "id": r.id,
+            "title": r.title,
+            "rule": r.rule,
+            "source": r.source,
+            "level": r.level,
+            "phase": r.phase,
+            "status": self.status,
+            "summary": self.summary,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass
@@ -96,8 +105,7 @@ class Context:
                 continue
             code = str(entry.get("MaHoSo", ""))
             error_code, message = outcomes.get(code, ("", ""))
-            self.syncs[code].append(SyncEvent(ex.ts, code, updating, error_code in ("0", "00"), error_code, message,
-                                              entry, ex))
+            self.syncs[code].append(SyncEvent(ex.ts, code, updating, error_code in ("0", "00"), error_code, message, entry, ex))
 
     def planned(self, *kinds: str) -> list:
         """Planned dossiers of the given kinds."""
@@ -120,8 +128,7 @@ class Context:
         end = window.removed_at or time.time()
         ok = self.first_ok_sync(window.dossier)
         end = max(end, ok.ts if ok else end) + 0.05
-        return [e for e in self.exchanges if e.system == "portal" and e.operation == window.operation
-                and window.applied_at <= e.ts <= end]
+        return [e for e in self.exchanges if e.system == "portal" and e.operation == window.operation and window.applied_at <= e.ts <= end]
 
 
 def _outcomes(ex: Exchange) -> dict[str, tuple[str, str]]:
@@ -197,8 +204,10 @@ def check_push_03(ctx: Context, req: Requirement) -> Result:
     for d in items:
         body = d.replies[-1]["body"]
         if not isinstance(body, dict) or not _nonzero(body.get("error_code")) or not str(body.get("message") or ""):
-            failures.append(f"refusal of the {d.kind} push of {d.code}: HTTP {d.replies[-1]['status']} "
-                            f"{str(body)[:150]} (expected JSON with a non-zero error_code and a message)")
+            failures.append(
+                f"refusal of the {d.kind} push of {d.code}: HTTP {d.replies[-1]['status']} "
+                f"{str(body)[:150]} (expected JSON with a non-zero error_code and a message)"
+            )
     return _result(req, failures, f"{len(items)} refusal(s) in the receivers' style", "{n} refusal(s) unreadable")
 
 
@@ -211,8 +220,7 @@ def check_push_04(ctx: Context, req: Requirement) -> Result:
         if item.get("MaHoSo") in online:
             checked += 1
             if not item.get("acked_at"):
-                failures.append(f"portal push of {item['MaHoSo']} (delivery {item.get('delivery_id', '')[:8]}…) "
-                                "never acknowledged")
+                failures.append(f"portal push of {item['MaHoSo']} (delivery {item.get('delivery_id', '')[:8]}…) never acknowledged")
     for d in ctx.planned("repeated", "existing", "fault:"):
         for reply in d.replies:
             checked += 1
@@ -229,17 +237,19 @@ def check_push_05(ctx: Context, req: Requirement) -> Result:
     if not items or len(items[0].replies) < 2:
         return Result(req, INCONCLUSIVE, "the repeated delivery was not sent")
     d = items[0]
-    failures = [f"delivery {d.delivery_id[:8]}… push {i + 1} refused: HTTP {r['status']}"
-                for i, r in enumerate(d.replies) if _refused(r)]
+    failures = [f"delivery {d.delivery_id[:8]}… push {i + 1} refused: HTTP {r['status']}" for i, r in enumerate(d.replies) if _refused(r)]
     baseline = max([sum(1 for s in ctx.syncs.get(o.code, []) if s.ok) for o in ctx.planned("online")] or [1])
     done = [s for s in ctx.syncs.get(d.code, []) if s.ok]
     if not done:
         failures.append(f"{d.code} was never synced")
     elif len(done) > max(1, baseline):
-        failures.append(f"{d.code} synced {len(done)} times for one delivery (a dossier pushed once: {baseline}): "
-                        + "; ".join(s.exchange.evidence() for s in done[:3]))
-    return _result(req, failures, f"{d.code}: both deliveries acknowledged, synced once",
-                   "the redelivery was processed again ({n} finding(s))")
+        failures.append(
+            f"{d.code} synced {len(done)} times for one delivery (a dossier pushed once: {baseline}): "
+            + "; ".join(s.exchange.evidence() for s in done[:3])
+        )
+    return _result(
+        req, failures, f"{d.code}: both deliveries acknowledged, synced once", "the redelivery was processed again ({n} finding(s))"
+    )
 
 
 def check_sync_01(ctx: Context, req: Requirement) -> Result:
@@ -253,11 +263,14 @@ def check_sync_01(ctx: Context, req: Requirement) -> Result:
         first = events[0]
         before = [found for ts, found in ctx.lookups.get(d.code, []) if ts <= first.ts]
         if not before:
-            failures.append(f"{d.code}: DongBoHoSoMC isUpdating {str(first.updating)!r} with no TraCuuHoSo before it "
-                            f"({first.exchange.evidence()})")
+            failures.append(
+                f"{d.code}: DongBoHoSoMC isUpdating {str(first.updating)!r} with no TraCuuHoSo before it ({first.exchange.evidence()})"
+            )
         elif before[-1] != first.updating:
-            failures.append(f"{d.code}: TraCuuHoSo {'found' if before[-1] else 'did not find'} it but DongBoHoSoMC "
-                            f"sent isUpdating {str(first.updating)!r}")
+            failures.append(
+                f"{d.code}: TraCuuHoSo {'found' if before[-1] else 'did not find'} it but DongBoHoSoMC "
+                f"sent isUpdating {str(first.updating)!r}"
+            )
     if not checked:
         return Result(req, INCONCLUSIVE, "no dossier was synced")
     return _result(req, failures, f"{checked} dossier(s) looked up before syncing", "{n} dossier(s) synced blind")
@@ -282,8 +295,9 @@ def check_sync_02(ctx: Context, req: Requirement) -> Result:
                 failures.append(f"{d.code}: synced {ok.ts - pushed:.1f} s after the push (deadline {deadline:g} s)")
     if not checked and not failures:
         return Result(req, INCONCLUSIVE, "no dossier was pushed")
-    return _result(req, failures, f"{checked} dossier(s) synced back, slowest {worst:.2f} s after its push",
-                   "{n} dossier(s) not synced back in time")
+    return _result(
+        req, failures, f"{checked} dossier(s) synced back, slowest {worst:.2f} s after its push", "{n} dossier(s) not synced back in time"
+    )
 
 
 def check_sync_03(ctx: Context, req: Requirement) -> Result:
@@ -302,24 +316,25 @@ def check_sync_03(ctx: Context, req: Requirement) -> Result:
             if d.record.get("MaTTHC") and str(s.entry.get("MaTTHC")) != d.record["MaTTHC"]:
                 failures.append(f"{d.code}: MaTTHC {s.entry.get('MaTTHC')!r}, pushed {d.record['MaTTHC']!r}")
             if str(s.entry.get("KenhThucHien", "")) != "2":
-                failures.append(f"{d.code}: KenhThucHien {s.entry.get('KenhThucHien')!r} (an online dossier is \"2\")")
+                failures.append(f'{d.code}: KenhThucHien {s.entry.get("KenhThucHien")!r} (an online dossier is "2")')
     if not checked:
         return Result(req, INCONCLUSIVE, "no dossier was synced")
     return _result(req, failures, f"{checked} synced record(s) complete", "{n} incomplete synced record(s)")
 
 
 def check_sync_04(ctx: Context, req: Requirement) -> Result:
-    """"đã tồn tại" answered with an update; the dossier already on the portal ends up updated."""
+    """ "đã tồn tại" answered with an update; the dossier already on the portal ends up updated."""
     failures = []
     for code, events in ctx.syncs.items():
         for i, s in enumerate(events):
             if s.error_code in ("3", "-3") and "đã tồn tại" in s.message:
-                later = events[i + 1:]
+                later = events[i + 1 :]
                 if not later or not later[0].updating:
-                    failures.append(f"{code}: after \"{s.message[:80]}\" the connector "
-                                    + ("sent nothing more" if not later else "created it again"))
+                    failures.append(
+                        f'{code}: after "{s.message[:80]}" the connector ' + ("sent nothing more" if not later else "created it again")
+                    )
                 elif not any(e.ok for e in later):
-                    failures.append(f"{code}: the update after \"đã tồn tại\" never succeeded")
+                    failures.append(f'{code}: the update after "đã tồn tại" never succeeded')
     existing = ctx.planned("existing")
     if not existing:
         return Result(req, INCONCLUSIVE, "no dossier was put on the portal beforehand")
@@ -337,8 +352,7 @@ def check_prog_01(ctx: Context, req: Requirement) -> Result:
         for ts, entry, error_code, ex in ctx.progress.get(code, []):
             checked += 1
             if error_code == "-5":
-                failures.append(f"{code}: CapNhatTienDoHoSoMC TrangThai {entry.get('TrangThai')!r} refused "
-                                f"(-5): {ex.evidence()}")
+                failures.append(f"{code}: CapNhatTienDoHoSoMC TrangThai {entry.get('TrangThai')!r} refused (-5): {ex.evidence()}")
         for s in ctx.syncs.get(code, []):
             if s.error_code == "-5":
                 failures.append(f"{code}: DongBoHoSoMC TrangThaiHoSo {s.entry.get('TrangThaiHoSo')!r} refused (-5)")
@@ -355,8 +369,7 @@ def _illegal_history(code: str, final: dict | None) -> list[str]:
     previous = None
     for step in history:
         current = statuses.parse(step.get("TrangThai"))
-        if previous is not None and current is not None and current != previous and not statuses.can_move(previous,
-                                                                                                              current):
+        if previous is not None and current is not None and current != previous and not statuses.can_move(previous, current):
             out.append(f"{code}: history moves {previous} → {current}")
         previous = current if current is not None else previous
     return out
@@ -398,7 +411,6 @@ def _valid_moment(text: str) -> bool:
 
 
 def _plus_minutes(portal: str, minutes: float) -> str:
-    from datetime import timedelta
 
     try:
         return (datetime.strptime(portal, "%Y%m%d%H%M%S") + timedelta(minutes=minutes)).strftime("%Y%m%d%H%M%S")
@@ -468,8 +480,10 @@ def check_fault_02(ctx: Context, req: Requirement) -> Result:
             met += 1
             gap = later.ts - earlier.ts
             if gap < w.retry_after_s - RETRY_AFTER_TOLERANCE_S:
-                failures.append(f"{w.name}: {w.operation} repeated {gap:.2f} s after a reply with Retry-After: "
-                                f"{w.retry_after_s:g} ({earlier.evidence()} → {later.evidence()})")
+                failures.append(
+                    f"{w.name}: {w.operation} repeated {gap:.2f} s after a reply with Retry-After: "
+                    f"{w.retry_after_s:g} ({earlier.evidence()} → {later.evidence()})"
+                )
         if not any(e.fault for e in attempts):
             return Result(req, INCONCLUSIVE, f"the connector never met the {w.name} fault")
     return _result(req, failures, f"Retry-After honoured after {met} faulted call(s)", "{n} early retry(ies)")
@@ -485,8 +499,7 @@ def check_fault_03(ctx: Context, req: Requirement) -> Result:
         if ctx.first_ok_sync(d.code) is None and d.code not in ctx.record.final:
             window = next((w for w in ctx.record.faults if w.dossier == d.code), None)
             tried = [e.evidence() for e in ctx.window_attempts(window)][-3:] if window else []
-            failures.append(f"{d.code} ({d.kind[6:]}) pushed, acknowledged, never synced; last calls: "
-                            + ("; ".join(tried) or "none"))
+            failures.append(f"{d.code} ({d.kind[6:]}) pushed, acknowledged, never synced; last calls: " + ("; ".join(tried) or "none"))
     return _result(req, failures, f"{len(items)} dossier(s) pushed under faults, none lost", "{n} dossier(s) lost")
 
 
@@ -498,10 +511,9 @@ def check_fault_04(ctx: Context, req: Requirement) -> Result:
         created = next((i for i, s in enumerate(events) if s.ok and not s.updating), None)
         if created is None:
             continue
-        again = [s for s in events[created + 1:] if not s.updating]
+        again = [s for s in events[created + 1 :] if not s.updating]
         if again:
-            failures.append(f"{d.code}: created, then sent as a new dossier {len(again)} more time(s): "
-                            + again[0].exchange.evidence())
+            failures.append(f"{d.code}: created, then sent as a new dossier {len(again)} more time(s): " + again[0].exchange.evidence())
     return _result(req, failures, "every dossier created once", "{n} dossier(s) created more than once")
 
 
@@ -538,8 +550,7 @@ def check_min_01(ctx: Context, req: Requirement) -> Result:
             continue
         number, old = _field(e, "SoDinhDanh") or "", _field(e, "SoCMND") or ""
         if not (re.fullmatch(r"\d{12}", number) or re.fullmatch(r"\d{9}", old)):
-            failures.append(f"SoDinhDanh {number!r} / SoCMND {old!r}: no 12-digit (or 9-digit) identifier: "
-                            f"{e.evidence()}")
+            failures.append(f"SoDinhDanh {number!r} / SoCMND {old!r}: no 12-digit (or 9-digit) identifier: {e.evidence()}")
         if not (_field(e, "MaYeuCau") or "").strip():
             failures.append(f"no MaYeuCau (request id): {e.evidence()}")
     return _result(req, failures, f"{len(calls)} population call(s) well-formed", "{n} malformed population call(s)")
@@ -554,7 +565,7 @@ def check_min_02(ctx: Context, req: Requirement) -> Result:
     for e in calls:
         kind, version = e.body.get("LoaiBanTin"), e.body.get("PhienBan")
         if version != "1.0.6" or not kind:
-            failures.append(f"LoaiBanTin {kind!r} PhienBan {version!r} (expected a type and \"1.0.6\"): {e.evidence()}")
+            failures.append(f'LoaiBanTin {kind!r} PhienBan {version!r} (expected a type and "1.0.6"): {e.evidence()}')
         elif str(e.reply.get("MaLoi")) in ("01", "03") or (e.status or 0) >= 400:
             failures.append(f"{kind} refused: {e.evidence()}")
     return _result(req, failures, f"{len(calls)} payment message(s) accepted", "{n} payment message(s) refused")
@@ -567,11 +578,13 @@ def check_min_03(ctx: Context, req: Requirement) -> Result:
         return Result(req, INCONCLUSIVE, "the forged callback was not sent")
     body = callback.get("body")
     refused = _refused({"status": callback.get("status"), "body": body}) or (
-        isinstance(body, dict) and body.get("MaLoi") not in (None, "00"))
+        isinstance(body, dict) and body.get("MaLoi") not in (None, "00")
+    )
     if refused:
         return Result(req, PASS, f"the forged payment.result for {callback['MaHoSo']} was refused")
-    return Result(req, FAIL, "a payment.result with a wrong MaXacThuc was acknowledged",
-                  [f"HTTP {callback.get('status')} {str(body)[:200]}"])
+    return Result(
+        req, FAIL, "a payment.result with a wrong MaXacThuc was acknowledged", [f"HTTP {callback.get('status')} {str(body)[:200]}"]
+    )
 
 
 def check_min_04(ctx: Context, req: Requirement) -> Result:
@@ -588,11 +601,26 @@ def check_min_04(ctx: Context, req: Requirement) -> Result:
 
 
 CHECKS: dict[str, Callable[[Context, Requirement], Result]] = {
-    "PUSH-01": check_push_01, "PUSH-02": check_push_02, "PUSH-03": check_push_03, "PUSH-04": check_push_04,
-    "PUSH-05": check_push_05, "SYNC-01": check_sync_01, "SYNC-02": check_sync_02, "SYNC-03": check_sync_03,
-    "SYNC-04": check_sync_04, "PROG-01": check_prog_01, "PROG-02": check_prog_02, "PROG-03": check_prog_03,
-    "PROG-04": check_prog_04, "FAULT-01": check_fault_01, "FAULT-02": check_fault_02, "FAULT-03": check_fault_03,
-    "FAULT-04": check_fault_04, "MIN-01": check_min_01, "MIN-02": check_min_02, "MIN-03": check_min_03,
+    "PUSH-01": check_push_01,
+    "PUSH-02": check_push_02,
+    "PUSH-03": check_push_03,
+    "PUSH-04": check_push_04,
+    "PUSH-05": check_push_05,
+    "SYNC-01": check_sync_01,
+    "SYNC-02": check_sync_02,
+    "SYNC-03": check_sync_03,
+    "SYNC-04": check_sync_04,
+    "PROG-01": check_prog_01,
+    "PROG-02": check_prog_02,
+    "PROG-03": check_prog_03,
+    "PROG-04": check_prog_04,
+    "FAULT-01": check_fault_01,
+    "FAULT-02": check_fault_02,
+    "FAULT-03": check_fault_03,
+    "FAULT-04": check_fault_04,
+    "MIN-01": check_min_01,
+    "MIN-02": check_min_02,
+    "MIN-03": check_min_03,
     "MIN-04": check_min_04,
 }
 
@@ -603,8 +631,7 @@ def grade(record: CampaignRecord, exchanges: list[Exchange], options: Options) -
     out = []
     for req in for_profile(options.profile):
         if req.phase not in record.phases:
-            out.append(Result(req, INCONCLUSIVE, f"phase {req.phase} did not run"
-                              + (" (the check stopped early)" if record.error else "")))
+            out.append(Result(req, INCONCLUSIVE, f"phase {req.phase} did not run" + (" (the check stopped early)" if record.error else "")))
             continue
         out.append(CHECKS[req.id](ctx, req))
     return out

@@ -28,9 +28,13 @@ from simulator.provinces import all_provinces
 
 log = logging.getLogger("simulator.certify")
 
-blp = Blueprint("certify", __name__, url_prefix="/sandbox/certify",
-                description="Connector readiness check (admin token): drive a province's connector through a "
-                "scripted campaign and grade what it does on the wire.")
+blp = Blueprint(
+    "certify",
+    __name__,
+    url_prefix="/sandbox/certify",
+    description="Connector readiness check (admin token): drive a province's connector through a "
+    "scripted campaign and grade what it does on the wire.",
+)
 ADMIN = [{"bearer": []}]
 DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$"
 PROVINCES = [p.code for p in all_provinces()]
@@ -46,16 +50,21 @@ def _admin_only():
 class CertifyIn(Schema):
     """What to check."""
 
-    province = fields.String(required=True, metadata={"example": "56"}, validate=validate.OneOf(
-        PROVINCES, error="province must be one of the 34 province codes (e.g. 56)"))
-    connector = fields.Url(required=True, require_tld=False,
-                           metadata={"example": "http://127.0.0.1:9000/webhooks/dvcqg",
-                                     "description": "The connector's push URL, on loopback"})
-    secret = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                           metadata={"description": "The push secret the connector verifies"})
+    province = fields.String(
+        required=True,
+        metadata={"example": "56"},
+        validate=validate.OneOf(PROVINCES, error="province must be one of the 34 province codes (e.g. 56)"),
+    )
+    connector = fields.Url(
+        required=True,
+        require_tld=False,
+        metadata={"example": "http://127.0.0.1:9000/webhooks/dvcqg", "description": "The connector's push URL, on loopback"},
+    )
+    secret = fields.String(
+        required=True, validate=validate.Length(min=1, max=500), metadata={"description": "The push secret the connector verifies"}
+    )
     profile = fields.String(load_default="basic", validate=validate.OneOf(["basic", "full"]))
-    duration = fields.String(load_default="3m", validate=validate.Regexp(DURATION_PATTERN),
-                             metadata={"example": "2m"})
+    duration = fields.String(load_default="3m", validate=validate.Regexp(DURATION_PATTERN), metadata={"example": "2m"})
     sync_deadline = fields.String(load_default="15s", validate=validate.Regexp(DURATION_PATTERN))
     dossiers = fields.Integer(load_default=3, validate=validate.Range(min=1, max=50))
     body_style = fields.String(load_default="flat", validate=validate.OneOf(BODY_STYLES))
@@ -120,9 +129,18 @@ class Checks(MethodView):
     @blp.doc(security=ADMIN)
     def post(self, body: dict):
         """Start a check of a province's connector; answers its id (follow it at /sandbox/certify/runs/{id})."""
-        options = Options(body["province"], body["connector"], body["secret"], _base_url(),
-                          settings()["admin_token"], body["profile"], parse_duration(body["duration"]),
-                          parse_duration(body["sync_deadline"]), body["dossiers"], body["body_style"])
+        options = Options(
+            body["province"],
+            body["connector"],
+            body["secret"],
+            _base_url(),
+            settings()["admin_token"],
+            body["profile"],
+            parse_duration(body["duration"]),
+            parse_duration(body["sync_deadline"]),
+            body["dossiers"],
+            body["body_style"],
+        )
         try:
             options.validate()
         except ValueError as err:
@@ -130,8 +148,7 @@ class Checks(MethodView):
         run_id = uuid.uuid4().hex[:12]
         if not store.start_run(db(), run_id, options.province, options.profile, options.connector):
             abort(409, message=f"a readiness check of province {options.province} is already running")
-        threading.Thread(target=_run_in_background, args=(settings()["db"], run_id, options), daemon=True,
-                         name=f"certify-{run_id}").start()
+        threading.Thread(target=_run_in_background, args=(settings()["db"], run_id, options), daemon=True, name=f"certify-{run_id}").start()
         return {"id": run_id, "status": "running", "url": f"/sandbox/certify/runs/{run_id}"}
 
 
@@ -158,8 +175,7 @@ def run(run_id: str):
     report = found.pop("report") or {}
     found["verdict"] = reports.verdict_line(report) if "counts" in report else report.get("error", "")
     found["counts"] = report.get("counts")
-    found["results"] = [{k: r[k] for k in ("id", "title", "level", "status", "summary")}
-                        for r in report.get("results", [])]
+    found["results"] = [{k: r[k] for k in ("id", "title", "level", "status", "summary")} for r in report.get("results", [])]
     return found
 
 

@@ -103,8 +103,7 @@ class SandboxAPI:
         rows: list[dict] = []
         offset = 0
         while True:
-            page = self.call("GET", "/sandbox/journal",
-                             params={"since": since, "client": client, "limit": limit, "offset": offset})
+            page = self.call("GET", "/sandbox/journal", params={"since": since, "client": client, "limit": limit, "offset": offset})
             rows.extend(page["items"])
             offset += len(page["items"])
             if not page["items"] or offset >= page["total"]:

@@ -9,8 +9,7 @@ import sqlite_utils
 
 from simulator.certify import capture_store
 
-RUN_COLUMNS = ("id", "province", "profile", "connector", "status", "started_at", "finished_at", "phase", "progress",
-               "ready", "exit_code")
+RUN_COLUMNS = ("id", "province", "profile", "connector", "status", "started_at", "finished_at", "phase", "progress", "ready", "exit_code")
 PROGRESS_LINES = 200
 STALE_AFTER_S = 3900  # longer than the longest allowed check: a run still "running" then died with its worker
 
@@ -27,12 +26,15 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 def start_run(db: sqlite_utils.Database, run_id: str, province: str, profile: str, connector: str) -> bool:
     """Record a new running check; False if the province already has one running."""
-    busy = db.execute("SELECT id FROM certify_runs WHERE province = ? AND status = 'running' AND started_at > ?",
-                      [province, time.time() - STALE_AFTER_S]).fetchone()
+    busy = db.execute(
+        "SELECT id FROM certify_runs WHERE province = ? AND status = 'running' AND started_at > ?", [province, time.time() - STALE_AFTER_S]
+    ).fetchone()
     if busy:
         return False
-    db.execute("INSERT INTO certify_runs (id, province, profile, connector, status, started_at, phase)"
-               " VALUES (?, ?, ?, ?, 'running', ?, 'setup')", [run_id, province, profile, connector, time.time()])
+    db.execute(
+        "INSERT INTO certify_runs (id, province, profile, connector, status, started_at, phase) VALUES (?, ?, ?, ?, 'running', ?, 'setup')",
+        [run_id, province, profile, connector, time.time()],
+    )
     return True
 
 
@@ -41,19 +43,24 @@ def note_progress(db: sqlite_utils.Database, run_id: str, phase: str, text: str)
     row = db.execute("SELECT progress FROM certify_runs WHERE id = ?", [run_id]).fetchone()
     lines = json.loads(row[0]) if row else []
     lines = [*lines, {"at": time.time(), "phase": phase, "text": text}][-PROGRESS_LINES:]
-    db.execute("UPDATE certify_runs SET phase = ?, progress = ? WHERE id = ?",
-               [phase, json.dumps(lines, ensure_ascii=False), run_id])
+    db.execute("UPDATE certify_runs SET phase = ?, progress = ? WHERE id = ?", [phase, json.dumps(lines, ensure_ascii=False), run_id])
 
 
 def finish_run(db: sqlite_utils.Database, run_id: str, report: dict | None, error: str = "") -> None:
     """Store the report (or the error) and mark the run done."""
     status = "done" if report is not None else "error"
-    db.execute("UPDATE certify_runs SET status = ?, finished_at = ?, ready = ?, exit_code = ?, report = ?, phase = ?"
-               " WHERE id = ?",
-               [status, time.time(), int(bool(report and report["ready"])),
-                report["exit_code"] if report else 2,
-                json.dumps(report if report is not None else {"error": error}, ensure_ascii=False, default=str),
-                "done" if report is not None else "error", run_id])
+    db.execute(
+        "UPDATE certify_runs SET status = ?, finished_at = ?, ready = ?, exit_code = ?, report = ?, phase = ? WHERE id = ?",
+        [
+            status,
+            time.time(),
+            int(bool(report and report["ready"])),
+            report["exit_code"] if report else 2,
+            json.dumps(report if report is not None else {"error": error}, ensure_ascii=False, default=str),
+            "done" if report is not None else "error",
+            run_id,
+        ],
+    )
 
 
 def get_run(db: sqlite_utils.Database, run_id: str) -> dict | None:
@@ -71,8 +78,9 @@ def get_run(db: sqlite_utils.Database, run_id: str) -> dict | None:
 
 def list_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
     """Recent runs, newest first, without their reports."""
-    rows = db.execute(f"SELECT {', '.join(RUN_COLUMNS)} FROM certify_runs ORDER BY started_at DESC LIMIT ?",
-                      [max(1, min(int(limit), 200))]).fetchall()
+    rows = db.execute(
+        f"SELECT {', '.join(RUN_COLUMNS)} FROM certify_runs ORDER BY started_at DESC LIMIT ?", [max(1, min(int(limit), 200))]
+    ).fetchall()
     out = []
     for row in rows:
         item = dict(zip(RUN_COLUMNS, row))

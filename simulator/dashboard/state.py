@@ -12,7 +12,7 @@ from simulator.dashboard import health
 from simulator.dashboard.systems import map_systems
 from simulator.flows import arrivals, satisfaction
 from simulator.flows.stats import CLOSED
-from simulator.flows.timebase import to_portal
+from simulator.wire_formats import to_portal
 
 JOURNAL_ROWS = 15
 RULES_SHOWN = 50
@@ -36,9 +36,7 @@ def systems_state(faults) -> list[dict]:
 def dossier_counts(db: sqlite_utils.Database) -> dict[str, dict[str, int]]:
     """Portal dossiers per province and status code: {"56": {"2": 3, "4": 1}} (one GROUP BY)."""
     out: dict[str, dict[str, int]] = {}
-    for province, status, count in db.execute(
-        "SELECT province, status, count(*) FROM dossiers GROUP BY province, status"
-    ):
+    for province, status, count in db.execute("SELECT province, status, count(*) FROM dossiers GROUP BY province, status"):
         out.setdefault(province, {})[str(status)] = count
     return out
 
@@ -77,13 +75,15 @@ def manual_rules(faults) -> list[dict]:
     """The manual rules (newest configuration first), so the page can list and lift them."""
     out = []
     for rule in faults.store.snapshot().rules[:RULES_SHOWN]:
-        out.append({
-            "id": rule.id,
-            "name": rule.name,
-            "systems": list(rule.system) if rule.system else ["*"],
-            "effects": [e.kind for e in rule.effects],
-            "expires_at": rule.expires_at,
-        })
+        out.append(
+            {
+                "id": rule.id,
+                "name": rule.name,
+                "systems": list(rule.system) if rule.system else ["*"],
+                "effects": [e.kind for e in rule.effects],
+                "expires_at": rule.expires_at,
+            }
+        )
     return out
 
 
@@ -102,8 +102,7 @@ def dashboard_state(db: sqlite_utils.Database, faults, settings: dict[str, Any])
         "rules": manual_rules(faults),
         "provinces": [{"code": p.code, "name": p.name} for p in provinces.all_provinces()],
         "statuses": [
-            {"code": code, "name": s["name"], "name_en": s["name_en"], "final": s["final"]}
-            for code, s in statuses.statuses().items()
+            {"code": code, "name": s["name"], "name_en": s["name_en"], "final": s["final"]} for code, s in statuses.statuses().items()
         ],
         "dossiers": {
             "by_province": dossiers,

@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simulator import clock
 from simulator.clock import SandboxClock, shared_clock
+from simulator.faults import buckets, journal, store
 from simulator.faults.buckets import SqliteCounters, SqliteTokenBuckets
 from simulator.faults.capture import CaptureSettings
 from simulator.faults.connection import ProcessLocalDB
@@ -33,9 +35,7 @@ from simulator.faults.store import FaultStore, RuleNotFound
 
 
 def create_tables(db) -> None:
-    """Create every table the fault engine owns (for simulator.db.SCHEMA_MODULES)."""
-    from simulator import clock
-    from simulator.faults import buckets, journal, store
+    """Create every table the fault engine owns (listed in simulator.schema.MODULES)."""
 
     clock.create_tables(db)
     store.create_tables(db)
@@ -62,12 +62,30 @@ class FaultSandbox:
         path = settings["db"]
         clock = shared_clock(path)
         store = FaultStore(path, limits, settings["fault_rules_max"])
-        engine = Engine(store, clock, settings["seed"], limits, SqliteTokenBuckets(ProcessLocalDB(path)),
-                        enabled=settings["faults_enabled"], counters=SqliteCounters(ProcessLocalDB(path)))
-        journal = Journal(path, settings["journal_enabled"], settings["journal_max_rows"],
-                          settings["journal_flush_ms"], CaptureSettings.from_settings(settings))
-        return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits),
-                   max_body_bytes=settings["max_body_bytes"])
+        engine = Engine(
+            store,
+            clock,
+            settings["seed"],
+            limits,
+            SqliteTokenBuckets(ProcessLocalDB(path)),
+            enabled=settings["faults_enabled"],
+            counters=SqliteCounters(ProcessLocalDB(path)),
+        )
+        journal = Journal(
+            path,
+            settings["journal_enabled"],
+            settings["journal_max_rows"],
+            settings["journal_flush_ms"],
+            CaptureSettings.from_settings(settings),
+        )
+        return cls(
+            clock,
+            store,
+            engine,
+            journal,
+            ScenarioRunner(store, clock, settings["scenarios_dir"], limits),
+            max_body_bytes=settings["max_body_bytes"],
+        )
 
     def put_rule(self, raw: dict[str, Any]) -> Rule:
         """Create or replace a manual rule; its window counts from now on the sandbox clock."""
@@ -101,7 +119,24 @@ class FaultSandbox:
 
 
 __all__ = [
-    "Decision", "Engine", "FaultMiddleware", "FaultSandbox", "FaultStore", "Journal", "Limits", "RequestInfo",
-    "Rule", "RuleError", "RuleNotFound", "SandboxClock", "ScenarioError", "ScenarioNotFound", "ScenarioRunner",
-    "create_tables", "format_error", "register_format", "render_metrics", "validate_rule",
+    "Decision",
+    "Engine",
+    "FaultMiddleware",
+    "FaultSandbox",
+    "FaultStore",
+    "Journal",
+    "Limits",
+    "RequestInfo",
+    "Rule",
+    "RuleError",
+    "RuleNotFound",
+    "SandboxClock",
+    "ScenarioError",
+    "ScenarioNotFound",
+    "ScenarioRunner",
+    "create_tables",
+    "format_error",
+    "register_format",
+    "render_metrics",
+    "validate_rule",
 ]

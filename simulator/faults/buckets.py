@@ -29,8 +29,7 @@ RETURNING tokens
 
 def create_tables(db: sqlite_utils.Database) -> None:
     """Create the `fault_buckets` table if missing."""
-    db.execute("CREATE TABLE IF NOT EXISTS fault_buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL,"
-               " updated REAL NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS fault_buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated REAL NOT NULL)")
     db.execute("CREATE TABLE IF NOT EXISTS fault_counters (key TEXT PRIMARY KEY, n INTEGER NOT NULL)")
 
 

@@ -114,10 +114,31 @@ class CaptureSettings:
         return cls(settings["capture_enabled"], settings["capture_max_rows"], settings["capture_body_bytes"])
 
 
-COLUMNS = ("ts", "request_id", "province", "client", "system", "via", "operation", "method", "path", "query",
-           "status", "fault", "latency_ms", "request_headers", "request_body", "request_body_bytes",
-           "request_body_encoding", "request_body_truncated", "response_headers", "response_body",
-           "response_body_bytes", "response_body_encoding", "response_body_truncated")
+COLUMNS = (
+    "ts",
+    "request_id",
+    "province",
+    "client",
+    "system",
+    "via",
+    "operation",
+    "method",
+    "path",
+    "query",
+    "status",
+    "fault",
+    "latency_ms",
+    "request_headers",
+    "request_body",
+    "request_body_bytes",
+    "request_body_encoding",
+    "request_body_truncated",
+    "response_headers",
+    "response_body",
+    "response_body_bytes",
+    "response_body_encoding",
+    "response_body_truncated",
+)
 
 
 def create_tables(db) -> None:
@@ -186,11 +207,31 @@ def row(entry: dict) -> tuple:
     response_body, response_encoding = _text(kept)
     response_headers = dict(snap.response_headers or [])
     get = entry.get
-    return (get("ts"), get("request_id"), province, client, get("system"), snap.via, get("operation"),
-            get("method"), get("path"), mask_text(snap.query), get("status"), get("fault"), get("latency_ms"),
-            json.dumps(mask_headers(snap.headers)), request_body, snap.body_size, request_encoding,
-            len(snap.body) < snap.body_size, json.dumps(mask_headers(response_headers)), response_body,
-            snap.response_size, response_encoding, len(kept) < snap.response_size)  # in COLUMNS order
+    return (
+        get("ts"),
+        get("request_id"),
+        province,
+        client,
+        get("system"),
+        snap.via,
+        get("operation"),
+        get("method"),
+        get("path"),
+        mask_text(snap.query),
+        get("status"),
+        get("fault"),
+        get("latency_ms"),
+        json.dumps(mask_headers(snap.headers)),
+        request_body,
+        snap.body_size,
+        request_encoding,
+        len(snap.body) < snap.body_size,
+        json.dumps(mask_headers(response_headers)),
+        response_body,
+        snap.response_size,
+        response_encoding,
+        len(kept) < snap.response_size,
+    )  # in COLUMNS order
 
 
 def write(conn, batch: list[dict], settings: CaptureSettings, since_trim: int) -> int:
@@ -198,19 +239,24 @@ def write(conn, batch: list[dict], settings: CaptureSettings, since_trim: int) -
     rows = [row(e) for e in batch if e.get("capture") is not None]
     if not rows:
         return since_trim
-    conn.executemany(f"INSERT INTO request_capture ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                     rows)
+    conn.executemany(f"INSERT INTO request_capture ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
     since_trim += len(rows)
     if since_trim >= max(1, settings.max_rows // 100):
-        conn.execute("DELETE FROM request_capture WHERE id <= (SELECT max(id) FROM request_capture) - ?",
-                     [settings.max_rows])
+        conn.execute("DELETE FROM request_capture WHERE id <= (SELECT max(id) FROM request_capture) - ?", [settings.max_rows])
         return 0
     return since_trim
 
 
-def query(db, system: str | None = None, operation: str | None = None, province: str | None = None,
-          body_contains: str | None = None, since: float | None = None, after_id: int | None = None,
-          limit: int = 50) -> list[dict]:
+def query(
+    db,
+    system: str | None = None,
+    operation: str | None = None,
+    province: str | None = None,
+    body_contains: str | None = None,
+    since: float | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[dict]:
     """Captured requests matching every filter, as the admin API shows them.
 
     Newest first (by the time they were answered); with `after_id`, the rows written after that
@@ -247,13 +293,35 @@ def recent(db, since: float | None = None, limit: int = 10_000) -> list[dict]:
 
 def shown(raw: dict) -> dict:
     """A stored row as the API shows it: request and response as nested objects."""
-    def part(prefix: str) -> dict:
-        return {"headers": json.loads(raw[f"{prefix}_headers"] or "{}"), "body": raw[f"{prefix}_body"] or "",
-                "body_encoding": raw[f"{prefix}_body_encoding"] or "utf-8",
-                "body_bytes": raw[f"{prefix}_body_bytes"] or 0, "body_truncated": bool(raw[f"{prefix}_body_truncated"])}
 
-    out = {k: raw[k] for k in ("id", "ts", "request_id", "province", "client", "system", "via", "operation",
-                               "method", "path", "query", "status", "fault", "latency_ms")}
+    def part(prefix: str) -> dict:
+        return {
+            "headers": json.loads(raw[f"{prefix}_headers"] or "{}"),
+            "body": raw[f"{prefix}_body"] or "",
+            "body_encoding": raw[f"{prefix}_body_encoding"] or "utf-8",
+            "body_bytes": raw[f"{prefix}_body_bytes"] or 0,
+            "body_truncated": bool(raw[f"{prefix}_body_truncated"]),
+        }
+
+    out = {
+        k: raw[k]
+        for k in (
+            "id",
+            "ts",
+            "request_id",
+            "province",
+            "client",
+            "system",
+            "via",
+            "operation",
+            "method",
+            "path",
+            "query",
+            "status",
+            "fault",
+            "latency_ms",
+        )
+    }
     out["request"], out["response"] = part("request"), part("response")
     return out
 

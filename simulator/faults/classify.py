@@ -14,10 +14,14 @@ from simulator.faults.matching import RequestView
 from simulator.faults.wsgi_body import json_body, read_body
 
 
-def prefix_classifier(prefixes: dict[str, str], body_operation: dict[str, str] | None = None,
-                      body_client: dict[str, str] | None = None, client_header: str = "X-Sandbox-Client",
-                      max_body_bytes: int = 2_000_000, known_operations: dict[str, set[str]] | None = None,
-                      ) -> Callable[[dict], RequestInfo | None]:
+def prefix_classifier(
+    prefixes: dict[str, str],
+    body_operation: dict[str, str] | None = None,
+    body_client: dict[str, str] | None = None,
+    client_header: str = "X-Sandbox-Client",
+    max_body_bytes: int = 2_000_000,
+    known_operations: dict[str, set[str]] | None = None,
+) -> Callable[[dict], RequestInfo | None]:
     """Build classify(environ): `prefixes` maps URL prefix → system (longest wins).
 
     The operation is the body field named in `body_operation[system]` (e.g. portal → service)
@@ -39,7 +43,7 @@ def prefix_classifier(prefixes: dict[str, str], body_operation: dict[str, str] |
                 break
         else:
             return None
-        rest = path[len(prefix.rstrip("/")):].strip("/")
+        rest = path[len(prefix.rstrip("/")) :].strip("/")
         operation = rest.split("/", 1)[0] or None
         client = environ.get(header_key) or None
         if system in body_operation or system in body_client:

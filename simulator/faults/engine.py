@@ -100,8 +100,18 @@ def sample_latency(params: dict, rng: random.Random, limit_s: float) -> float:
 class Engine:
     """Decides faults for requests from the store's snapshot, the sandbox clock and a seed."""
 
-    def __init__(self, store, clock, seed: int, limits: Limits | None = None, buckets=None,
-                 enabled: bool = True, real_time=time.time, counters=None, stream: int | None = None):
+    def __init__(
+        self,
+        store,
+        clock,
+        seed: int,
+        limits: Limits | None = None,
+        buckets=None,
+        enabled: bool = True,
+        real_time=time.time,
+        counters=None,
+        stream: int | None = None,
+    ):
         self.store = store
         self.clock = clock
         self.seed = seed

@@ -1,23 +1,11 @@
 """Error bodies in each simulated system's own format, so an injected fault looks real.
 
-A formatter is `fn(status, message) -> (body, content_type)`. The registry is open: a
-system module calls `register_format("tax", fn)` at import and injected errors for that
-system then use it. Unknown systems get the `default` format.
-
-Formats (seen = from public vendor code, inferred = our design, documented in the API docs):
-- portal (seen): `{"error_code": "-1", "message": ...}`; the portal answers integration calls
-  with HTTP 200 and an error code in the body, but gateway-level failures in front of it are
-  plain HTTP errors, so injected errors keep the rule's HTTP status and this body.
-- judicial_record (seen): `{"statusCode": "01", "errorDetail": ...}`.
-- payment (seen): `{"MaLoi": "99", "MoTaLoi": ...}`.
-- population (seen, JSON-wrapped by provincial gateways): `{"error_code": "<status>", "message": ...}`.
-- civil_status (inferred): `{"status": <status>, "message": ...}`.
-- business_registration (inferred): `{"code": "<status>", "message": ..., "data": null}`.
-- social_insurance (inferred): `{"maLoi": "<status>", "thongBao": ...}`.
-- environment (inferred): `{"success": false, "errorCode": "<status>", "errorMessage": ...}`.
-- treasury (inferred): `{"MaLoi": "<status>", "MoTaLoi": ...}` like the payment platform.
-- gateway (WSO2 style, inferred): `{"error": "...", "error_description": ...}`.
-- default: `{"error": {"status": <status>, "message": ...}}`.
+A formatter is `fn(status, message) -> (body, content_type)`. Each system declares its own
+error body once, in its `SystemSpec` (`simulator.systems.registry`); injected errors for that
+system are built by the same function as its real errors. Two formats are the fault engine's
+own: `gateway` (the NGSP gateway's OAuth2/WSO2 style `{"error", "error_description"}`, our
+design) and `default` (`{"error": {"status", "message"}}`, for anything without a format).
+`register_format` adds or replaces a format by name (tests, or a system outside the registry).
 """
 
 from __future__ import annotations
@@ -25,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
+
+from simulator.systems import registry
 
 Formatter = Callable[[int, str], tuple[Any, str]]
 JSON = "application/json; charset=utf-8"
@@ -45,8 +35,13 @@ DEFAULT_MESSAGES = {
     504: "Hết thời gian chờ phản hồi từ hệ thống nguồn",
 }
 
-_OAUTH_ERRORS = {400: "invalid_request", 401: "invalid_token", 403: "insufficient_scope",
-                 429: "too_many_requests", 503: "temporarily_unavailable"}
+_OAUTH_ERRORS = {
+    400: "invalid_request",
+    401: "invalid_token",
+    403: "insufficient_scope",
+    429: "too_many_requests",
+    503: "temporarily_unavailable",
+}
 
 
 def register_format(system: str, formatter: Formatter) -> None:
@@ -55,8 +50,14 @@ def register_format(system: str, formatter: Formatter) -> None:
 
 
 def formatter_for(system: str) -> Formatter:
-    """The formatter for `system`, or the default one."""
-    return _FORMATS.get(system, _FORMATS["default"])
+    """The formatter for `system`: a registered one, else the system's declared error body, else the default."""
+    if system in _FORMATS:
+        return _FORMATS[system]
+    spec = registry.get(system)
+    if spec is not None and spec.error_body is not None:
+        body = spec.error_body
+        return lambda status, message: (body(status, message), JSON)
+    return _FORMATS["default"]
 
 
 def default_message(status: int) -> str:
@@ -83,13 +84,4 @@ def _gateway(status: int, message: str) -> tuple[Any, str]:
 
 
 register_format("default", lambda s, m: ({"error": {"status": s, "message": m}}, JSON))
-register_format("portal", lambda s, m: ({"error_code": "-1", "message": m}, JSON))
-register_format("judicial_record", lambda s, m: ({"statusCode": "01", "errorDetail": m}, JSON))
-register_format("payment", lambda s, m: ({"MaLoi": "99", "MoTaLoi": m}, JSON))
-register_format("treasury", lambda s, m: ({"MaLoi": str(s), "MoTaLoi": m}, JSON))
-register_format("population", lambda s, m: ({"error_code": str(s), "message": m}, JSON))
-register_format("civil_status", lambda s, m: ({"status": s, "message": m}, JSON))
-register_format("business_registration", lambda s, m: ({"code": str(s), "message": m, "data": None}, JSON))
-register_format("social_insurance", lambda s, m: ({"maLoi": str(s), "thongBao": m}, JSON))
-register_format("environment", lambda s, m: ({"success": False, "errorCode": str(s), "errorMessage": m}, JSON))
 register_format("gateway", _gateway)

@@ -31,8 +31,7 @@ from simulator.faults import capture, metrics
 from simulator.faults.capture import CaptureSettings
 from simulator.faults.connection import ProcessLocalDB
 
-COLUMNS = ("ts", "sim_ts", "request_id", "client", "system", "operation", "method", "path", "status", "fault",
-           "latency_ms")
+COLUMNS = ("ts", "sim_ts", "request_id", "client", "system", "operation", "method", "path", "status", "fault", "latency_ms")
 BUFFER_CAP = 100_000
 QUERY_LIMIT_MAX = 1000
 
@@ -61,8 +60,14 @@ def _posix(value: Any) -> float:
 class Journal:
     """Buffered, bounded request journal plus the metrics aggregates, shared by all workers."""
 
-    def __init__(self, db_path: str | Path, enabled: bool = True, max_rows: int = 100_000,
-                 flush_ms: int = 200, capture_settings: CaptureSettings | None = None):
+    def __init__(
+        self,
+        db_path: str | Path,
+        enabled: bool = True,
+        max_rows: int = 100_000,
+        flush_ms: int = 200,
+        capture_settings: CaptureSettings | None = None,
+    ):
         self.db_path = db_path
         self.capture = capture_settings or CaptureSettings()
         self.enabled = enabled
@@ -143,24 +148,39 @@ class Journal:
                 self._since_trim += len(batch)
                 if self._since_trim >= max(1, self.max_rows // 100):
                     self._since_trim = 0
-                    conn.execute("DELETE FROM request_journal WHERE id <= "
-                                 "(SELECT max(id) FROM request_journal) - ?", [self.max_rows])
+                    conn.execute("DELETE FROM request_journal WHERE id <= (SELECT max(id) FROM request_journal) - ?", [self.max_rows])
             if self.capture.enabled:
                 self._capture_since_trim = capture.write(conn, batch, self.capture, self._capture_since_trim)
             metrics.write_aggregates(conn, batch)
 
-    def query(self, system: str | None = None, operation: str | None = None, client: str | None = None,
-              status: int | None = None, fault: str | None = None, since: Any = None, until: Any = None,
-              limit: int = 100, offset: int = 0) -> list[dict]:
+    def query(
+        self,
+        system: str | None = None,
+        operation: str | None = None,
+        client: str | None = None,
+        status: int | None = None,
+        fault: str | None = None,
+        since: Any = None,
+        until: Any = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[dict]:
         """Journal rows matching every given filter, newest first (`fault` matches one effect name)."""
         where, params = self._where(system, operation, client, status, fault, since, until)
         limit = max(1, min(int(limit), QUERY_LIMIT_MAX))
-        sql = (f"SELECT id, {', '.join(COLUMNS)} FROM request_journal {where}"
-               f" ORDER BY id DESC LIMIT {limit} OFFSET {max(0, int(offset))}")
+        sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_journal {where} ORDER BY id DESC LIMIT {limit} OFFSET {max(0, int(offset))}"
         return [dict(zip(("id", *COLUMNS), row)) for row in self.db.execute(sql, params)]
 
-    def count(self, system: str | None = None, operation: str | None = None, client: str | None = None,
-              status: int | None = None, fault: str | None = None, since: Any = None, until: Any = None) -> int:
+    def count(
+        self,
+        system: str | None = None,
+        operation: str | None = None,
+        client: str | None = None,
+        status: int | None = None,
+        fault: str | None = None,
+        since: Any = None,
+        until: Any = None,
+    ) -> int:
         """How many journal rows match the filters."""
         where, params = self._where(system, operation, client, status, fault, since, until)
         return self.db.execute(f"SELECT count(*) FROM request_journal {where}", params).fetchone()[0]
@@ -169,8 +189,7 @@ class Journal:
     def _where(system, operation, client, status, fault, since, until) -> tuple[str, list]:
         clauses: list[str] = []
         params: list[Any] = []
-        for column, value in (("system", system), ("operation", operation), ("client", client),
-                              ("status", status)):
+        for column, value in (("system", system), ("operation", operation), ("client", client), ("status", status)):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)

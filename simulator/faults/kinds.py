@@ -88,11 +88,9 @@ def integer(doc: str, minimum: int, maximum: int) -> dict[str, Any]:
 
 
 MESSAGE = {"type": "string", "maxLength": 1000, "description": "Error message (Vietnamese, as the system answers)"}
-HEADERS = {"type": "object", "additionalProperties": {"type": ["string", "integer"]},
-           "description": "Extra response headers"}
+HEADERS = {"type": "object", "additionalProperties": {"type": ["string", "integer"]}, "description": "Extra response headers"}
 LATENCY_DISTS = ("fixed", "uniform", "normal", "lognormal")
-_DIST_KEYS = {"fixed": ("seconds",), "uniform": ("min_s", "max_s"), "normal": ("mean_s", "stddev_s"),
-              "lognormal": ("median_s", "sigma")}
+_DIST_KEYS = {"fixed": ("seconds",), "uniform": ("min_s", "max_s"), "normal": ("mean_s", "stddev_s"), "lognormal": ("median_s", "sigma")}
 
 
 def _capped(value: float, path: str, cap: float) -> float:
@@ -138,8 +136,7 @@ def _hang(p: dict[str, Any], path: str, limits: Limits) -> dict[str, Any]:
 
 
 def _dribble(p: dict[str, Any], path: str, limits: Limits) -> dict[str, Any]:
-    return {"duration_s": _capped(p["duration_s"], f"{path}.duration_s", limits.dribble_cap_s),
-            "chunks": p.get("chunks", 10)}
+    return {"duration_s": _capped(p["duration_s"], f"{path}.duration_s", limits.dribble_cap_s), "chunks": p.get("chunks", 10)}
 
 
 def _maintenance(p: dict[str, Any], path: str, limits: Limits) -> dict[str, Any]:
@@ -158,83 +155,167 @@ def _as_is(p: dict[str, Any], path: str, limits: Limits) -> dict[str, Any]:
     return dict(p)
 
 
-declare(FaultKind(
-    "latency", "Delay the answer: before the first byte, or (spread: true) spread over the body.",
-    stage="delay", wire="sleep", dashboard="latency",
-    params={
-        "dist": {"enum": list(LATENCY_DISTS), "default": "fixed", "description": "Distribution of the delay"},
-        "seconds": seconds("fixed: the delay"),
-        "min_s": seconds("uniform: lower bound"), "max_s": seconds("uniform: upper bound"),
-        "mean_s": seconds("normal: mean"), "stddev_s": seconds("normal: standard deviation"),
-        "median_s": seconds("lognormal: median", exclusiveMinimum=0), "sigma": seconds("lognormal: sigma", maximum=5),
-        "cap_s": seconds("Largest delay drawn (default and maximum: fault_latency_cap_s)"),
-        "spread": {"type": "boolean", "default": False,
-                   "description": "false: silence before the first byte; true: headers at once, body paced over the delay"},
-    },
-    normalise=_latency,
-))
-declare(FaultKind(
-    "error", "Answer an HTTP error in the system's own error format (or the given body).",
-    stage="terminal", wire="respond", dashboard="breaking",
-    params={"status": integer("HTTP status", 400, 599), "message": MESSAGE, "headers": HEADERS,
-            "body": {"type": ["object", "array", "string"], "description": "Replaces the system's error body"}},
-    required=("status",), normalise=_error,
-))
-declare(FaultKind(
-    "maintenance", "503 with Retry-After in the system's own format, as during a maintenance window.",
-    stage="terminal", wire="respond", dashboard="breaking",
-    params={"retry_after_s": integer("Retry-After, seconds", 0, 10**9), "message": MESSAGE}, normalise=_maintenance,
-))
-declare(FaultKind(
-    "rate_limit", "A token bucket per rule and client, shared by all workers; 429 with Retry-After when empty.",
-    stage="terminal", wire="respond", dashboard="slowing",
-    params={"rate_per_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 100_000},
-            "burst": integer("Bucket size", 1, 1_000_000)},
-    required=("rate_per_s", "burst"), normalise=_as_is,
-))
-declare(FaultKind(
-    "hang", "Accept the request and stay silent for cap_s, then close with no answer.",
-    stage="terminal", wire="drop", dashboard="breaking",
-    params={"cap_s": seconds("Silence before closing (default and maximum: fault_hang_cap_s)")}, normalise=_hang,
-))
-declare(FaultKind(
-    "reset", "Close the connection with a TCP RST (clients see 'connection reset by peer').",
-    stage="terminal", wire="drop", dashboard="breaking",
-))
-declare(FaultKind(
-    "empty", "The app's status and headers with an empty body.",
-    stage="terminal", wire="transform", dashboard="breaking",
-))
-declare(FaultKind(
-    "truncated", "The app's full Content-Length but only the first half of the body, then the connection closes.",
-    stage="terminal", wire="transform", dashboard="breaking",
-))
-declare(FaultKind(
-    "malformed_json", "The app's body with its JSON broken (a dangling comma), status kept.",
-    stage="terminal", wire="transform", dashboard="breaking",
-))
-declare(FaultKind(
-    "dribble", "The app's body in `chunks` pieces spread evenly over duration_s.",
-    stage="terminal", wire="stream", dashboard="slowing",
-    params={"duration_s": seconds("Time to send the whole body (maximum: fault_dribble_cap_s)"),
-            "chunks": integer("Pieces the body is cut into", 1, 1000)},
-    required=("duration_s",), normalise=_dribble,
-))
-declare(FaultKind(
-    "partial", "Remove the named fields, at any depth, from the app's JSON body.",
-    stage="shape", wire="transform", dashboard="content",
-    params={"fields": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}},
-    required=("fields",), normalise=_as_is,
-))
-declare(FaultKind(
-    "bandwidth", "Send the body at most bytes_per_s (Toxiproxy's bandwidth toxic).",
-    stage="shape", wire="stream", dashboard="slowing",
-    params={"bytes_per_s": integer("Throughput of the response body", 1, 10**9)},
-    required=("bytes_per_s",), normalise=_as_is,
-))
-declare(FaultKind(
-    "slow_close", "Send the whole answer, then keep the connection open delay_s before closing it.",
-    stage="shape", wire="close", dashboard="slowing",
-    params={"delay_s": seconds("Delay before the server closes the connection (maximum: fault_hang_cap_s)")},
-    required=("delay_s",), normalise=_slow_close,
-))
+declare(
+    FaultKind(
+        "latency",
+        "Delay the answer: before the first byte, or (spread: true) spread over the body.",
+        stage="delay",
+        wire="sleep",
+        dashboard="latency",
+        params={
+            "dist": {"enum": list(LATENCY_DISTS), "default": "fixed", "description": "Distribution of the delay"},
+            "seconds": seconds("fixed: the delay"),
+            "min_s": seconds("uniform: lower bound"),
+            "max_s": seconds("uniform: upper bound"),
+            "mean_s": seconds("normal: mean"),
+            "stddev_s": seconds("normal: standard deviation"),
+            "median_s": seconds("lognormal: median", exclusiveMinimum=0),
+            "sigma": seconds("lognormal: sigma", maximum=5),
+            "cap_s": seconds("Largest delay drawn (default and maximum: fault_latency_cap_s)"),
+            "spread": {
+                "type": "boolean",
+                "default": False,
+                "description": "false: silence before the first byte; true: headers at once, body paced over the delay",
+            },
+        },
+        normalise=_latency,
+    )
+)
+declare(
+    FaultKind(
+        "error",
+        "Answer an HTTP error in the system's own error format (or the given body).",
+        stage="terminal",
+        wire="respond",
+        dashboard="breaking",
+        params={
+            "status": integer("HTTP status", 400, 599),
+            "message": MESSAGE,
+            "headers": HEADERS,
+            "body": {"type": ["object", "array", "string"], "description": "Replaces the system's error body"},
+        },
+        required=("status",),
+        normalise=_error,
+    )
+)
+declare(
+    FaultKind(
+        "maintenance",
+        "503 with Retry-After in the system's own format, as during a maintenance window.",
+        stage="terminal",
+        wire="respond",
+        dashboard="breaking",
+        params={"retry_after_s": integer("Retry-After, seconds", 0, 10**9), "message": MESSAGE},
+        normalise=_maintenance,
+    )
+)
+declare(
+    FaultKind(
+        "rate_limit",
+        "A token bucket per rule and client, shared by all workers; 429 with Retry-After when empty.",
+        stage="terminal",
+        wire="respond",
+        dashboard="slowing",
+        params={"rate_per_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 100_000}, "burst": integer("Bucket size", 1, 1_000_000)},
+        required=("rate_per_s", "burst"),
+        normalise=_as_is,
+    )
+)
+declare(
+    FaultKind(
+        "hang",
+        "Accept the request and stay silent for cap_s, then close with no answer.",
+        stage="terminal",
+        wire="drop",
+        dashboard="breaking",
+        params={"cap_s": seconds("Silence before closing (default and maximum: fault_hang_cap_s)")},
+        normalise=_hang,
+    )
+)
+declare(
+    FaultKind(
+        "reset",
+        "Close the connection with a TCP RST (clients see 'connection reset by peer').",
+        stage="terminal",
+        wire="drop",
+        dashboard="breaking",
+    )
+)
+declare(
+    FaultKind(
+        "empty",
+        "The app's status and headers with an empty body.",
+        stage="terminal",
+        wire="transform",
+        dashboard="breaking",
+    )
+)
+declare(
+    FaultKind(
+        "truncated",
+        "The app's full Content-Length but only the first half of the body, then the connection closes.",
+        stage="terminal",
+        wire="transform",
+        dashboard="breaking",
+    )
+)
+declare(
+    FaultKind(
+        "malformed_json",
+        "The app's body with its JSON broken (a dangling comma), status kept.",
+        stage="terminal",
+        wire="transform",
+        dashboard="breaking",
+    )
+)
+declare(
+    FaultKind(
+        "dribble",
+        "The app's body in `chunks` pieces spread evenly over duration_s.",
+        stage="terminal",
+        wire="stream",
+        dashboard="slowing",
+        params={
+            "duration_s": seconds("Time to send the whole body (maximum: fault_dribble_cap_s)"),
+            "chunks": integer("Pieces the body is cut into", 1, 1000),
+        },
+        required=("duration_s",),
+        normalise=_dribble,
+    )
+)
+declare(
+    FaultKind(
+        "partial",
+        "Remove the named fields, at any depth, from the app's JSON body.",
+        stage="shape",
+        wire="transform",
+        dashboard="content",
+        params={"fields": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}},
+        required=("fields",),
+        normalise=_as_is,
+    )
+)
+declare(
+    FaultKind(
+        "bandwidth",
+        "Send the body at most bytes_per_s (Toxiproxy's bandwidth toxic).",
+        stage="shape",
+        wire="stream",
+        dashboard="slowing",
+        params={"bytes_per_s": integer("Throughput of the response body", 1, 10**9)},
+        required=("bytes_per_s",),
+        normalise=_as_is,
+    )
+)
+declare(
+    FaultKind(
+        "slow_close",
+        "Send the whole answer, then keep the connection open delay_s before closing it.",
+        stage="shape",
+        wire="close",
+        dashboard="slowing",
+        params={"delay_s": seconds("Delay before the server closes the connection (maximum: fault_hang_cap_s)")},
+        required=("delay_s",),
+        normalise=_slow_close,
+    )
+)

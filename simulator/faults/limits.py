@@ -27,5 +27,9 @@ class Limits:
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Limits:
         """Build limits from a resolved settings dict (see simulator.config)."""
-        return cls(settings["fault_latency_cap_s"], settings["fault_hang_cap_s"],
-                   settings["fault_dribble_cap_s"], settings["fault_retry_after_cap_s"])
+        return cls(
+            settings["fault_latency_cap_s"],
+            settings["fault_hang_cap_s"],
+            settings["fault_dribble_cap_s"],
+            settings["fault_retry_after_cap_s"],
+        )

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs
 from xml.parsers import expat
 
 from simulator import wire_json
+from simulator.faults.limits import RuleError
 
 MISSING = object()
 
@@ -187,8 +188,7 @@ class ContentMatch:
 
     def to_json(self) -> dict[str, Any]:
         """The non-empty parts, as written in a rule."""
-        return {part: {k: m.to_json() for k, m in getattr(self, part)}
-                for part in ("body", "headers", "query") if getattr(self, part)}
+        return {part: {k: m.to_json() for k, m in getattr(self, part)} for part in ("body", "headers", "query") if getattr(self, part)}
 
 
 def _shown(value: Any) -> str:
@@ -200,7 +200,6 @@ def _shown(value: Any) -> str:
 
 def compile_content(match: dict[str, Any], path: str) -> ContentMatch:
     """Build the content matcher of a (schema-valid) match mapping; RuleError for a bad regex."""
-    from simulator.faults.limits import RuleError
 
     parts = {}
     for part in ("body", "headers", "query"):

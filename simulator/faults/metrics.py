@@ -84,16 +84,19 @@ class _SqliteCollector:
         self.db = db
 
     def collect(self):
-        requests = CounterMetricFamily("sandbox_requests", "Requests to simulated systems.",
-                                       labels=["system", "operation", "status", "fault"])
+        requests = CounterMetricFamily(
+            "sandbox_requests", "Requests to simulated systems.", labels=["system", "operation", "status", "fault"]
+        )
         for system, operation, status, fault, count in self.db.execute(
             "SELECT system, operation, status, fault, count FROM metrics_requests ORDER BY 1, 2, 3, 4"
         ):
             requests.add_metric([system, operation, status, fault], count)
         yield requests
-        hist = HistogramMetricFamily("sandbox_request_duration_seconds",
-                                     "Time to last byte of simulated-system responses, injected latency included.",
-                                     labels=["system", "operation"])
+        hist = HistogramMetricFamily(
+            "sandbox_request_duration_seconds",
+            "Time to last byte of simulated-system responses, injected latency included.",
+            labels=["system", "operation"],
+        )
         per_bucket: dict[tuple[str, str], dict[int, int]] = {}
         for system, operation, bucket, count in self.db.execute("SELECT * FROM metrics_latency"):
             per_bucket.setdefault((system, operation), {})[bucket] = count

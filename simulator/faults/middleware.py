@@ -39,6 +39,7 @@ import socket
 import struct
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
 import gevent
 
@@ -119,8 +120,15 @@ def _break_json(body: bytes) -> bytes:
 class FaultMiddleware:
     """WSGI middleware applying fault decisions to classified requests and journaling them."""
 
-    def __init__(self, app: Callable, classify: Callable[[dict], RequestInfo | None], engine: Engine,
-                 journal=None, sleep: Callable[[float], None] = gevent.sleep, max_body_bytes: int = 2_000_000):
+    def __init__(
+        self,
+        app: Callable,
+        classify: Callable[[dict], RequestInfo | None],
+        engine: Engine,
+        journal=None,
+        sleep: Callable[[float], None] = gevent.sleep,
+        max_body_bytes: int = 2_000_000,
+    ):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.classify = classify
@@ -166,12 +174,10 @@ class FaultMiddleware:
         status, headers, body = self._call_app(environ)
         if decision.partial_fields:
             body, headers = self._partial(body, headers, decision.partial_fields)
-        return self._transform(environ, start_response, terminal, decision, status, headers, body, request_id,
-                               record)
+        return self._transform(environ, start_response, terminal, decision, status, headers, body, request_id, record)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _refuse_hostile(self, environ: dict, start_response, info: RequestInfo | None, reason: str,
-                        request_id: str, started: float):
+    def _refuse_hostile(self, environ: dict, start_response, info: RequestInfo | None, reason: str, request_id: str, started: float):
         """400 in the addressed system's own error format (the sandbox's own shape off-system)."""
         message = f"request body refused: {reason}"
         if info is None:
@@ -206,6 +212,7 @@ class FaultMiddleware:
             if record is not None:
                 record.responded(_status_code(status), headers)  # journaled when the body is finished
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
         return wrapped
 
     def _drop(self, environ: dict, decision: Decision, record) -> Iterable[bytes]:
@@ -276,38 +283,46 @@ class FaultMiddleware:
             return body, headers
         return json.dumps(strip_fields(data, set(fields)), ensure_ascii=False).encode(), headers
 
-    def _transform(self, environ, start_response, terminal, decision, status, headers, body, request_id,
-                   record):
+    def _transform(self, environ, start_response, terminal, decision, status, headers, body, request_id, record):
         if terminal == "empty":
             body = b""
         elif terminal == "malformed_json":
             body = _break_json(body) if body else b"{"
         if terminal == "truncated":
             headers = _set_header(headers, "Content-Length", str(len(body)))
-            result = self._respond(start_response, status, headers, [body[: len(body) // 2]], request_id,
-                                   decision, record, set_length=False)
+            result = self._respond(
+                start_response, status, headers, [body[: len(body) // 2]], request_id, decision, record, set_length=False
+            )
             # gunicorn ignores an app's "Connection: close" and would keep the connection open, the
             # client waiting for the missing bytes until keep-alive expires; a shutdown after the
             # half body (FIN follows the data) ends it at once, and gunicorn reads EOF next and closes.
             result.after = lambda: _shutdown(environ.get("gunicorn.socket"))
             return result
         if terminal == "dribble":
-            return self._respond(start_response, status, headers,
-                                 self._dribble(body, decision.terminal.params), request_id, decision, record,
-                                 length=len(body))
+            return self._respond(
+                start_response,
+                status,
+                headers,
+                self._dribble(body, decision.terminal.params),
+                request_id,
+                decision,
+                record,
+                length=len(body),
+            )
         if decision.spread_s > 0 or "bandwidth" in decision.shapes:
-            return self._closing(environ, decision, self._respond(
-                start_response, status, headers, self._paced(body, decision), request_id, decision, record,
-                length=len(body)))
-        return self._closing(environ, decision,
-                             self._respond(start_response, status, headers, [body], request_id, decision, record))
+            return self._closing(
+                environ,
+                decision,
+                self._respond(start_response, status, headers, self._paced(body, decision), request_id, decision, record, length=len(body)),
+            )
+        return self._closing(environ, decision, self._respond(start_response, status, headers, [body], request_id, decision, record))
 
     def _paced(self, body: bytes, decision: Decision) -> Iterable[bytes]:
         """The body paced by `latency` with spread (even pauses) and/or `bandwidth` (bytes per second)."""
         rate = decision.shapes.get("bandwidth", {}).get("bytes_per_s")
         # Tenths of a second at the bandwidth, or ten pieces over the spread delay.
         size = max(1, rate // 10) if rate else max(1, -(-len(body) // 10))
-        pieces = [body[i:i + size] for i in range(0, len(body), size)] or [b""]
+        pieces = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
         spread_pause = decision.spread_s / len(pieces)
         for i, piece in enumerate(pieces):
             pause = (len(piece) / rate if rate else 0.0) + spread_pause
@@ -337,10 +352,11 @@ class FaultMiddleware:
         pause = params["duration_s"] / chunks
         for i in range(chunks):
             self.sleep(pause)  # sleep first: the whole body takes duration_s, not duration_s - pause
-            yield body[i * size:(i + 1) * size]
+            yield body[i * size : (i + 1) * size]
 
-    def _respond(self, start_response, status, headers, body_iter, request_id, decision, record,
-                 set_length: bool = True, length: int | None = None):
+    def _respond(
+        self, start_response, status, headers, body_iter, request_id, decision, record, set_length: bool = True, length: int | None = None
+    ):
         if set_length:
             if length is None:
                 body_iter = list(body_iter)
@@ -376,12 +392,22 @@ class _Record:
             return
         self.done = True
         info = self.info
-        self.journal.record({
-            "ts": time.time(), "sim_ts": self.sim_ts, "request_id": info.request_id, "client": info.client,
-            "system": info.system, "operation": info.operation, "method": info.method, "path": info.path,
-            "status": self.status if status is None else status, "fault": self.decision.fault_label,
-            "latency_ms": round((time.monotonic() - self.started) * 1000, 3), "capture": self.snap,
-        })
+        self.journal.record(
+            {
+                "ts": time.time(),
+                "sim_ts": self.sim_ts,
+                "request_id": info.request_id,
+                "client": info.client,
+                "system": info.system,
+                "operation": info.operation,
+                "method": info.method,
+                "path": info.path,
+                "status": self.status if status is None else status,
+                "fault": self.decision.fault_label,
+                "latency_ms": round((time.monotonic() - self.started) * 1000, 3),
+                "capture": self.snap,
+            }
+        )
 
 
 class _Finishing:
@@ -418,7 +444,6 @@ def _shutdown(sock) -> None:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
 
     try:
         return HTTPStatus(status).phrase

@@ -126,8 +126,9 @@ class Rule:
             and _match_any(self.client, client)
         )
 
-    def misses(self, system: str, operation: str | None, method: str, client: str | None,
-               view: RequestView | None = None, via: str | None = None) -> list[str]:
+    def misses(
+        self, system: str, operation: str | None, method: str, client: str | None, view: RequestView | None = None, via: str | None = None
+    ) -> list[str]:
         """Why a request does not match, one sentence per failed match field ([] when it matches).
 
         The same predicate the engine applies (`matches_request`, the gateway's `via` system, then
@@ -143,13 +144,17 @@ class Rule:
 
     def _static_misses(self, system: str, operation: str | None, method: str, client: str | None) -> list[str]:
         out = []
-        for name, patterns, value in (("system", self.system, system), ("operation", self.operation, operation),
-                                      ("method", self.method, method.upper() if method else method),
-                                      ("client", self.client, client)):
+        for name, patterns, value in (
+            ("system", self.system, system),
+            ("operation", self.operation, operation),
+            ("method", self.method, method.upper() if method else method),
+            ("client", self.client, client),
+        ):
             if not _match_any(patterns, value):
                 expected = repr(patterns[0]) if len(patterns) == 1 else f"one of {', '.join(map(repr, patterns))}"
-                out.append(f"{name}: expected {expected}, got {value!r}" if value is not None
-                           else f"{name}: expected {expected}, got nothing")
+                out.append(
+                    f"{name}: expected {expected}, got {value!r}" if value is not None else f"{name}: expected {expected}, got nothing"
+                )
         return out
 
     def active_at(self, real_now: float, sim_now: float, local: datetime, start: float | None = None) -> bool:
@@ -179,8 +184,9 @@ def _match_any(patterns: tuple[str, ...] | None, value: str | None) -> bool:
 
 
 # -- validation --------------------------------------------------------------------------------
-def check_number(value: Any, path: str, *, minimum: float | None = 0.0, maximum: float | None = None,
-         integer: bool = False, above: float | None = None) -> float:
+def check_number(
+    value: Any, path: str, *, minimum: float | None = 0.0, maximum: float | None = None, integer: bool = False, above: float | None = None
+) -> float:
     """A number within bounds, or `RuleError` naming `path`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RuleError(path, "must be a number")
@@ -203,8 +209,7 @@ def check_mapping(value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, 
         raise RuleError(path, "must be a mapping")
     for key in value:
         if key not in allowed:
-            raise RuleError(f"{path}.{key}" if path else str(key),
-                            f"is not a known field (expected one of: {', '.join(allowed)})")
+            raise RuleError(f"{path}.{key}" if path else str(key), f"is not a known field (expected one of: {', '.join(allowed)})")
     return value
 
 

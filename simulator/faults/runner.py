@@ -91,14 +91,17 @@ class ScenarioRunner:
             "remaining_real_s": round(total_left / scale, 3),
             "finished": elapsed >= scenario.duration_s,
             "phase": None,
-            "phases": [{"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": len(p.rules)}
-                       for p in scenario.phases],
+            "phases": [{"name": p.name, "start_s": p.start_s, "end_s": p.end_s, "rules": len(p.rules)} for p in scenario.phases],
         }
         if phase is not None:
             left = phase.end_s - elapsed
-            out["phase"] = {"name": phase.name, "index": scenario.phases.index(phase),
-                            "remaining_s": round(left, 3), "remaining_real_s": round(left / scale, 3),
-                            "rule_ids": [r.id for r in phase.rules]}
+            out["phase"] = {
+                "name": phase.name,
+                "index": scenario.phases.index(phase),
+                "remaining_s": round(left, 3),
+                "remaining_real_s": round(left / scale, 3),
+                "rule_ids": [r.id for r in phase.rules],
+            }
         return out
 
 

@@ -39,27 +39,47 @@ def operations_by_system() -> dict[str, tuple[str, ...]]:
 
 def _names(values: list[str], what: str) -> dict[str, Any]:
     one = {"type": "string", "enum": values}
-    return {"description": f"A {what}, a list of them, or \"*\" (any)",
-            "anyOf": [{"const": "*"}, one, {"type": "array", "minItems": 1, "items": one}]}
+    return {
+        "description": f'A {what}, a list of them, or "*" (any)',
+        "anyOf": [{"const": "*"}, one, {"type": "array", "minItems": 1, "items": one}],
+    }
 
 
 def _value_matchers(what: str) -> dict[str, Any]:
-    value = {"anyOf": [{"type": ["string", "number", "boolean", "null"]},
-                       {"type": "object", "required": ["regex"], "additionalProperties": False,
-                        "properties": {"regex": {"type": "string", "maxLength": 500}}}]}
-    return {"type": "object", "maxProperties": 50, "additionalProperties": value,
-            "description": f"{what} → a value (equal as text) or {{regex: ...}} (the whole text matches)"}
+    value = {
+        "anyOf": [
+            {"type": ["string", "number", "boolean", "null"]},
+            {
+                "type": "object",
+                "required": ["regex"],
+                "additionalProperties": False,
+                "properties": {"regex": {"type": "string", "maxLength": 500}},
+            },
+        ]
+    }
+    return {
+        "type": "object",
+        "maxProperties": 50,
+        "additionalProperties": value,
+        "description": f"{what} → a value (equal as text) or {{regex: ...}} (the whole text matches)",
+    }
 
 
 def _effect() -> dict[str, Any]:
     with_params = []
     for kind in kinds.KINDS.values():
-        params = {"type": ["object", "null"] if kind.bare else "object", "properties": kind.params,
-                  "additionalProperties": False}
+        params = {"type": ["object", "null"] if kind.bare else "object", "properties": kind.params, "additionalProperties": False}
         if kind.required:
             params["required"] = list(kind.required)
-        with_params.append({"type": "object", "required": [kind.name], "additionalProperties": False,
-                            "properties": {kind.name: params}, "description": kind.doc})
+        with_params.append(
+            {
+                "type": "object",
+                "required": [kind.name],
+                "additionalProperties": False,
+                "properties": {kind.name: params},
+                "description": kind.doc,
+            }
+        )
     bare = {"type": "string", "enum": list(kinds.names()), "description": "A fault kind without parameters"}
     return {"anyOf": [bare, *with_params]}
 
@@ -84,16 +104,22 @@ def rule_schema() -> dict[str, Any]:
                     "system": _names(systems, "system name"),
                     "operation": _names(operations, "operation of the named system(s)"),
                     "method": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-                    "client": {"description": "Calling province as H + code (H56), a list, or \"*\"",
-                               "anyOf": [{"type": "string", "pattern": r"^(\*|H\d{2})$"},
-                                         {"type": "array", "minItems": 1,
-                                          "items": {"type": "string", "pattern": r"^H\d{2}$"}}]},
+                    "client": {
+                        "description": 'Calling province as H + code (H56), a list, or "*"',
+                        "anyOf": [
+                            {"type": "string", "pattern": r"^(\*|H\d{2})$"},
+                            {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": r"^H\d{2}$"}},
+                        ],
+                    },
                     "probability": {"type": "number", "minimum": 0, "maximum": 1},
                     "window": {
-                        "type": "object", "additionalProperties": False,
-                        "properties": {"start_offset_s": {"type": "number", "minimum": 0},
-                                       "duration_s": {"type": "number", "exclusiveMinimum": 0},
-                                       "daily": {"type": "string", "description": "Local time range HH:MM-HH:MM"}},
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "start_offset_s": {"type": "number", "minimum": 0},
+                            "duration_s": {"type": "number", "exclusiveMinimum": 0},
+                            "daily": {"type": "string", "description": "Local time range HH:MM-HH:MM"},
+                        },
                     },
                     "body": _value_matchers("Dotted JSON path or SOAP element name"),
                     "headers": _value_matchers("Header name"),
@@ -110,15 +136,25 @@ def rule_schema() -> dict[str, Any]:
     }
 
 
-@functools.cache
+def _declared() -> tuple:
+    """What the schema depends on in the registry: each system's name and operations."""
+    return tuple((spec.name, spec.operations) for spec in registry.systems())
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file (what editors and `GET /sandbox/schema/scenario` get)."""
+    return _scenario_schema(_declared())
+
+
+# Cached per registry content, so a system declared later (a plug-in, a test-only system) is known.
+@functools.cache
+def _scenario_schema(declared: tuple) -> dict[str, Any]:
     rule = rule_schema()
     return {
         "$schema": DRAFT,
         "title": "Portal sandbox scenario",
         "description": "A timeline of fault rules (scenarios/README.md). Generated from the registry of "
-                       "systems and the fault kinds: python -m simulator scenario schema",
+        "systems and the fault kinds: python -m simulator scenario schema",
         "type": "object",
         "required": ["phases"],
         "properties": {
@@ -145,9 +181,13 @@ def scenario_schema() -> dict[str, Any]:
     }
 
 
-@functools.cache
 def _validators() -> tuple[Any, Any]:
-    doc = scenario_schema()
+    return _validators_for(_declared())
+
+
+@functools.cache
+def _validators_for(declared: tuple) -> tuple[Any, Any]:
+    doc = _scenario_schema(declared)
     rule_doc = {**doc["definitions"]["rule"], "$schema": DRAFT, "definitions": doc["definitions"]}
     return jsonschema_rs.validator_for(doc), jsonschema_rs.validator_for(rule_doc)
 
@@ -162,7 +202,7 @@ def _path(prefix: str, parts: list) -> str:
 def _names_problem(value: Any, known: list[str] | tuple[str, ...], what: str) -> str | None:
     items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
     if items is None or not items:
-        return "must be a name, a non-empty list of names, or \"*\""
+        return 'must be a name, a non-empty list of names, or "*"'
     unknown = [v for v in items if v != "*" and v not in known]
     if unknown:
         return f"names unknown {what} {unknown[0]!r} (known: {', '.join(known)})"
@@ -216,7 +256,7 @@ def _explain(doc: Any, err, prefix: str) -> RuleError:
         if problem:
             return RuleError(path, problem)
     if parts and parts[-1] == "client" or (len(parts) >= 2 and parts[-2] == "client"):
-        return RuleError(path, "must be H + a 2-digit province code (H56), a list of them, or \"*\"")
+        return RuleError(path, 'must be H + a 2-digit province code (H56), a list of them, or "*"')
     if len(parts) >= 2 and parts[-2] == "effects" and isinstance(parts[-1], int):
         found = _effect_problem(node)
         if found:
@@ -231,8 +271,14 @@ PATTERN_WORDS = {
     "client": "must be H + a 2-digit province code (H56)",
     "name": "must be lower-case letters, digits, '-' or '_' (max 64)",
 }
-TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number",
-              "integer": "an integer", "boolean": "true or false"}
+TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "true or false",
+}
 
 
 def _worded(path: str, err, parts: list) -> tuple[str, str]:

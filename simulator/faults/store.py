@@ -37,8 +37,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         " scenario TEXT, scenario_started_real REAL, scenario_started_sim REAL)"
     )
     db.execute("INSERT OR IGNORE INTO fault_state (id, rules_version) VALUES (1, 0)")
-    db.execute("CREATE TABLE IF NOT EXISTS fault_scenarios (name TEXT PRIMARY KEY, scenario TEXT NOT NULL,"
-               " updated REAL NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS fault_scenarios (name TEXT PRIMARY KEY, scenario TEXT NOT NULL, updated REAL NOT NULL)")
 
 
 @dataclass(frozen=True)
@@ -110,9 +109,7 @@ class FaultStore:
         return Snapshot(version, tuple(rules), self._load_scenario())
 
     def _load_scenario(self) -> RunningScenario | None:
-        row = self.db.execute(
-            "SELECT scenario, scenario_started_real, scenario_started_sim FROM fault_state WHERE id = 1"
-        ).fetchone()
+        row = self.db.execute("SELECT scenario, scenario_started_real, scenario_started_sim FROM fault_state WHERE id = 1").fetchone()
         if not row or not row[0]:
             return None
         try:
@@ -179,8 +176,7 @@ class FaultStore:
         """Record `scenario` as running from the given instants."""
         with transaction(self.db) as conn:
             conn.execute(
-                "UPDATE fault_state SET scenario = ?, scenario_started_real = ?, scenario_started_sim = ?"
-                " WHERE id = 1",
+                "UPDATE fault_state SET scenario = ?, scenario_started_real = ?, scenario_started_sim = ? WHERE id = 1",
                 [json.dumps(scenario.source, ensure_ascii=False, default=str), started_real, started_sim],
             )
             self._bump(conn)
@@ -188,15 +184,16 @@ class FaultStore:
     def clear_scenario(self) -> None:
         """Forget the running scenario."""
         with transaction(self.db) as conn:
-            conn.execute("UPDATE fault_state SET scenario = NULL, scenario_started_real = NULL,"
-                         " scenario_started_sim = NULL WHERE id = 1")
+            conn.execute("UPDATE fault_state SET scenario = NULL, scenario_started_real = NULL, scenario_started_sim = NULL WHERE id = 1")
             self._bump(conn)
 
     # -- scenarios stored through the API ------------------------------------------------------
     def put_scenario(self, scenario: Scenario) -> None:
         """Store (or replace) a validated scenario under its name, for every worker."""
-        self.db.execute("INSERT OR REPLACE INTO fault_scenarios (name, scenario, updated) VALUES (?, ?, ?)",
-                        [scenario.name, json.dumps(scenario.source, ensure_ascii=False, default=str), time.time()])
+        self.db.execute(
+            "INSERT OR REPLACE INTO fault_scenarios (name, scenario, updated) VALUES (?, ?, ?)",
+            [scenario.name, json.dumps(scenario.source, ensure_ascii=False, default=str), time.time()],
+        )
 
     def stored_scenarios(self) -> dict[str, Scenario]:
         """Every scenario stored through the API, by name (one that no longer validates is skipped)."""

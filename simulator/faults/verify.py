@@ -75,8 +75,9 @@ def verify(rule: Rule, expectation: Expectation, items: list[dict]) -> dict[str,
     matched: list[dict] = []
     missed: list[tuple[dict, list[str]]] = []
     for item in items:
-        reasons = rule.misses(item["system"], item["operation"], item["method"] or "", item["client"],
-                              view_of(item) if rule.content else None, item["via"])
+        reasons = rule.misses(
+            item["system"], item["operation"], item["method"] or "", item["client"], view_of(item) if rule.content else None, item["via"]
+        )
         if reasons:
             missed.append((item, reasons))
         else:
@@ -84,10 +85,19 @@ def verify(rule: Rule, expectation: Expectation, items: list[dict]) -> dict[str,
     count = len(matched)
     verified = expectation.holds(count)
     noun = "request" if count == 1 else "requests"
-    message = (f"{count} matching {noun}, expected {expectation.describe()}" if verified else
-               f"expected {expectation.describe()} matching requests, found {count}")
-    out: dict[str, Any] = {"verified": verified, "count": count, "expected": expectation.to_json(),
-                           "message": message, "scanned": len(items), "matches": matched[:SAMPLE]}
+    message = (
+        f"{count} matching {noun}, expected {expectation.describe()}"
+        if verified
+        else f"expected {expectation.describe()} matching requests, found {count}"
+    )
+    out: dict[str, Any] = {
+        "verified": verified,
+        "count": count,
+        "expected": expectation.to_json(),
+        "message": message,
+        "scanned": len(items),
+        "matches": matched[:SAMPLE],
+    }
     if not verified:
         nearest = sorted(missed, key=lambda pair: len(pair[1]))[:NEAREST]  # stable: newest first among equals
         out["nearest"] = [{"request": item, "missed": reasons} for item, reasons in nearest]

@@ -109,8 +109,7 @@ def hostile_json_reason(environ: dict, max_bytes: int) -> str | None:
     data = read_body(environ, max_bytes)
     if not data or data.lstrip()[:1] not in (b"{", b"["):
         return None
-    suspicious = (data.count(b"[") + data.count(b"{") > wire_json.MAX_DEPTH or b"\\u" in data
-                  or _LONG_DIGITS.search(data) is not None)
+    suspicious = data.count(b"[") + data.count(b"{") > wire_json.MAX_DEPTH or b"\\u" in data or _LONG_DIGITS.search(data) is not None
     if not suspicious:
         return None
     try:

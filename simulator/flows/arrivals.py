@@ -14,8 +14,8 @@ import time
 
 import sqlite_utils
 
+from simulator.clock import shared_clock
 from simulator.flows import submissions
-from simulator.flows.timebase import sim_clock
 from simulator.jobs.registry import RunContext, periodic
 
 log = logging.getLogger("simulator.flows")
@@ -55,7 +55,7 @@ def start_arrivals(
     """Start (or retune) a province's arrival stream; the first arrival comes after one gap."""
     if procedure:
         submissions.pick_procedure(procedure, random.Random(0))  # refuse unknown / offline procedures now
-    now_sim = sim_clock(db_path).timestamp()
+    now_sim = shared_clock(db_path).timestamp()
     db.execute(
         """INSERT INTO arrival_streams (province, rate_per_min, procedure, next_at, arrived, started_at)
            VALUES (?, ?, ?, ?, 0, ?)
@@ -76,9 +76,7 @@ def stop_arrivals(db: sqlite_utils.Database, province: str | None = None) -> int
 def list_streams(db: sqlite_utils.Database, province: str | None = None) -> list[dict]:
     """Active streams (province, rate_per_min, procedure, arrived so far)."""
     sql = "SELECT province, rate_per_min, procedure, arrived FROM arrival_streams"
-    rows = db.execute(
-        sql + (" WHERE province = ?" if province else "") + " ORDER BY province", [province] if province else []
-    ).fetchall()
+    rows = db.execute(sql + (" WHERE province = ?" if province else "") + " ORDER BY province", [province] if province else []).fetchall()
     return [dict(zip(("province", "rate_per_min", "procedure", "arrived"), r)) for r in rows]
 
 
@@ -86,7 +84,7 @@ def list_streams(db: sqlite_utils.Database, province: str | None = None) -> list
 def run_arrivals(ctx: RunContext) -> None:
     """Submit every arrival that is due on the sandbox clock, for every stream."""
     seed, db_path = ctx.settings["seed"], ctx.settings["db"]
-    now_sim = sim_clock(db_path).timestamp()
+    now_sim = shared_clock(db_path).timestamp()
     streams = ctx.db.execute(
         "SELECT province, rate_per_min, procedure, next_at, arrived FROM arrival_streams WHERE next_at <= ?", [now_sim]
     ).fetchall()

@@ -76,4 +76,3 @@ def applicant(rng: random.Random, province: str, seed: int, population: Populati
             tech_id=tech_id(seed, citizen_id),  # what TraCuuTechID answers for this ID
         )
     raise RuntimeError(f"no living adult found in {MAX_DRAWS} draws (missing_share {pop.missing_share})")
-

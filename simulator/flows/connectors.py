@@ -32,9 +32,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE connectors ADD COLUMN body_style TEXT NOT NULL DEFAULT '{DEFAULT_BODY_STYLE}'")
 
 
-def set_connector(
-    db: sqlite_utils.Database, province: str, url: str, secret: str, body_style: str = DEFAULT_BODY_STYLE
-) -> dict:
+def set_connector(db: sqlite_utils.Database, province: str, url: str, secret: str, body_style: str = DEFAULT_BODY_STYLE) -> dict:
     """Register or replace a province's push endpoint, secret and body style."""
     if body_style not in BODY_STYLES:
         raise ValueError(f"body_style must be one of {', '.join(BODY_STYLES)}, got {body_style!r}")

@@ -1,6 +1,6 @@
 """Portal-to-province pushes: the signed delivery contract and the job handler that sends them.
 
-Contract (also in OpenAPI and the README, "Portal-to-province pushes"): POST JSON in the
+Contract (also in OpenAPI and docs/pushes.md): POST JSON in the
 connector's body style (`connectors.BODY_STYLES`): `flat` (default) is the record itself, its
 fields at the top level as OpenCPS' `/nps/createdossierfromdvcqg` reads them; `nested` is
 `{"delivery_id", "event", "sent_at" (yyyyMMddHHmmss, sandbox clock), "madonvi", "data"}`.
@@ -22,22 +22,29 @@ import time
 from collections.abc import Callable
 
 from simulator import clients
+from simulator.clock import shared_clock
 from simulator.db import database, transaction
 from simulator.flows import connectors
-from simulator.flows.timebase import sim_now, to_portal
 from simulator.jobs import queue
 from simulator.jobs.registry import Result, RunContext, handler
+from simulator.systems import registry as systems
+from simulator.wire_formats import to_portal
 
 log = logging.getLogger("simulator.flows")
 
 KIND = "push"
 SUBMITTED = "dossier.submitted"
-RESULT_EVENTS = ("judicial_record.result", "civil_status.result", "environment.result", "payment.result")
-EVENTS = (SUBMITTED, *RESULT_EVENTS)
-# Events whose message is posted flat: the payment platform's callback `{LoaiBanTin, MaLoi,
-# MaDoiTac, ...}` sits at the top level, where one-stop clients read it; the envelope's
-# delivery_id, event, sent_at and madonvi ride along beside it (clients ignore extra fields).
-FLAT_EVENTS = ("payment.result",)
+# Result events are declared by the systems (`SystemSpec.events`). A system with `flat_events`
+# posts its message flat: the payment platform's callback `{LoaiBanTin, MaLoi, MaDoiTac, ...}`
+# sits at the top level, where one-stop clients read it; the envelope's delivery_id, event,
+# sent_at and madonvi ride along beside it (clients ignore extra fields).
+
+
+def events() -> tuple[str, ...]:
+    """Every event the portal pushes: `dossier.submitted` and each system's result events."""
+    return (SUBMITTED, *systems.result_events())
+
+
 REPLAY_WINDOW_S = 300
 
 # Called with (run context, delivery id, data) when a delivery of an event is attempted / acknowledged.
@@ -73,8 +80,8 @@ def verify(secret: str, timestamp: str, raw_body: bytes, signature: str, now: fl
 
 def enqueue_push(conn, province: str, event: str, data: dict, job_id: str | None = None) -> str:
     """Queue one push to a province inside the caller's transaction; returns the delivery id."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
+    if event not in events():
+        raise ValueError(f"unknown event {event!r}; known: {', '.join(events())}")
     return queue.enqueue(conn, KIND, {"data": data}, province=province, event=event, job_id=job_id)
 
 
@@ -92,10 +99,10 @@ def enqueue_callback(db_path_or_db, province: str, event: str, data: dict) -> st
 def envelope(job: queue.Job, madonvi: str, sent_at: str, body_style: str = connectors.DEFAULT_BODY_STYLE) -> dict:
     """The JSON body of a delivery in a connector's body style (flat: the record itself).
 
-    FLAT_EVENTS (the payment platform's callback) are flat whatever the style: the platform
+    Flat events (the payment platform's callback) are flat whatever the style: the platform
     signs its own fields, so they stay at the top level, with the delivery's metadata beside them.
     """
-    if job.event in FLAT_EVENTS:
+    if job.event in systems.flat_events():
         return {**job.payload["data"], "delivery_id": job.id, "event": job.event, "sent_at": sent_at, "madonvi": madonvi}
     if body_style == "flat":
         return dict(job.payload["data"])
@@ -140,7 +147,7 @@ def deliver(job: queue.Job, ctx: RunContext) -> Result:
         return Result(False, None, f"no connector registered for province {job.province}")
     client = clients.by_province(ctx.settings["seed"], job.province)
     madonvi = client.madonvi if client else f"000.00.00.H{job.province}"
-    body = envelope(job, madonvi, to_portal(sim_now(ctx.settings["db"])), connector["body_style"])
+    body = envelope(job, madonvi, to_portal(shared_clock(ctx.settings["db"]).now()), connector["body_style"])
     raw = json.dumps(body, ensure_ascii=False).encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -154,7 +161,7 @@ def deliver(job: queue.Job, ctx: RunContext) -> Result:
     timeout = ctx.settings["push_timeout_seconds"]
     # Imported here, not at module level: the gunicorn master imports the app before the
     # workers monkey-patch ssl, and requests must be loaded after the patch.
-    import requests
+    import requests  # noqa: PLC0415 - after gevent's ssl patch
 
     try:
         response = requests.post(connector["url"], data=raw, headers=headers, timeout=(min(timeout, 5.0), timeout))

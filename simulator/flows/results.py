@@ -1,7 +1,7 @@
 """Plausible payloads of the ministry result events, for the trainer's test callback.
 
 The ministry systems build their own payloads and call `push.enqueue_callback`; these
-samples follow their field names (DOMAIN.md) so a connector can be tested before they exist.
+samples follow their field names (DOMAIN.md) so a connector can be tested without waiting for the ministry.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from simulator.flows.timebase import to_portal
+from simulator.wire_formats import to_dmy, to_portal
 
 
 def sample_result(event: str, code: str, now: datetime) -> dict:
@@ -20,8 +20,8 @@ def sample_result(event: str, code: str, now: datetime) -> dict:
             "maHoSoMCDT": code,
             "trangThaiXuLy": "3",
             "lyDoTuChoi": "",
-            "ngayHenTraKetQua": now.strftime("%d/%m/%Y"),
-            "ketQuaXuLy": {"soPhieuLLTP": f"LLTP-{ref}", "ngayCapPhieu": now.strftime("%d/%m/%Y"), "loaiPhieu": "1"},
+            "ngayHenTraKetQua": to_dmy(now),
+            "ketQuaXuLy": {"soPhieuLLTP": f"LLTP-{ref}", "ngayCapPhieu": to_dmy(now), "loaiPhieu": "1"},
         }
     if event == "civil_status.result":
         return {"maHoSo": code, "module": "KS", "trangThai": "4", "soDangKy": f"KS-{ref}", "ngayDangKy": to_portal(now)}

@@ -10,13 +10,14 @@ from flask_smorest import Blueprint, abort
 
 from simulator.app_context import db, settings
 from simulator.auth import require_admin
+from simulator.clock import shared_clock
 from simulator.db import transaction
 from simulator.flows import arrivals, connectors, push, submissions
 from simulator.flows import schemas as s
 from simulator.flows.results import sample_result
 from simulator.flows.stats import flow_stats
-from simulator.flows.timebase import sim_now, to_portal
 from simulator.jobs.queue import Job
+from simulator.wire_formats import to_portal
 
 blp = Blueprint(
     "flows",
@@ -59,7 +60,7 @@ class PushExampleView(MethodView):
             {"data": {"MaHoSo": "000.00.01.H56-261127-0001", "TrangThaiHoSo": "1", "KenhThucHien": "2"}},
             1,
         )
-        sent_at = to_portal(sim_now(settings()["db"]))
+        sent_at = to_portal(shared_clock(settings()["db"]).now())
         body = push.envelope(job, "000.00.00.H56", sent_at, "flat")
         raw = json.dumps(body, ensure_ascii=False)
         timestamp = str(int(time.time()))
@@ -239,7 +240,7 @@ class TestCallback(MethodView):
         if data is None:
             if not body.get("MaHoSo"):
                 abort(422, message="data or MaHoSo: give the payload, or a MaHoSo to build a sample one")
-            data = sample_result(body["event"], body["MaHoSo"], sim_now(settings()["db"]))
+            data = sample_result(body["event"], body["MaHoSo"], shared_clock(settings()["db"]).now())
         with transaction(db()) as conn:
             delivery = push.enqueue_push(conn, body["province"], body["event"], data)
         return {"delivery_id": delivery, "event": body["event"], "province": body["province"]}

@@ -21,8 +21,9 @@ from datetime import datetime
 
 import sqlite_utils
 
-from simulator.flows.timebase import quarter_of, sim_clock, to_portal
+from simulator.clock import shared_clock
 from simulator.jobs.registry import RunContext, periodic
+from simulator.wire_formats import to_portal
 
 INDICATORS = {
     "ThoiGianGiaiQuyet": "total_time",
@@ -37,6 +38,11 @@ INDICATORS = {
 }
 LEVELS = {"1": "very satisfied", "2": "satisfied", "3": "not satisfied"}
 GROUPS = {"province": "province", "agency": "agency", "procedure": "procedure", "quarter": "quarter"}
+
+
+def quarter_of(moment: datetime) -> str:
+    """The quarter label of a date, e.g. `2026Q4`."""
+    return f"{moment.year}Q{(moment.month - 1) // 3 + 1}"
 
 
 class RatingConflictError(Exception):
@@ -89,7 +95,7 @@ def save_rating(db: sqlite_utils.Database, settings: dict, code: str, rating: di
     if status != 10:
         raise RatingConflictError(f"dossier {code} is in status {status}; only a dossier in status 10 can be rated")
     indicators = {name: int(rating[name]) for name in INDICATORS}
-    now = sim_clock(settings["db"]).now()
+    now = shared_clock(settings["db"]).now()
     stored = {
         "MaHoSo": code,
         "province": province,
@@ -141,7 +147,7 @@ def percent(value: object, name: str) -> float:
     try:
         share = float(text or "0")
     except ValueError:
-        raise ValueError(f"{name} {value!r} không phải phần trăm (e.g. \"60%\")") from None
+        raise ValueError(f'{name} {value!r} không phải phần trăm (e.g. "60%")') from None
     if not 0 <= share <= 100:
         raise ValueError(f"{name} {value!r} phải từ 0 đến 100")
     return share
@@ -264,16 +270,12 @@ def rate_finished_dossiers(ctx: RunContext) -> None:
            JOIN dossiers d ON d.MaHoSo = s.MaHoSo LEFT JOIN ratings r ON r.MaHoSo = s.MaHoSo
            WHERE d.status = 10 AND r.MaHoSo IS NULL LIMIT 200"""
     ).fetchall()
-    now_text = to_portal(sim_clock(ctx.settings["db"]).now())
+    now_text = to_portal(shared_clock(ctx.settings["db"]).now())
     for code, province, submitted_real, due, data in rows:
         finished_at = json.loads(data).get("NgayTra") or now_text
         late = bool(due) and finished_at > due
-        supplements = ctx.db.execute(
-            "SELECT count(*) FROM dossier_progress WHERE MaHoSo = ? AND status = 5", [code]
-        ).fetchone()[0]
-        answer = citizen_rating(
-            ctx.settings["seed"], code, late, supplements, faults_met(ctx.db, province, submitted_real)
-        )
+        supplements = ctx.db.execute("SELECT count(*) FROM dossier_progress WHERE MaHoSo = ? AND status = 5", [code]).fetchone()[0]
+        answer = citizen_rating(ctx.settings["seed"], code, late, supplements, faults_met(ctx.db, province, submitted_real))
         try:
             save_rating(ctx.db, ctx.settings, code, answer, "citizen")
         except RatingConflictError:

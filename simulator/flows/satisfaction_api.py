@@ -39,9 +39,7 @@ class RatingIn(Schema):
     CongKhaiThuTuc = fields.Integer(**_score, metadata={"description": "publication: publication of procedures"})
     ThaiDoCanBo = fields.Integer(**_score, metadata={"description": "staff_attitude: staff attitude"})
     GiaiQuyetKienNghi = fields.Integer(**_score, metadata={"description": "complaint_handling: complaints handled"})
-    TienDoChatLuongTrucTuyen = fields.Integer(
-        **_score, metadata={"description": "online_quality: online-service progress and quality"}
-    )
+    TienDoChatLuongTrucTuyen = fields.Integer(**_score, metadata={"description": "online_quality: online-service progress and quality"})
     MucDoThuanTien = Code(**_level)
     DanhGiaChung = Code(**_level)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from simulator.flows.connectors import BODY_STYLES, DEFAULT_BODY_STYLE
-from simulator.flows.push import EVENTS, RESULT_EVENTS
+from simulator.flows.push import events as push_events
 from simulator.provinces import all_provinces
+from simulator.systems import registry as systems
 
 PROVINCE_CODES = [p.code for p in all_provinces()]
 province_field = dict(
@@ -14,8 +15,7 @@ province_field = dict(
     metadata={"example": "56"},
 )
 
-PUSH_CONTRACT = (
-    """**Portal-to-province pushes.** The portal POSTs JSON to the province's registered connector URL
+PUSH_CONTRACT = """**Portal-to-province pushes.** The portal POSTs JSON to the province's registered connector URL
 in the connector's `body_style`: `flat` (default) sends the record itself, its fields at the top level
 as OpenCPS' receiver `/nps/createdossierfromdvcqg` reads them; `nested` sends `PushDelivery`
 (`{delivery_id, event, sent_at, madonvi, data}`). Headers in both: `X-DVCQG-Delivery: <delivery_id>`,
@@ -29,20 +29,22 @@ then the delivery is `dead` (see `GET /sandbox/jobs?status=dead`, re-queue with
 `POST /sandbox/jobs/{id}/requeue`); a refused delivery is never counted delivered.
 Events: `dossier.submitted` (data = the dossier, portal field names, `KenhThucHien` "2", `TrangThaiHoSo`
 "1", `MaSoThue` the applicant's ID number; sync it back with `DongBoHoSoMC` using the same `MaHoSo`),
-and the results """
-    + ", ".join(f"`{e}`" for e in RESULT_EVENTS)
-    + "."
-)
+and the result events each ministry system declares (the dashboard state lists them per system:
+`civil_status.result`, `judicial_record.result`, `environment.result`, `payment.result`)."""
+
+
+def _known(event: str, known: tuple[str, ...]) -> None:
+    """Validator: an event the sandbox pushes (read from the systems' declarations at call time)."""
+    if event not in known:
+        raise ValidationError(f"must be one of: {', '.join(known)}")
 
 
 class PushDelivery(Schema):
     """The JSON body of every portal-to-province push."""
 
     delivery_id = fields.String(required=True, metadata={"description": "Stable id, the same on every retry"})
-    event = fields.String(required=True, validate=validate.OneOf(EVENTS))
-    sent_at = fields.String(
-        required=True, metadata={"description": "yyyyMMddHHmmss, sandbox clock", "example": "20261127093000"}
-    )
+    event = fields.String(required=True, validate=lambda event: _known(event, push_events()))
+    sent_at = fields.String(required=True, metadata={"description": "yyyyMMddHHmmss, sandbox clock", "example": "20261127093000"})
     madonvi = fields.String(required=True, metadata={"example": "000.00.00.H56"})
     data = fields.Dict(required=True, metadata={"description": "The event's payload (a dossier for dossier.submitted)"})
 
@@ -60,9 +62,7 @@ class PushExample(Schema):
 class ConnectorIn(Schema):
     """A connector registration."""
 
-    url = fields.Url(
-        required=True, require_tld=False, schemes={"http", "https"}, metadata={"example": "http://127.0.0.1:9000/push"}
-    )
+    url = fields.Url(required=True, require_tld=False, schemes={"http", "https"}, metadata={"example": "http://127.0.0.1:9000/push"})
     secret = fields.String(
         required=True,
         validate=validate.Length(min=8, max=256),
@@ -190,7 +190,7 @@ class CallbackIn(Schema):
     """A result event to push to a province (trainer tool)."""
 
     province = fields.String(required=True, **province_field)
-    event = fields.String(required=True, validate=validate.OneOf(RESULT_EVENTS))
+    event = fields.String(required=True, validate=lambda event: _known(event, systems.result_events()))
     MaHoSo = fields.String(validate=validate.Length(min=1, max=64))
     data = fields.Dict(metadata={"description": "Payload; a plausible one is built from MaHoSo when absent"})
 

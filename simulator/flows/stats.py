@@ -14,8 +14,9 @@ from datetime import datetime
 
 import sqlite_utils
 
-from simulator.flows.timebase import sim_clock, to_portal
+from simulator.clock import shared_clock
 from simulator.jobs import queue
+from simulator.wire_formats import to_portal
 
 CLOSED = {3, 7, 8, 9, 10}
 
@@ -55,19 +56,15 @@ def is_lost(pushed_sim: float | None, synced: bool, now_sim: float, lost_after_s
     return pushed_sim is not None and not synced and now_sim - pushed_sim > lost_after_s
 
 
-def flow_stats(
-    db: sqlite_utils.Database, settings: dict, province: str | None = None, since: str | None = None
-) -> dict:
+def flow_stats(db: sqlite_utils.Database, settings: dict, province: str | None = None, since: str | None = None) -> dict:
     """The figures the load-test kit reads from `GET /sandbox/flows/stats`."""
-    clock = sim_clock(settings["db"])
+    clock = shared_clock(settings["db"])
     now_sim = clock.timestamp()
     now_text = to_portal(clock.now())
     lost_after_s = settings["lost_after_sim_minutes"] * 60
     figures = dict.fromkeys(("submitted", "pushed", "acknowledged", "synced_back", "finished", "lost", "overdue"), 0)
     latencies, lost_codes = [], []
-    for code, due, pushed_at, pushed_sim, acked_at, status, synced_due, synced_created in flow_rows(
-        db, province, since
-    ):
+    for code, due, pushed_at, pushed_sim, acked_at, status, synced_due, synced_created in flow_rows(db, province, since):
         synced = status is not None
         figures["submitted"] += 1
         figures["pushed"] += pushed_at is not None

@@ -13,11 +13,14 @@ import time
 
 import sqlite_utils
 
+from simulator import catalogue
+from simulator.catalogue.procedures import online_for_citizens
+from simulator.clock import shared_clock
 from simulator.db import transaction
-from simulator.flows import citizens, procedures, push
-from simulator.flows.timebase import sim_clock, sim_now, to_portal
+from simulator.flows import citizens, push
 from simulator.jobs.registry import RunContext
 from simulator.provinces import all_provinces
+from simulator.wire_formats import to_portal
 from simulator.workdays import add_working_days
 
 
@@ -62,31 +65,31 @@ def province_name(code: str) -> str:
 def next_code(conn, agency: str, day: str) -> str:
     """The next MaHoSo `{agency}-{yyMMdd}-{NNNN}` of the day (call inside a transaction)."""
     conn.execute(
-        "INSERT INTO dossier_counters (agency, day, last) VALUES (?, ?, 1) "
-        "ON CONFLICT(agency, day) DO UPDATE SET last = last + 1",
+        "INSERT INTO dossier_counters (agency, day, last) VALUES (?, ?, 1) ON CONFLICT(agency, day) DO UPDATE SET last = last + 1",
         [agency, day],
     )
     number = conn.execute("SELECT last FROM dossier_counters WHERE agency = ? AND day = ?", [agency, day]).fetchone()[0]
     return f"{agency}-{day}-{number:04d}"
 
 
-def build_dossier(code: str, province: str, procedure: dict, now, seed: int) -> dict:
+def build_dossier(code: str, province: str, procedure: catalogue.Procedure, now, seed: int) -> dict:
     """The dossier as the portal pushes it: real field names, online channel, status 1."""
     rng = random.Random(f"{seed}:submission:{code}")
     person = citizens.applicant(rng, province, seed)
-    due = add_working_days(now, procedures.legal_days(procedure))
-    fees = procedures.fees(procedure)
-    agency_name = f"{procedures.AGENCY_NAMES.get(procedure.get('agency_kind', ''), 'UBND')} {province_name(province)}"
+    channel = procedure.online_channel
+    due = add_working_days(now, channel.days)
+    fees = channel.fees
+    agency_name = f"{catalogue.generic_agency_name(procedure.agency_kind)} {province_name(province)}"
     return {
         "MaHoSo": code,
         # OpenCPS' receivers read MaHoSoQG (release-candidate-3.0 /nps/nhanhsdvcqg) and require
         # MaSoThue, which they look up with TraCuuTechID (mstorcmnd: tax code or ID number).
         "MaHoSoQG": code,
         "MaSoThue": person.citizen_id,
-        "MaTTHC": procedure["code"],
-        "TenTTHC": procedure["name"],
-        "MaLinhVuc": procedure.get("field", ""),
-        "TenLinhVuc": procedures.SECTOR_FIELDS.get(procedure.get("sector", ""), ""),
+        "MaTTHC": procedure.code,
+        "TenTTHC": procedure.name,
+        "MaLinhVuc": procedure.field_code,
+        "TenLinhVuc": procedure.field.name,
         "KenhThucHien": "2",
         "SoBienNhan": "",
         "ChuHoSo": person.name,
@@ -95,7 +98,7 @@ def build_dossier(code: str, province: str, procedure: dict, now, seed: int) -> 
         "MaDoiTuong": person.tech_id,
         "Email": person.email,
         "SoDienThoai": person.phone,
-        "TrichYeuHoSo": f"{procedure['name']} - {person.name}",
+        "TrichYeuHoSo": f"{procedure.name} - {person.name}",
         "DinhDanhCHS": [{"LoaiDinhDanh": "1", "SoDinhDanh": person.citizen_id}],
         "NgayTiepNhan": to_portal(now),
         "NgayHenTra": to_portal(due),
@@ -109,15 +112,15 @@ def build_dossier(code: str, province: str, procedure: dict, now, seed: int) -> 
         "HinhThuc": "0",
         "DuocThanhToanTrucTuyen": "1" if fees else "3",
         "TaiLieuNop": [
-            {"TenTepDinhKem": doc["name"], "DuongDanTaiTepTin": f"https://dichvucong.gov.vn/files/{code}/{i + 1}.pdf"}
-            for i, doc in enumerate(procedure.get("documents", []))
+            {"TenTepDinhKem": doc.name, "DuongDanTaiTepTin": f"https://dichvucong.gov.vn/files/{code}/{i + 1}.pdf"}
+            for i, doc in enumerate(procedure.documents)
         ],
         "DanhSachLePhi": [
             {
-                "TenPhiLePhi": fee.get("description", "Lệ phí"),
+                "TenPhiLePhi": fee.description or "Lệ phí",
                 "MaPhiLePhi": f"LP{i + 1:02d}",
                 "HinhThucThu": "2",
-                "Gia": str(fee.get("amount", 0)),
+                "Gia": str(fee.amount),
                 "LoaiPhiLePhi": "1",
             }
             for i, fee in enumerate(fees)
@@ -127,27 +130,25 @@ def build_dossier(code: str, province: str, procedure: dict, now, seed: int) -> 
     }
 
 
-def pick_procedure(code: str | None, rng: random.Random) -> dict:
+def pick_procedure(code: str | None, rng: random.Random) -> catalogue.Procedure:
     """The named procedure (must be online-capable), or one drawn from the online catalogue."""
     if code:
-        procedure = procedures.get(code)
+        procedure = catalogue.procedure(code)
         if procedure is None:
             raise SubmissionError("procedure", f"unknown procedure {code!r}")
-        if procedures.online_channel(procedure) is None:
+        if procedure.online_channel is None:
             raise SubmissionError("procedure", f"procedure {code} cannot be submitted online")
         return procedure
-    return rng.choice(procedures.online_for_citizens())
+    return rng.choice(online_for_citizens())
 
 
-def submit(
-    db: sqlite_utils.Database, *, province: str, count: int, seed: int, db_path: str, procedure: str | None = None
-) -> list[dict]:
+def submit(db: sqlite_utils.Database, *, province: str, count: int, seed: int, db_path: str, procedure: str | None = None) -> list[dict]:
     """Create `count` online submissions for a province, each with its push queued; returns them."""
     if province not in {p.code for p in all_provinces()}:
         raise SubmissionError("province", f"unknown province {province!r} (a 2-digit code of the 34 provinces)")
     agency = f"000.00.01.H{province}"
     out = []
-    now = sim_now(db_path)
+    now = shared_clock(db_path).now()
     day = now.strftime("%y%m%d")
     with transaction(db) as conn:
         for _ in range(count):
@@ -159,11 +160,9 @@ def submit(
                 """INSERT INTO online_submissions
                    (MaHoSo, province, procedure, submitted_at, submitted_real, due, delivery_id)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [code, province, chosen["code"], dossier["NgayTiepNhan"], time.time(), dossier["NgayHenTra"], delivery],
+                [code, province, chosen.code, dossier["NgayTiepNhan"], time.time(), dossier["NgayHenTra"], delivery],
             )
-            out.append(
-                {"MaHoSo": code, "delivery_id": delivery, "MaTTHC": chosen["code"], "NgayHenTra": dossier["NgayHenTra"]}
-            )
+            out.append({"MaHoSo": code, "delivery_id": delivery, "MaTTHC": chosen.code, "NgayHenTra": dossier["NgayHenTra"]})
     return out
 
 
@@ -171,7 +170,7 @@ def _mark_pushed(ctx: RunContext, delivery_id: str, data: dict) -> None:
     # First attempt only: push-to-sync latency and lost detection count from the first try.
     ctx.db.execute(
         "UPDATE online_submissions SET pushed_at = ?, pushed_sim = ? WHERE delivery_id = ? AND pushed_at IS NULL",
-        [time.time(), sim_clock(ctx.settings["db"]).timestamp(), delivery_id],
+        [time.time(), shared_clock(ctx.settings["db"]).timestamp(), delivery_id],
     )
 
 

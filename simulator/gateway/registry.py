@@ -52,9 +52,7 @@ def is_allowed(db: sqlite_utils.Database, province: str, service: str, overrides
         if service in overrides:
             return overrides[service]
     else:
-        row = db.conn.execute(
-            "SELECT allowed FROM gateway_rights WHERE province = ? AND service = ?", [province, service]
-        ).fetchone()
+        row = db.conn.execute("SELECT allowed FROM gateway_rights WHERE province = ? AND service = ?", [province, service]).fetchone()
         if row is not None:
             return bool(row[0])
     rights = default_rights()
@@ -134,6 +132,7 @@ def lgsp_header_mismatch(province: str) -> str:
     Clients of that LGSP send the header on every call next to the bearer token; a header
     naming another province's AccessKey (or unreadable) is refused rather than ignored.
     """
+
     header = request.headers.get(LGSP_HEADER)
     if not header:
         return ""
@@ -169,9 +168,7 @@ def _add(view, rule, method: str) -> None:
     path = rule.rule.replace("<", "{").replace(">", "}")
     for conv in ("string:", "path:", "int:"):
         path = path.replace("{" + conv, "{")
-    SERVICES[f"{service}:{method}"] = GatewayService(
-        service, view.gateway_system, method, path, view.gateway_description
-    )
+    SERVICES[f"{service}:{method}"] = GatewayService(service, view.gateway_system, method, path, view.gateway_description)
 
 
 def current_request_province() -> str | None:

@@ -7,6 +7,7 @@ import hmac
 
 from flask import abort, current_app, jsonify, request
 from flask_smorest import Blueprint
+from flask_smorest import abort as api_abort
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -103,8 +104,7 @@ HOW_TO_AUTHENTICATE = (
             "name": "lgspaccesstoken",
             "required": False,
             "schema": {"type": "string"},
-            "description": "base64 of JSON {AccessKey: gateway key, SecretKey: gateway secret, AppName, PartnerCode, "
-            "PartnerCodeCus}",
+            "description": "base64 of JSON {AccessKey: gateway key, SecretKey: gateway secret, AppName, PartnerCode, PartnerCodeCus}",
         }
     ],
     responses={
@@ -137,8 +137,7 @@ def token():
         return registry.gateway_error(
             400,
             "unauthorized_client",
-            f"province {client.province_code}'s gateway speaks the {dialect!r} dialect "
-            f"({dialects.DIALECTS[dialect]}), not {scheme!r}",
+            f"province {client.province_code}'s gateway speaks the {dialect!r} dialect ({dialects.DIALECTS[dialect]}), not {scheme!r}",
         )
     ttl = settings()["gateway_token_ttl_seconds"]
     access = tokens.issue(db(), client.province_code, ttl)
@@ -219,9 +218,7 @@ class RightChange(Schema):
     allowed = fields.Boolean(required=True, allow_none=True)
 
 
-admin_blp = Blueprint(
-    "gateway_admin", __name__, url_prefix="/sandbox/gateway", description="Gateway access rights (admin)."
-)
+admin_blp = Blueprint("gateway_admin", __name__, url_prefix="/sandbox/gateway", description="Gateway access rights (admin).")
 
 
 @admin_blp.before_request
@@ -237,10 +234,9 @@ def _admin_only():
 @admin_blp.doc(security=[{"bearer": []}])
 def change_right(change: dict, province: str):
     """Grant or revoke a service for a province (admin)."""
-    from flask_smorest import abort
 
     if clients.by_province(settings()["seed"], province) is None:
-        abort(404, message=f"unknown province {province!r}")
+        api_abort(404, message=f"unknown province {province!r}")
     registry.set_right(db(), province, change["service"], change["allowed"])
     return change
 
@@ -283,9 +279,8 @@ def list_dialects():
 @admin_blp.doc(security=[{"bearer": []}])
 def change_dialect(change: dict, province: str):
     """Set the token dialect of a province's gateway (admin); `all` restores the default."""
-    from flask_smorest import abort
 
     if clients.by_province(settings()["seed"], province) is None:
-        abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+        api_abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
     dialects.set_dialect(db(), province, change["dialect"])
     return change

@@ -15,11 +15,11 @@ import unicodedata
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from simulator.identity.catalogue import catalogues
 from simulator.identity.derive import digest, rng, unit
 from simulator.identity.kinship import parts_of
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Enterprise, Industry, Relative
+from simulator.identity.reference_data import catalogues
 from simulator.identity.rules import OLD_PROVINCE_OF_TAX_PREFIX, check_tax_code
 from simulator.provinces import successor_of
 
@@ -52,10 +52,7 @@ def _representative(population: Population, msdn: str) -> str | None:
     rep = population.structure.representative_of(msdn)
     if rep is None or not population.exists(rep):
         return None
-    if (
-        persona_for(msdn) is None
-        and unit(population.seed, "enterprise-exists", msdn) < population.missing_share
-    ):
+    if persona_for(msdn) is None and unit(population.seed, "enterprise-exists", msdn) < population.missing_share:
         return None
     return rep
 
@@ -97,9 +94,7 @@ def derive_enterprise(population: Population, msdn: str) -> Enterprise | None:
         legal_status_name=cat["legal_statuses"][status],
         status_since=since,
         representative=Relative(rep, population.name_of(rep, parts_of(rep))),
-        head_office=population.place_in(
-            successor_of(OLD_PROVINCE_OF_TAX_PREFIX[msdn[:2]]).code, digest(population.seed, "office", msdn)
-        ),
+        head_office=population.place_in(successor_of(OLD_PROVINCE_OF_TAX_PREFIX[msdn[:2]]).code, digest(population.seed, "office", msdn)),
         industries=industries,
     )
 

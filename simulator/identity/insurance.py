@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from simulator.identity.catalogue import catalogues, communes
 from simulator.identity.derive import rng
 from simulator.identity.kinship import parts_of
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Contributions, HouseholdMember, InsuranceRecord
+from simulator.identity.reference_data import catalogues, communes
 from simulator.identity.rules import (
     CHILD_GROUP,
     CHILD_UNDER_YEARS,
@@ -64,9 +64,7 @@ def resolve_holder(population: Population, identifier: str) -> tuple[str, str] |
         except InvalidIdentifier:
             return None
         return id12, identifier
-    raise InvalidIdentifier(
-        "MaSoBHXH", "length", "identifier must be a 12-digit SoDinhDanh or a 10-digit MaSoBHXH"
-    )
+    raise InvalidIdentifier("MaSoBHXH", "length", "identifier must be a 12-digit SoDinhDanh or a 10-digit MaSoBHXH")
 
 
 def derive_insurance(population: Population, identifier: str, citizen=None) -> InsuranceRecord | None:

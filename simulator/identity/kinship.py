@@ -60,9 +60,7 @@ def compose_id(province3: str, sex: str, year: int, serial: int) -> str:
 def parts_of(id12: str) -> CitizenIdParts:
     """Decode a 12-digit ID already known to be valid (no checks, for derived IDs)."""
     digit = int(id12[3])
-    return CitizenIdParts(
-        id12[:3], FEMALE if digit % 2 else MALE, 1900 + digit // 2 * 100 + int(id12[4:6]), id12[6:]
-    )
+    return CitizenIdParts(id12[:3], FEMALE if digit % 2 else MALE, 1900 + digit // 2 * 100 + int(id12[4:6]), id12[6:])
 
 
 class Structure:
@@ -119,9 +117,7 @@ class Structure:
         rest, serial = divmod(index, BHXH_SERIAL_CAP)
         rest, offset = divmod(rest, BHXH_YEARS)
         prov, female = divmod(rest, 2)
-        return compose_id(
-            "0" + _OLD_CODES[prov], FEMALE if female else MALE, BHXH_FIRST_YEAR + offset, serial
-        )
+        return compose_id("0" + _OLD_CODES[prov], FEMALE if female else MALE, BHXH_FIRST_YEAR + offset, serial)
 
     # --- enterprise representative ------------------------------------------------------
     def representative_of(self, msdn: str) -> str | None:

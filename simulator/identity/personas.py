@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from simulator.identity.catalogue import load
+from simulator.identity.reference_data import load
 
 # Outcomes the population itself acts on; the rest are for other systems.
 CITIZEN_OUTCOMES = frozenset(

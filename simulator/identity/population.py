@@ -38,11 +38,11 @@ from functools import lru_cache
 from simulator.identity import enterprise as enterprise_mod
 from simulator.identity import insurance as insurance_mod
 from simulator.identity import overlays, wire
-from simulator.identity.catalogue import communes, names, tables
 from simulator.identity.derive import digest, number, rng, unit
 from simulator.identity.kinship import Structure, parts_of
 from simulator.identity.personas import persona_for, personas
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, PersonName, Place, Relative
+from simulator.identity.reference_data import communes, names, tables
 from simulator.identity.rules import (
     FEMALE,
     MALE,
@@ -236,8 +236,7 @@ class Population:
         if spouse is not None:
             if p.sex == MALE:
                 return id12
-            death = known["spouse_death"] if "spouse_death" in known else self.death_date(
-                spouse, parts_of(spouse).birth_year)
+            death = known["spouse_death"] if "spouse_death" in known else self.death_date(spouse, parts_of(spouse).birth_year)
             return spouse if death is None else id12
         if not self.age_at_least(id12, p, 30):
             family = known["parents"] if "parents" in known else self.parents(id12, p)

@@ -27,9 +27,9 @@ from functools import lru_cache
 from faker.providers import BaseProvider
 
 from simulator import config
-from simulator.identity.catalogue import communes, names, tables
 from simulator.identity.kinship import compose_id
 from simulator.identity.population import Population
+from simulator.identity.reference_data import communes, names, tables
 from simulator.identity.rules import (
     BENEFICIARY_GROUPS,
     FEMALE,
@@ -82,9 +82,7 @@ class VietnameseNameProvider(BaseProvider):
 class CitizenIdProvider(BaseProvider):
     """12-digit citizen IDs (CCCD) and old 9-digit ID card numbers (CMND)."""
 
-    def citizen_id(
-        self, sex: str | None = None, birth_year: int | None = None, province3: str | None = None
-    ) -> str:
+    def citizen_id(self, sex: str | None = None, birth_year: int | None = None, province3: str | None = None) -> str:
         """A citizen ID valid by the rules: pre-2025 province, sex/century digit, year, serial."""
         r = self.generator.random
         province3 = province3 or "0" + r.choice(sorted(old_provinces()))

@@ -22,9 +22,7 @@ TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 # Health-insurance beneficiary groups (mã đối tượng) and their benefit levels (mức hưởng) are data:
 # `data/health_insurance.json`, the group -> level table of Decision 1351/QĐ-BHXH.
 _HEALTH_INSURANCE = json.loads((DATA_DIR / "health_insurance.json").read_text(encoding="utf-8"))
-BENEFIT_LEVELS: dict[str, int] = {
-    group: int(level) for level, entry in _HEALTH_INSURANCE["levels"].items() for group in entry["groups"]
-}
+BENEFIT_LEVELS: dict[str, int] = {group: int(level) for level, entry in _HEALTH_INSURANCE["levels"].items() for group in entry["groups"]}
 BENEFICIARY_GROUPS = tuple(BENEFIT_LEVELS)
 CHILD_GROUP = _HEALTH_INSURANCE["child_group"]
 CHILD_UNDER_YEARS = _HEALTH_INSURANCE["child_under_years"]
@@ -34,9 +32,7 @@ MARRIAGE_MIN_AGE = {"male": 20, "female": 18}
 
 # Tax authority province prefixes of the 10-digit tax code: `data/tax_prefixes.json`.
 _TAX_PREFIXES = json.loads((DATA_DIR / "tax_prefixes.json").read_text(encoding="utf-8"))["prefixes"]
-TAX_PREFIX_OF_OLD_PROVINCE: dict[str, str] = {
-    row["old_province"]: row["prefix"] for row in _TAX_PREFIXES if not row.get("legacy")
-}
+TAX_PREFIX_OF_OLD_PROVINCE: dict[str, str] = {row["old_province"]: row["prefix"] for row in _TAX_PREFIXES if not row.get("legacy")}
 OLD_PROVINCE_OF_TAX_PREFIX: dict[str, str] = {row["prefix"]: row["old_province"] for row in _TAX_PREFIXES}
 
 # Mobile prefixes in use since the 2018 renumbering (Viettel 032-039, 086, 096-098; Vinaphone
@@ -151,9 +147,7 @@ def check_citizen_id(s: str, today: date | None = None) -> CitizenIdParts:
     s = _digits(field, s, (12,))
     today = today or date.today()
     if s[0] != "0" or s[1:3] not in old_provinces():
-        raise InvalidIdentifier(
-            field, "province", f"{field} must start with a pre-2025 province code (001..096), got {s[:3]}"
-        )
+        raise InvalidIdentifier(field, "province", f"{field} must start with a pre-2025 province code (001..096), got {s[:3]}")
     digit = int(s[3])
     century = century_of(digit)
     if century > today.year:
@@ -212,9 +206,7 @@ def check_tax_code(s: str) -> str:
     if expected is None:
         raise InvalidIdentifier(field, "check_digit", f"{field} prefix {head[:9]} has no valid check digit")
     if int(head[9]) != expected:
-        raise InvalidIdentifier(
-            field, "check_digit", f"{field} check digit must be {expected}, got {head[9]}"
-        )
+        raise InvalidIdentifier(field, "check_digit", f"{field} check digit must be {expected}, got {head[9]}")
     return head
 
 
@@ -244,9 +236,7 @@ def check_health_card(s: str) -> tuple[str, int, str, str]:
     try:
         check_bhxh_code(s[5:])
     except InvalidIdentifier as exc:
-        raise InvalidIdentifier(
-            field, "bhxh_code", f"{field} must end with a BHXH code: {exc.message}"
-        ) from None
+        raise InvalidIdentifier(field, "bhxh_code", f"{field} must end with a BHXH code: {exc.message}") from None
     return s[:2], int(s[2]), s[3:5], s[5:]
 
 

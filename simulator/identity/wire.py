@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from simulator.identity import catalogue
+from simulator.identity import reference_data as catalogue
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, Place, Relative
 
 MARITAL_CODES = {"single": "1", "married": "2", "widowed": "3", "divorced": "4"}

@@ -78,9 +78,7 @@ class Backoff:
     @classmethod
     def from_settings(cls, settings: dict) -> Backoff:
         """The policy configured by the job_* settings."""
-        return cls(
-            settings["job_max_attempts"], settings["job_backoff_base_ms"] / 1000, settings["job_backoff_cap_ms"] / 1000
-        )
+        return cls(settings["job_max_attempts"], settings["job_backoff_base_ms"] / 1000, settings["job_backoff_cap_ms"] / 1000)
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based).
@@ -119,8 +117,7 @@ def enqueue(
     return job_id
 
 
-_DUE_SQL = ("SELECT 1 FROM jobs WHERE (status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until < ?)"
-            " LIMIT 1")
+_DUE_SQL = "SELECT 1 FROM jobs WHERE (status = 'pending' AND run_at <= ?) OR (status = 'running' AND lease_until < ?) LIMIT 1"
 
 
 def claim(db: sqlite_utils.Database, owner: str, limit: int, lease_s: float) -> list[Job]:
@@ -161,8 +158,7 @@ def complete(db: sqlite_utils.Database, job: Job) -> None:
     """Mark a job done."""
     now = time.time()
     db.execute(
-        "UPDATE jobs SET status = 'done', done_at = ?, updated_at = ?, lease_until = NULL, last_error = ''"
-        " WHERE id = ?",
+        "UPDATE jobs SET status = 'done', done_at = ?, updated_at = ?, lease_until = NULL, last_error = '' WHERE id = ?",
         [now, now, job.id],
     )
 
@@ -177,8 +173,7 @@ def fail(db: sqlite_utils.Database, job: Job, error: str, backoff: Backoff, rng:
         )
         return "dead"
     db.execute(
-        "UPDATE jobs SET status = 'pending', run_at = ?, updated_at = ?, lease_until = NULL, last_error = ?"
-        " WHERE id = ?",
+        "UPDATE jobs SET status = 'pending', run_at = ?, updated_at = ?, lease_until = NULL, last_error = ? WHERE id = ?",
         [now + backoff.delay(job.attempts, rng), now, error[:1000], job.id],
     )
     return "pending"
@@ -213,8 +208,7 @@ def get(db: sqlite_utils.Database, job_id: str) -> dict | None:
     attempts = [
         {"attempt": a[0], "started_at": a[1], "finished_at": a[2], "http_status": a[3], "error": a[4]}
         for a in db.execute(
-            "SELECT attempt, started_at, finished_at, http_status, error FROM job_attempts"
-            " WHERE job_id = ? ORDER BY id",
+            "SELECT attempt, started_at, finished_at, http_status, error FROM job_attempts WHERE job_id = ? ORDER BY id",
             [job_id],
         ).fetchall()
     ]
@@ -223,9 +217,7 @@ def get(db: sqlite_utils.Database, job_id: str) -> dict | None:
     return job
 
 
-def list_jobs(
-    db: sqlite_utils.Database, *, status: str | None = None, province: str | None = None, limit: int = 100
-) -> list[dict]:
+def list_jobs(db: sqlite_utils.Database, *, status: str | None = None, province: str | None = None, limit: int = 100) -> list[dict]:
     """Jobs, newest first, optionally of one state and province; dead ones carry their attempt log."""
     where, params = [], []
     if status:
@@ -235,9 +227,7 @@ def list_jobs(
         where.append("province = ?")
         params.append(province)
     sql_where = (" WHERE " + " AND ".join(where)) if where else ""
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM jobs{sql_where} ORDER BY created_at DESC LIMIT ?", [*params, limit]
-    ).fetchall()
+    rows = db.execute(f"SELECT {_COLUMNS} FROM jobs{sql_where} ORDER BY created_at DESC LIMIT ?", [*params, limit]).fetchall()
     out = []
     for row in rows:
         job = _job_dict(row)

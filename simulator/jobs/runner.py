@@ -15,7 +15,9 @@ import socket
 import time
 import uuid
 
+import gevent
 import sqlite_utils
+from gevent.pool import Pool
 
 from simulator.db import database, off_loop
 from simulator.faults.connection import ProcessLocalDB
@@ -110,8 +112,6 @@ class Runner:
 
     def serve_forever(self) -> None:
         """The worker loop: lead or stand by, run tasks, feed due jobs to a gevent pool."""
-        import gevent
-        from gevent.pool import Pool
 
         pool = Pool(self.settings["job_concurrency"])
         poll = self.settings["runner_poll_ms"] / 1000
@@ -130,7 +130,6 @@ class Runner:
 
     def start(self):
         """Spawn `serve_forever` as a greenlet of this worker."""
-        import gevent
 
         self._greenlet = gevent.spawn(self.serve_forever)
         return self._greenlet

@@ -12,8 +12,8 @@ import sqlite_utils
 
 from simulator import catalogue
 from simulator.app_context import settings
+from simulator.clock import shared_clock
 from simulator.flows import satisfaction
-from simulator.flows.timebase import sim_now
 from simulator.portal import exchanges, questions, store
 from simulator.portal.schemas import PortalDossierStatus, ProvinceAnswer, ProvinceQuestion, RatingSummary
 from simulator.portal.services import Caller, batch_reply, handles, reply, validate_entries
@@ -100,7 +100,7 @@ def list_public_services(db: sqlite_utils.Database, caller: Caller, body: dict) 
 
 def _seeded(db: sqlite_utils.Database, caller: Caller) -> None:
     conf = settings()
-    questions.ensure_seeded(db, conf["seed"], caller.province, sim_now(conf["db"]))
+    questions.ensure_seeded(db, conf["seed"], caller.province, shared_clock(conf["db"]).now())
 
 
 @handles("LayDanhSachHoiDapGuiTuDVCQG")
@@ -137,7 +137,7 @@ def _question_id_error(entry: dict, index: int) -> str:
 @handles("DongBoHoiDap")
 def sync_province_questions(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Publish the province's own questions (and answers) on the portal; HOIDAPID is the province's id."""
-    now = sim_now(settings()["db"])
+    now = shared_clock(settings()["db"]).now()
     outcomes = []
     for index, entry, error in validate_entries(ProvinceQuestion, body["data"], "data"):
         raw = body["data"][index]
@@ -157,7 +157,7 @@ def sync_province_questions(db: sqlite_utils.Database, caller: Caller, body: dic
 @handles("DongBoKetQuaHoiDapGuiTuDVCQG")
 def sync_answers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Record the province's answers to questions citizens asked on the portal."""
-    now = sim_now(settings()["db"])
+    now = shared_clock(settings()["db"]).now()
     outcomes = []
     for index, entry, error in validate_entries(ProvinceAnswer, body["data"], "data"):
         raw = body["data"][index]

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from marshmallow import ValidationError, fields
 
-DATE_FORMAT = "%Y%m%d%H%M%S"
+from simulator.wire_formats import PORTAL_DATETIME
 
 
 class Code(fields.Field):
@@ -56,7 +56,7 @@ class PortalDate(fields.Field):
         if len(value) != 14 or not value.isdigit():
             raise ValidationError(f"ngày {value!r} sai định dạng yyyyMMddHHmmss")
         try:
-            datetime.strptime(value, DATE_FORMAT)
+            datetime.strptime(value, PORTAL_DATETIME)
         except ValueError:
             raise ValidationError(f"ngày {value!r} không tồn tại (not a real date/time)") from None
         return value
@@ -72,10 +72,3 @@ class ListOrEmpty(fields.List):
         if value == "" or value is None:
             return []
         return super()._deserialize(value, attr, data, **kwargs)
-
-
-def now_portal() -> str:
-    """The current wall-clock time in the portal's date format (Asia/Ho_Chi_Minh)."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime(DATE_FORMAT)

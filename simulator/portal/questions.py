@@ -27,7 +27,7 @@ from simulator.catalogue import Procedure, agencies, procedures, sector
 from simulator.catalogue.procedures import read_data
 from simulator.db import transaction
 from simulator.flows import citizens
-from simulator.flows.timebase import PORTAL_FORMAT, to_portal
+from simulator.wire_formats import PORTAL_DATETIME, to_portal
 
 KINDS = ("citizen", "agency", "province")
 # Seeded question ids are {province}{NNNNN}: stable across runs and workers.
@@ -234,9 +234,9 @@ def answer_date(text: str, now: datetime) -> str:
     text = (text or "").strip()
     if not text:
         return to_portal(now)
-    for form in (PORTAL_FORMAT, "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"):
+    for form in (PORTAL_DATETIME, "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"):
         try:
-            return datetime.strptime(text, form).strftime(PORTAL_FORMAT)
+            return datetime.strptime(text, form).strftime(PORTAL_DATETIME)
         except ValueError:
             continue
     raise ValueError(f"NGAYTRALOI {text!r} sai định dạng (dd/MM/yyyy hoặc yyyyMMddHHmmss)")

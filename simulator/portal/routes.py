@@ -1,6 +1,6 @@
 """The portal's HTTP surface: the session handshake and the single integration endpoint.
 
-Error conventions (documented in OpenAPI and the README):
+Error conventions (documented in OpenAPI and docs/portal.md):
 - transport problems (body not JSON, wrong content type, body too large) get an HTTP 4xx
   with the portal's `{error_code, message}` body;
 - everything the real portal answers inside a 200 (bad session, unknown service, invalid
@@ -43,7 +43,7 @@ SPEC = registry.declare(
         sector_en="Government Office",
         # The handshake, then one operation per `service` of the integration endpoint.
         operations=("auth", *SERVICE_SCHEMAS),
-        error_body=lambda status, message, code=None: {"error_code": "-1", "message": message},
+        error_body=lambda status, message, code=None: reply(code or "-1", message),
     )
 )
 
@@ -77,7 +77,7 @@ def read_json_body() -> dict:
 
 
 def _portal_error(status: int, error_code, message: str):
-    response = jsonify({"error_code": error_code, "message": message})
+    response = jsonify(reply(error_code, message))
     response.status_code = status
     return response
 
@@ -105,9 +105,7 @@ def auth():
     try:
         creds = schema_instance(AuthRequest).load(body, unknown="include")
     except ValidationError as err:
-        return jsonify(
-            {"error_code": 1, "message": "Thiếu hoặc sai trường: " + "; ".join(flatten_errors(err.messages))}
-        )
+        return jsonify({"error_code": 1, "message": "Thiếu hoặc sai trường: " + "; ".join(flatten_errors(err.messages))})
     conf = settings()
     client = rotation.by_username(db(), conf["seed"], creds["username"])
     if client is None or not clients.check_password(client, creds["password"]):

@@ -7,6 +7,7 @@ from what the sandbox accepts. Field names are the portal's own (DOMAIN.md).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates
 
@@ -21,13 +22,11 @@ STATUS_CODES = tuple(str(i) for i in range(1, 11))
 
 def check_dossier_code(value: str) -> None:
     """Refuse a MaHoSo that is not `{agency}-{yyMMdd}-{NNNN}` with a real date."""
-    from datetime import datetime
 
     match = DOSSIER_CODE.match(value or "")
     if not match:
         raise ValidationError(
-            f"MaHoSo {value!r} sai định dạng, phải là {{mã cơ quan}}-{{yyMMdd}}-{{NNNN}} "
-            "(e.g. 000.00.01.H56-261126-0001)"
+            f"MaHoSo {value!r} sai định dạng, phải là {{mã cơ quan}}-{{yyMMdd}}-{{NNNN}} (e.g. 000.00.01.H56-261126-0001)"
         )
     try:
         datetime.strptime(match["day"], "%y%m%d")
@@ -57,12 +56,8 @@ class IdentityDocument(Schema):
     class Meta:
         unknown = INCLUDE
 
-    LoaiDinhDanh = Code(
-        choices=("1", "2"), required=True, metadata={"description": "1 = 12-digit ID, 2 = old 9-digit ID"}
-    )
-    SoDinhDanh = fields.String(
-        required=True, validate=validate.Regexp(r"^(\d{9}|\d{12})$", error="SoDinhDanh phải gồm 9 hoặc 12 chữ số")
-    )
+    LoaiDinhDanh = Code(choices=("1", "2"), required=True, metadata={"description": "1 = 12-digit ID, 2 = old 9-digit ID"})
+    SoDinhDanh = fields.String(required=True, validate=validate.Regexp(r"^(\d{9}|\d{12})$", error="SoDinhDanh phải gồm 9 hoặc 12 chữ số"))
 
 
 class Fee(Schema):
@@ -95,28 +90,20 @@ class Dossier(Schema):
     class Meta:
         unknown = INCLUDE
 
-    MaHoSo = fields.String(
-        required=True, validate=check_dossier_code, metadata={"example": "000.00.01.H56-261126-0001"}
-    )
+    MaHoSo = fields.String(required=True, validate=check_dossier_code, metadata={"example": "000.00.01.H56-261126-0001"})
     MaTTHC = fields.String(
         required=True,
-        validate=validate.Regexp(
-            PROCEDURE_CODE, error="MaTTHC phải có dạng 1.00xxxx, 2.00xxxx hoặc mã địa phương 3.000181.000.00.00.H22"
-        ),
+        validate=validate.Regexp(PROCEDURE_CODE, error="MaTTHC phải có dạng 1.00xxxx, 2.00xxxx hoặc mã địa phương 3.000181.000.00.00.H22"),
         metadata={"example": "1.001193"},
     )
     TenTTHC = fields.String()
     MaLinhVuc = fields.String()
     TenLinhVuc = fields.String()
-    KenhThucHien = Code(
-        choices=("1", "2", "3"), metadata={"description": "1 in person, 2 online, 3 public postal service"}
-    )
+    KenhThucHien = Code(choices=("1", "2", "3"), metadata={"description": "1 in person, 2 online, 3 public postal service"})
     SoBienNhan = fields.String()
     ChuHoSo = fields.String(required=True, validate=validate.Length(min=1, max=255))
     SoGiayToChuHoSo = fields.String()
-    LoaiDoiTuong = Code(
-        choices=("1", "2", "3", "4"), metadata={"description": "1 citizen, 2 enterprise, 3 state agency, 4 other"}
-    )
+    LoaiDoiTuong = Code(choices=("1", "2", "3", "4"), metadata={"description": "1 citizen, 2 enterprise, 3 state agency, 4 other"})
     MaDoiTuong = fields.String()
     Email = fields.String()
     SoDienThoai = fields.String()
@@ -128,9 +115,7 @@ class Dossier(Schema):
     NgayKetThucXuLy = PortalDate()
     NgayTuChoi = PortalDate()
     NgayNopHoSo = PortalDate()
-    TrangThaiHoSo = Code(
-        choices=STATUS_CODES, required=True, metadata={"description": "Status 1–10 (see /api/v1/catalogue/statuses)"}
-    )
+    TrangThaiHoSo = Code(choices=STATUS_CODES, required=True, metadata={"description": "Status 1–10 (see /api/v1/catalogue/statuses)"})
     DonViXuLy = fields.String(metadata={"description": "The handling agency's name"})
     NoiNopHoSo = fields.String()
     HinhThuc = fields.String()
@@ -165,9 +150,7 @@ class ServiceBase(Schema):
         unknown = INCLUDE
 
     session = fields.String(required=True, metadata={"description": "Token from /dvcqg/api/auth"})
-    madonvi = fields.String(
-        required=True, metadata={"description": "The connector's unit code", "example": "000.00.00.H56"}
-    )
+    madonvi = fields.String(required=True, metadata={"description": "The connector's unit code", "example": "000.00.00.H56"})
     service = fields.String(required=True)
 
 

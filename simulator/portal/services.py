@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from marshmallow import ValidationError
 
-from simulator import schema_cache
+from simulator import catalogue, schema_cache
 from simulator.app_context import settings
 from simulator.identity import InvalidIdentifier
 from simulator.portal import accounts, store
@@ -154,7 +154,6 @@ def look_up_tech_id(db: sqlite_utils.Database, caller: Caller, body: dict) -> di
 @handles("LayDanhSachTTHC")
 def list_procedures(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """The procedure catalogue as the national procedure database lists it."""
-    from simulator import catalogue
 
     field = body.get("malinhvuc", "")
     items = [catalogue.to_danhsach_tthc(p) for p in catalogue.procedures() if not field or p.field_code == field]
@@ -164,7 +163,6 @@ def list_procedures(db: sqlite_utils.Database, caller: Caller, body: dict) -> di
 @handles("LayThuTuc")
 def get_procedure(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """One procedure in upper-case fields, `result: []` when the code is unknown."""
-    from simulator import catalogue
 
     proc = catalogue.procedure(body["maTTHC"].strip())
     if proc is None:
@@ -175,7 +173,6 @@ def get_procedure(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict
 @handles("LayDanhMucCoQuan")
 def list_agencies(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Agencies, all or of one province (`matinh`)."""
-    from simulator import catalogue
 
     province = (body.get("matinh") or "").strip() or None
     items = [catalogue.to_coquan(a) for a in catalogue.agencies(province)]
@@ -185,7 +182,6 @@ def list_agencies(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict
 @handles("LayDanhMucLinhVuc")
 def list_fields(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Fields of activity (lĩnh vực)."""
-    from simulator import catalogue
 
     items = [catalogue.to_linhvuc(f, caller.madonvi) for f in catalogue.fields()]
     return reply("00", f"Lấy danh mục lĩnh vực thành công ({len(items)})", items)

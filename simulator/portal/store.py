@@ -114,9 +114,7 @@ def save_dossier(db: sqlite_utils.Database, dossier: dict, province: str, updati
             raise StoreError("-4", f"Hồ sơ {code} không tồn tại")
         if updating:
             if row is None:
-                raise StoreError(
-                    "-4", f'Hồ sơ {code} không tồn tại, không thể cập nhật (gửi isUpdating "False" để tạo mới)'
-                )
+                raise StoreError("-4", f'Hồ sơ {code} không tồn tại, không thể cập nhật (gửi isUpdating "False" để tạo mới)')
             current = row[1]
             if new_status != current and not statuses.can_move(current, new_status):
                 raise StoreError("-5", _transition_message(code, current, new_status))

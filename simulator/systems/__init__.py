@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import importlib
 
-from simulator.systems import registry
+from simulator.systems import registry, sweeps  # noqa: F401 - sweeps registers the runner's periodic sweep
 
 
 def register_blueprints(api) -> None:
     """Register every ministry system's blueprint on the flask-smorest Api (before gateway collection)."""
     for spec in registry.ministry_systems():
         api.register_blueprint(importlib.import_module(spec.module).blp)
-    from simulator.systems import sweeps  # noqa: F401 - registers the runner's periodic sweep

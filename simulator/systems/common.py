@@ -1,7 +1,13 @@
-"""Helpers every ministry system shares: body parsing, validation, OpenAPI response docs, clock."""
+"""What every ministry system shares: body parsing, request fields and validators, OpenAPI
+error docs, deterministic processing times. One module, one style for all of them.
+
+Sandbox time is read through `simulator.clock.sandbox_clock()`; dates are written with
+`simulator.wire_formats`.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from datetime import date, datetime
 from typing import Any
@@ -11,9 +17,14 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from simulator import json_provider, schema_cache
 from simulator.faults import wsgi_body
+from simulator.gateway.routes import OAuthError
+from simulator.identity import InvalidIdentifier
+from simulator.identity.rules import check_citizen_id, check_tax_code
+from simulator.portal.schemas import flatten_errors
 from simulator.systems.errors import MinistryError
+from simulator.wire_formats import DMY, YMD
 
-YMD = r"^\d{8}$"
+YMD_PATTERN = r"^\d{8}$"
 
 
 def parse_json_object(max_items: int = 200) -> dict:
@@ -55,24 +66,20 @@ def load(schema: Schema, data: dict) -> dict:
     try:
         return schema_cache.load(schema, data)
     except ValidationError as exc:
-        from simulator.portal.schemas import flatten_errors
-
-        raise MinistryError(
-            400, "invalid request: " + "; ".join(flatten_errors(exc.messages)), "invalid_field"
-        ) from None
+        raise MinistryError(400, "invalid request: " + "; ".join(flatten_errors(exc.messages)), "invalid_field") from None
 
 
 def parse_ymd(value: str, field: str) -> date:
     """A `yyyyMMdd` string as a date, or MinistryError(400) naming the field."""
     try:
-        return datetime.strptime(value, "%Y%m%d").date()
+        return datetime.strptime(value, YMD).date()
     except (TypeError, ValueError):
         raise MinistryError(400, f"{field} must be a real date yyyyMMdd, got {value!r}", "invalid_field") from None
 
 
 def ymd_field(required: bool = False, **kwargs: Any) -> fields.String:
     """A `yyyyMMdd` date string field (connectors may send "" for an absent optional date)."""
-    regex = YMD if required else r"^(\d{8})?$"
+    regex = YMD_PATTERN if required else r"^(\d{8})?$"
     return fields.String(
         required=required,
         validate=validate.Regexp(regex, error="must be a date yyyyMMdd"),
@@ -83,9 +90,7 @@ def ymd_field(required: bool = False, **kwargs: Any) -> fields.String:
 
 def id12_field(required: bool = True, **kwargs: Any) -> fields.String:
     """A 12-digit citizen ID field; the format rules are checked by `identity.rules` afterwards."""
-    return fields.String(
-        required=required, validate=validate.Length(max=20), metadata={"example": "001088000004"}, **kwargs
-    )
+    return fields.String(required=required, validate=validate.Length(max=20), metadata={"example": "001088000004"}, **kwargs)
 
 
 def text_field(required: bool = False, max_len: int = 200, **kwargs: Any) -> fields.String:
@@ -100,14 +105,10 @@ def json_body_doc(schema: type[Schema] | Schema, extra: dict | None = None) -> d
     return {"required": True, "content": content}
 
 
-def responses_doc(
-    ok: type[Schema] | Schema, error: type[Schema], errors: dict[int, str], extra_ok=None, extra_error=None
-) -> dict:
+def responses_doc(ok: type[Schema] | Schema, error: type[Schema], errors: dict[int, str], extra_ok=None, extra_error=None) -> dict:
     """OpenAPI responses: 200 with `ok`, each status in `errors` with the system's error schema,
     401/403 from the gateway guard in its OAuth2 shape. `extra_ok` / `extra_error` add other
     content types (a SOAP flavour answers its errors as SOAP Faults)."""
-    from simulator.gateway.routes import OAuthError
-
     content = {"application/json": {"schema": ok}}
     content.update(extra_ok or {})
     docs: dict[str, dict] = {"200": {"description": "OK", "content": content}}
@@ -118,14 +119,57 @@ def responses_doc(
     return docs
 
 
-def sandbox_now() -> datetime:
-    """Simulated time now (Asia/Ho_Chi_Minh) from the sandbox clock of the current app."""
-    from simulator.app_context import settings
-    from simulator.clock import shared_clock
-
-    return shared_clock(settings()["db"]).now()
-
-
 def bad_identifier(exc) -> MinistryError:
     """A MinistryError(400) for an InvalidIdentifier, naming the field and the broken rule."""
     return MinistryError(400, f"{exc.message} (field {exc.field}, rule {exc.rule})", "invalid_identifier")
+
+
+def unit_draw(seed: int, purpose: str, key: str) -> float:
+    """A uniform number in [0, 1) fixed by (seed, purpose, key), so replays give the same answer."""
+    digest = hashlib.blake2b(f"{seed}:{purpose}:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def processing_minutes(seed: int, purpose: str, key: str, median: float) -> float:
+    """A ministry's processing time: between median/2 and 2*median, log-uniform, median `median`.
+
+    Every asynchronous system (civil status, judicial record, environment) draws from this one
+    distribution, so `*_median_minutes` settings mean the same thing everywhere.
+    """
+    return median * 2 ** (2 * unit_draw(seed, purpose, key) - 1)
+
+
+def citizen_id_validator(value: str) -> None:
+    """Marshmallow validator: a well-formed 12-digit citizen ID (DOMAIN.md rule)."""
+    try:
+        check_citizen_id(value)
+    except InvalidIdentifier as exc:
+        raise ValidationError(exc.message) from None
+
+
+def tax_code_validator(value: str) -> None:
+    """Marshmallow validator: a tax / enterprise code with a valid check digit."""
+    try:
+        check_tax_code(value)
+    except InvalidIdentifier as exc:
+        raise ValidationError(exc.message) from None
+
+
+def dd_mm_yyyy_validator(value: str) -> None:
+    """Marshmallow validator: a real calendar date written dd/MM/yyyy."""
+    try:
+        datetime.strptime(value, DMY)
+    except (TypeError, ValueError):
+        raise ValidationError("must be a date dd/MM/yyyy") from None
+
+
+def document_errors(blp, schema, codes: tuple[int, ...]):
+    """Decorator: document `codes` as the system's own error schema, plus the gateway's 401/403."""
+
+    def decorate(view):
+        for code in codes:
+            view = blp.alt_response(code, schema=schema, description=f"Error ({code}) in this system's format")(view)
+        view = blp.alt_response(401, schema=OAuthError, description="Missing or expired gateway token")(view)
+        return blp.alt_response(403, schema=OAuthError, description="The province has no access right")(view)
+
+    return decorate

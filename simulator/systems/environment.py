@@ -24,19 +24,14 @@ from flask_smorest import Blueprint, abort
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from simulator.app_context import db, settings
+from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_service
+from simulator.identity.reference_data import commune_index
 from simulator.provinces import province as province_by_code
 from simulator.systems import notify, people, registry
-from simulator.systems.helpers import (
-    ddmmyyyy,
-    document_errors,
-    portal_time,
-    processing_minutes,
-    sim_now,
-    tax_code_validator,
-    unit_draw,
-)
+from simulator.systems.common import document_errors, processing_minutes, tax_code_validator, unit_draw
 from simulator.systems.registry import SystemSpec
+from simulator.wire_formats import to_dmy, to_portal
 
 PREFIX = "/environment"
 EVENT = "environment.result"
@@ -80,6 +75,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("dossiers",),
         events=(EVENT,),
+        settings=("environment_median_minutes",),
+        sweep=lambda ctx, now: sweep_ready(ctx.db, now, ctx.settings["environment_median_minutes"]),
         error_body=error_body,
     )
 )
@@ -115,7 +112,6 @@ class Site(Schema):
 
     @validates_schema
     def _known_place(self, data: dict, **kwargs) -> None:
-        from simulator.identity.catalogue import commune_index
 
         if province_by_code(data["maTinh"]) is None:
             raise ValidationError(f"unknown province code {data['maTinh']}", "maTinh")
@@ -225,7 +221,7 @@ def submit(database: sqlite_utils.Database, province: str, req: dict, now: float
         [
             province,
             code,
-            f"MT.H{province}.{portal_time(now)[:8]}.{count[0] + 1:05d}",
+            f"MT.H{province}.{to_portal(now)[:8]}.{count[0] + 1:05d}",
             req["msdn"][:10],
             enterprise.name,
             req["tenDuAn"],
@@ -268,7 +264,7 @@ def state(row: dict, now: float, median_minutes: int) -> dict:
     if final:
         decision = {
             "soGiayPhep": None if status == REFUSED else f"{row['env_code']}/GP-{row['kind']}",
-            "ngayQuyetDinh": ddmmyyyy(past[-1][1]),
+            "ngayQuyetDinh": to_dmy(past[-1][1]),
             "lyDoTuChoi": row["refusal_reason"] or "",
         }
     return {
@@ -280,9 +276,9 @@ def state(row: dict, now: float, median_minutes: int) -> dict:
         "loaiHoSo": row["kind"],
         "trangThai": status,
         "tenTrangThai": STATUS_NAMES[status],
-        "ngayHenTra": None if status == SUPPLEMENT else ddmmyyyy(due),
+        "ngayHenTra": None if status == SUPPLEMENT else to_dmy(due),
         "yeuCauBoSung": SUPPLEMENT_NOTE if status == SUPPLEMENT else None,
-        "lichSu": [{"trangThai": s, "tenTrangThai": STATUS_NAMES[s], "thoiGian": portal_time(at)} for s, at in past],
+        "lichSu": [{"trangThai": s, "tenTrangThai": STATUS_NAMES[s], "thoiGian": to_portal(at)} for s, at in past],
         "ketQua": decision,
     }
 
@@ -343,7 +339,7 @@ def answer_supplement(database: sqlite_utils.Database, province: str, code: str,
 # --- routes --------------------------------------------------------------------------------
 def _reply(code: str) -> dict:
     conf = settings()
-    return {"success": True, "data": lookup(db(), g.province, code, sim_now(), conf["environment_median_minutes"])}
+    return {"success": True, "data": lookup(db(), g.province, code, sandbox_clock().timestamp(), conf["environment_median_minutes"])}
 
 
 @blp.route("/dossiers")
@@ -357,7 +353,7 @@ class Dossiers(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self, req: dict):
         """Submit a dossier; the enterprise (msdn) must exist in the business registry."""
-        submit(db(), g.province, req, sim_now(), settings())
+        submit(db(), g.province, req, sandbox_clock().timestamp(), settings())
         return _reply(req["maHoSoMCDT"])
 
 
@@ -388,5 +384,5 @@ class DossierSupplement(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self, req: dict, maHoSoMCDT: str):
         """Send the requested documents; appraisal resumes (409 unless a supplement is requested)."""
-        answer_supplement(db(), g.province, maHoSoMCDT, sim_now())
+        answer_supplement(db(), g.province, maHoSoMCDT, sandbox_clock().timestamp())
         return _reply(maHoSoMCDT)

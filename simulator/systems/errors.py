@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+from simulator.portal.schemas import flatten_errors
 from simulator.systems import registry
 
 
@@ -28,8 +29,6 @@ def _message(err: HTTPException) -> str:
     """The error's message; marshmallow/webargs field errors flattened to 'field: reason'."""
     extra = getattr(err, "data", None)
     if isinstance(extra, dict) and extra.get("messages"):
-        from simulator.portal.schemas import flatten_errors
-
         return "invalid request: " + "; ".join(flatten_errors(extra["messages"]))
     if isinstance(extra, dict) and extra.get("message"):  # flask_smorest.abort(status, message=...)
         return str(extra["message"])

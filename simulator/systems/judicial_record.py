@@ -27,19 +27,19 @@ from flask_smorest import Blueprint, abort
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from simulator.app_context import db, settings
+from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_service
 from simulator.identity import persona_outcome
 from simulator.systems import citizen_match, notify, people, registry
-from simulator.systems.helpers import (
+from simulator.systems.common import (
     citizen_id_validator,
     dd_mm_yyyy_validator,
-    ddmmyyyy,
     document_errors,
     processing_minutes,
-    sim_now,
     unit_draw,
 )
 from simulator.systems.registry import SystemSpec
+from simulator.wire_formats import to_dmy
 
 PREFIX = "/judicial_record"
 EVENT = "judicial_record.result"
@@ -78,6 +78,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("requests", "lltp"),
         events=(EVENT,),
+        settings=("judicial_median_minutes", "slow_ministry_factor"),
+        sweep=lambda ctx, now: sweep_ready(ctx.db, now),
         error_body=error_body,
     )
 )
@@ -200,7 +202,7 @@ def file_request(database: sqlite_utils.Database, province: str, req: dict, now:
     if existing is not None:
         if existing[0] != req["soDinhDanh"]:
             abort(409, message=f"Hồ sơ {code} đã tồn tại với người yêu cầu khác (already exists)")
-        return {"maHoSoMCDT": code, "ngayHenTraKetQua": ddmmyyyy(existing[1])}
+        return {"maHoSoMCDT": code, "ngayHenTraKetQua": to_dmy(existing[1])}
     key = f"{province}:{code}"
     median = conf["judicial_median_minutes"]
     slow = conf["slow_ministry_factor"] if persona_outcome(req["soDinhDanh"]) == "slow_ministry" else 1
@@ -225,11 +227,11 @@ def file_request(database: sqlite_utils.Database, province: str, req: dict, now:
             ready_at,
             due_at,
             outcome,
-            None if outcome == "rejected" else f"{number:06d}/{ddmmyyyy(ready_at)[-4:]}/LLTP",
+            None if outcome == "rejected" else f"{number:06d}/{to_dmy(ready_at)[-4:]}/LLTP",
             reason,
         ],
     )
-    return {"maHoSoMCDT": code, "ngayHenTraKetQua": ddmmyyyy(due_at)}
+    return {"maHoSoMCDT": code, "ngayHenTraKetQua": to_dmy(due_at)}
 
 
 _COLUMNS = "province, code, certificate_type, received_at, ready_at, due_at, outcome, certificate_no, rejection_reason"
@@ -248,7 +250,7 @@ def _result(row: dict, now: float) -> dict:
         conviction = row["outcome"] == "conviction"
         certificate = {
             "soPhieuLLTP": row["certificate_no"],
-            "ngayCapPhieu": ddmmyyyy(row["ready_at"]),
+            "ngayCapPhieu": to_dmy(row["ready_at"]),
             "loaiPhieu": row["certificate_type"],
             "coAnTich": conviction,
             "noiDungAnTich": CONVICTION if conviction else None,
@@ -258,7 +260,7 @@ def _result(row: dict, now: float) -> dict:
         "trangThaiXuLy": status,
         "tenTrangThai": STATUS_NAMES[status],
         "lyDoTuChoi": (row["rejection_reason"] or "") if status == REJECTED else "",
-        "ngayHenTraKetQua": ddmmyyyy(row["due_at"]),
+        "ngayHenTraKetQua": to_dmy(row["due_at"]),
         "ketQuaXuLy": certificate,
     }
 
@@ -307,7 +309,7 @@ class Requests(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self, req: dict):
         """File a request; the reply gives the appointment date (ngayHenTraKetQua, dd/MM/yyyy)."""
-        data = file_request(db(), g.province, req, sim_now(), settings())
+        data = file_request(db(), g.province, req, sandbox_clock().timestamp(), settings())
         return {"statusCode": "00", "errorDetail": "", "data": data}
 
 
@@ -321,7 +323,7 @@ class RequestItem(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self, maHoSoMCDT: str):
         """Poll a request: received, processing, then issued (ketQuaXuLy) or rejected (lyDoTuChoi)."""
-        result = lookup(db(), g.province, maHoSoMCDT, sim_now())
+        result = lookup(db(), g.province, maHoSoMCDT, sandbox_clock().timestamp())
         if result is None:
             abort(404, message=f"Không tìm thấy hồ sơ {maHoSoMCDT} (not found)")
         return result
@@ -493,8 +495,8 @@ class LgspDeclaration(MethodView):
             "loaiPhieu": int(declaration["loaiPhieu"]),
             "mucDichSuDung": declaration.get("tenMucDich") or declaration.get("mucDichKhac") or "",
         }
-        existed = lookup(db(), g.province, req["maHoSoMCDT"], sim_now()) is not None
-        file_request(db(), g.province, request_fields, sim_now(), settings())
+        existed = lookup(db(), g.province, req["maHoSoMCDT"], sandbox_clock().timestamp()) is not None
+        file_request(db(), g.province, request_fields, sandbox_clock().timestamp(), settings())
         description = ALREADY_RECEIVED if existed else SENT
         return {"status": "1", "statusDescription": description, "errorCode": "", "errorDescription": ""}
 
@@ -510,7 +512,7 @@ class LgspStatus(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def post(self, req: dict):
         """`value` holds the dossier (empty with status 0 when unknown); trangThaiXuLy 9 carries ketQuaXuLy."""
-        result = lookup(db(), g.province, req["maHoSoMCDT"], sim_now())
+        result = lookup(db(), g.province, req["maHoSoMCDT"], sandbox_clock().timestamp())
         if result is None:
             return {"status": 0, "statusDescription": f"Không tìm thấy hồ sơ {req['maHoSoMCDT']}", "value": []}
         return {"status": 1, "statusDescription": "Thành công", "value": [_lgsp_value(result)]}

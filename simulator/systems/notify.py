@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from simulator.app_context import db as current_db
+from simulator.db import transaction
+from simulator.flows.push import enqueue_callback, enqueue_push
+
 log = logging.getLogger(__name__)
 
 
@@ -14,11 +18,8 @@ def result_ready(province: str, event: str, data: dict, db=None) -> bool:
     the system instead. False when it could not be queued (logged, never raised: a broken
     queue must not fail the ministry's own reply).
     """
-    from simulator.flows.push import enqueue_callback
 
     if db is None:
-        from simulator.app_context import db as current_db
-
         db = current_db()
     try:
         enqueue_callback(db, province, event, data)
@@ -34,8 +35,6 @@ def claim_and_notify(db, claim_sql: str, params: list, province: str, event: str
     `claim_sql` is an UPDATE that sets the row's notified mark only if unset; when it claims a
     row, `data_fn()` builds the callback body, queued in the same transaction.
     """
-    from simulator.db import transaction
-    from simulator.flows.push import enqueue_push
 
     with transaction(db) as conn:
         if not conn.execute(claim_sql, params).rowcount:

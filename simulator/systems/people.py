@@ -36,6 +36,7 @@ from functools import lru_cache
 
 import sqlite_utils
 
+from simulator.app_context import settings
 from simulator.identity import Population
 from simulator.identity.derive import rng
 from simulator.identity.kinship import BHXH_SERIAL_CAP, compose_id
@@ -108,7 +109,6 @@ def population(seed: int, missing_share: float, cache_size: int = 0) -> Populati
 
 def current_population() -> Population:
     """The population of the running app's `seed`, `missing_share` and `identity_cache_size` settings."""
-    from simulator.app_context import settings
 
     values = settings()
     return population(values["seed"], values["missing_share"], values["identity_cache_size"])
@@ -177,9 +177,7 @@ def _from_registration(db: sqlite_utils.Database, pop: Population, id12: str, re
     )
 
 
-def citizen_with_overlays(
-    db: sqlite_utils.Database, id12: str, pop: Population | None = None, _depth: int = 0
-) -> Citizen | None:
+def citizen_with_overlays(db: sqlite_utils.Database, id12: str, pop: Population | None = None, _depth: int = 0) -> Citizen | None:
     """The citizen every system shows: derived or registered record with overlays applied.
 
     Returns None when the ID has no record; raises InvalidIdentifier for a malformed ID.
@@ -239,9 +237,7 @@ def _shallow(pop: Population, id12: str, rec: dict) -> Citizen:
     )
 
 
-def insurance_with_overlays(
-    db: sqlite_utils.Database, identifier: str, pop: Population | None = None
-) -> InsuranceRecord | None:
+def insurance_with_overlays(db: sqlite_utils.Database, identifier: str, pop: Population | None = None) -> InsuranceRecord | None:
     """The insurance record for an ID or BHXH code, with the citizen's overlays honoured."""
     pop = pop or current_population()
     record = pop.insurance(identifier)

@@ -32,7 +32,7 @@ SOAP callers get errors as SOAP Faults carrying the same `{error_code, message}`
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import has_request_context, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -97,7 +97,6 @@ def error_body(status: int, message: str, code: str | None = None) -> dict:
 
 def _render(status: int, body: dict, code: str | None):
     """Errors as SOAP Faults when the caller speaks SOAP, else JSON."""
-    from flask import has_request_context
 
     if has_request_context() and soap.wants_soap():
         return soap.fault(status, body)
@@ -117,6 +116,7 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("verify", "lookup", "soap", *SOAP_OPERATIONS),
         events=(),
+        settings=("missing_share", "identity_cache_size"),
         error_body=error_body,
         render=_render,
     )

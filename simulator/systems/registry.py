@@ -4,9 +4,10 @@ A system (the portal, the NGSP gateway, each ministry system) is one module that
 `SystemSpec` at import with `declare(...)`: its name (the fault engine's `match.system`, the
 journal's `system`, the gateway segment `/ngsp/{name}/...`), its own URL prefix, its error
 format, the operations the fault engine reports for it, the result events it pushes to
-connectors and its dashboard labels. The gateway, the fault classifier and rule validation,
-the dashboard and the docs read `systems()`; adding a system is one module plus one line in
-`MODULES`.
+connectors (and how the job runner's periodic sweep sends them), the settings it reads and
+its dashboard labels. The gateway, the fault classifier and rule validation, the fault
+engine's error bodies, the runner's sweep, the push events, the dashboard and the docs read
+`systems()`; adding a system is one module plus one line in `MODULES` (see docs/extending.md).
 
 Names are spelled with underscores everywhere (`civil_status`, not `civil-status`), and a
 ministry system's own prefix is `/` + its name, so a path, a rule and a journal row agree.
@@ -53,7 +54,14 @@ class SystemSpec:
     error_body: Callable[..., dict] | None = None
     # render(status, body, code) -> Response for a non-JSON error (e.g. a SOAP Fault).
     render: Callable | None = None
+    # Names of the settings (`simulator.config`) the system reads; the docs list them under it.
     settings: tuple[str, ...] = field(default=())
+    # sweep(ctx, now) -> int: send the result events that became due by simulated POSIX time
+    # `now` without waiting for a poll (called by the job runner's periodic sweep).
+    sweep: Callable | None = None
+    # Whether its result events are posted flat (the message at the top level, as the payment
+    # platform's callback is) rather than inside the portal's `{event, data}` envelope.
+    flat_events: bool = False
 
     @property
     def is_ministry(self) -> bool:
@@ -71,6 +79,7 @@ class SystemSpec:
             "prefix": self.prefix,
             "operations": list(self.operations),
             "events": list(self.events),
+            "settings": list(self.settings),
         }
 
 
@@ -81,20 +90,20 @@ _ORDERED: tuple[SystemSpec, ...] | None = None
 
 
 def declare(spec: SystemSpec) -> SystemSpec:
-    """Declare a system (called once at its module's import); its error format goes to the fault engine."""
+    """Declare a system (called once at its module's import); the fault engine reads its error format from here."""
     if spec.prefix is not None and spec.prefix != "/" + spec.name:
         raise ValueError(f"system {spec.name!r}: its prefix must be /{spec.name}, got {spec.prefix!r}")
     global _ORDERED
     _DECLARED[spec.name] = spec
     _ORDERED = None
-    if spec.error_body is not None:
-        # The fault engine plays injected errors with the same builder, so they look like real ones.
-        from simulator.faults import register_format  # the faults package imports systems' formats lazily
-        from simulator.faults.formats import JSON
-
-        body = spec.error_body
-        register_format(spec.name, lambda status, message: (body(status, message), JSON))
     return spec
+
+
+def withdraw(name: str) -> None:
+    """Remove a declared system (a test-only or plug-in system going away); unknown names are ignored."""
+    global _ORDERED
+    _DECLARED.pop(name, None)
+    _ORDERED = None
 
 
 def load() -> None:
@@ -146,3 +155,13 @@ def by_path(path: str) -> SystemSpec | None:
         if path == spec.prefix or path.startswith(spec.prefix + "/") or path.startswith(f"/ngsp/{spec.name}/"):
             return spec
     return None
+
+
+def result_events() -> tuple[str, ...]:
+    """Every result event a system pushes to connectors, in registry order."""
+    return tuple(event for spec in systems() for event in spec.events)
+
+
+def flat_events() -> tuple[str, ...]:
+    """The result events posted flat (outside the portal's envelope)."""
+    return tuple(event for spec in systems() if spec.flat_events for event in spec.events)

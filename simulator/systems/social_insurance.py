@@ -28,6 +28,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from simulator.app_context import db
+from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_bhxh
 from simulator.identity.rules import check_health_card
@@ -142,9 +143,7 @@ class InsuranceCardValidity(Schema):
     GiaTriTuNgay = fields.String(required=True)
     GiaTriDenNgay = fields.String(required=True)
     ConHieuLuc = fields.Boolean(required=True)
-    MaLyDo = fields.String(
-        required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"}
-    )
+    MaLyDo = fields.String(required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"})
     LyDo = fields.String(required=True)
 
 
@@ -239,7 +238,7 @@ class ContributionsView(MethodView):
         """Months contributed, one period ending this month (or at death) when contributing."""
         record = _participant(identifier)
         c = record.contributions
-        today = common.sandbox_now().date()
+        today = sandbox_clock().now().date()
         end = min(today, record.card_valid_to) if c.months else today
         periods = []
         if c.months:
@@ -268,7 +267,7 @@ class ContributionsView(MethodView):
 def _check_date() -> date:
     raw = request.args.get("date", "")
     if not raw:
-        return common.sandbox_now().date()
+        return sandbox_clock().now().date()
     return common.parse_ymd(raw, "date")
 
 
@@ -281,9 +280,7 @@ class CardValidityView(MethodView):
         description="`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
         "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
         security=[{"bearer": []}],
-        parameters=[
-            {"in": "query", "name": "date", "required": False, "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}
-        ],
+        parameters=[{"in": "query", "name": "date", "required": False, "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}],
         responses=common.responses_doc(InsuranceValidityReply, InsuranceError, _ERRORS),
     )
     @gateway_service("social_insurance.card-validity", "Whether a health-insurance card is valid on a date")

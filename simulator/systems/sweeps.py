@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from simulator.clock import shared_clock
 from simulator.jobs.registry import RunContext, periodic
+from simulator.systems import registry
 
 
 @periodic("ministry_results")
 def sweep_ministry_results(ctx: RunContext) -> None:
-    """Finish due civil-status dossiers and queue judicial-record and environment callbacks."""
-    from simulator.systems import environment, judicial_record
-    from simulator.systems.civil_status import store as civil_status
-
+    """Run every system's declared sweep at the sandbox's simulated now."""
     now = shared_clock(ctx.settings["db"]).timestamp()
-    civil_status.sweep_ready(ctx.db, now)
-    judicial_record.sweep_ready(ctx.db, now)
-    environment.sweep_ready(ctx.db, now, ctx.settings["environment_median_minutes"])
+    for spec in registry.systems():
+        if spec.sweep is not None:
+            spec.sweep(ctx, now)

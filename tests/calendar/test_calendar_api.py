@@ -7,9 +7,7 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
-from tests.conftest import ADMIN_TOKEN
-
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+from tests.conftest import ADMIN
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import holidays
 import pytest
 
 from simulator import workdays
+from simulator.catalogue import procedure
 from simulator.workdays import add_working_days, is_working_day, next_working_day, working_days_between
 
 
@@ -181,7 +182,6 @@ def test_next_working_day_skips_tet_2025() -> None:
 
 
 def test_appointment_for_a_five_day_catalogue_procedure_accepted_on_friday_24_april_2026() -> None:
-    from simulator.catalogue import procedure
 
     relodge_birth = procedure("1.004884")  # Đăng ký lại khai sinh: 5 working days
     assert relodge_birth.days == 5

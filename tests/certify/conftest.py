@@ -27,13 +27,30 @@ def start_connector(served_sandbox, tmp_path):
 
     def start(variant: str = "") -> str:
         if not variant:
-            child, base = start_reference_connector(tmp_path, served_sandbox.base, "56", PUSH_SECRET, "", SEED,
-                                                    walk_seconds=0.6)
+            child, base = start_reference_connector(tmp_path, served_sandbox.base, "56", PUSH_SECRET, "", SEED, walk_seconds=0.6)
         else:
             port = free_port()
-            cmd = [sys.executable, "-m", "tests.certify.variants", "--variant", variant, "--sandbox",
-                   served_sandbox.base, "--province", "56", "--port", str(port), "--secret", PUSH_SECRET,
-                   "--seed", str(SEED), "--state", str(tmp_path / f"{variant}.db"), "--walk-seconds", "0.6"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "tests.certify.variants",
+                "--variant",
+                variant,
+                "--sandbox",
+                served_sandbox.base,
+                "--province",
+                "56",
+                "--port",
+                str(port),
+                "--secret",
+                PUSH_SECRET,
+                "--seed",
+                str(SEED),
+                "--state",
+                str(tmp_path / f"{variant}.db"),
+                "--walk-seconds",
+                "0.6",
+            ]
             child = Child(variant, cmd, tmp_path / f"{variant}.log")
             base = f"http://127.0.0.1:{port}"
             child.wait_healthy(base + "/healthz")

@@ -57,18 +57,41 @@ def test_options_that_would_leave_loopback_or_run_unbounded_are_refused(field, v
 
 def synthetic_report(status: str = "fail") -> dict:
     results = [
-        {"id": "SYNC-01", "title": "Look up before syncing", "rule": "TraCuuHoSo first", "source": "OC", "level": "required",
-         "phase": "online", "status": status, "summary": "1 dossier synced blind",
-         "evidence": ["1.000 portal/DongBoHoSoMC HTTP 200 reply '00' <ok>"]},
-        {"id": "PROG-04", "title": "Satisfaction", "rule": "DongBoDanhGia", "source": "OC", "level": "recommended",
-         "phase": "online", "status": "not_exercised", "summary": "none sent", "evidence": []},
+        {
+            "id": "SYNC-01",
+            "title": "Look up before syncing",
+            "rule": "TraCuuHoSo first",
+            "source": "OC",
+            "level": "required",
+            "phase": "online",
+            "status": status,
+            "summary": "1 dossier synced blind",
+            "evidence": ["1.000 portal/DongBoHoSoMC HTTP 200 reply '00' <ok>"],
+        },
+        {
+            "id": "PROG-04",
+            "title": "Satisfaction",
+            "rule": "DongBoDanhGia",
+            "source": "OC",
+            "level": "recommended",
+            "phase": "online",
+            "status": "not_exercised",
+            "summary": "none sent",
+            "evidence": [],
+        },
     ]
-    return {"run_id": "abc", "ready": status == "pass", "exit_code": 0 if status == "pass" else 1,
-            "options": {"province": "56", "connector": "http://127.0.0.1:9/p", "base": "http://127.0.0.1:8000",
-                        "profile": "basic"},
-            "started_at": 1_800_000_000.0, "finished_at": 1_800_000_012.5, "error": "",
-            "counts": reports.counts(results), "results": results,
-            "timeline": [{"at": 1_800_000_001.0, "phase": "online", "text": "3 online submissions <b>"}]}
+    return {
+        "run_id": "abc",
+        "ready": status == "pass",
+        "exit_code": 0 if status == "pass" else 1,
+        "options": {"province": "56", "connector": "http://127.0.0.1:9/p", "base": "http://127.0.0.1:8000", "profile": "basic"},
+        "started_at": 1_800_000_000.0,
+        "finished_at": 1_800_000_012.5,
+        "error": "",
+        "counts": reports.counts(results),
+        "results": results,
+        "timeline": [{"at": 1_800_000_001.0, "phase": "online", "text": "3 online submissions <b>"}],
+    }
 
 
 def test_a_failing_report_says_not_ready_and_shows_rule_source_and_evidence_in_every_format():
@@ -98,8 +121,9 @@ def test_the_admin_api_needs_the_admin_token_before_reading_the_body(client):
 
 
 def test_a_check_of_a_connector_off_loopback_is_refused_naming_the_reason(client):
-    reply = client.post("/sandbox/certify", headers=ADMIN, json={
-        "province": "56", "connector": "http://203.0.113.7:9000/push", "secret": "s3cret-value"})
+    reply = client.post(
+        "/sandbox/certify", headers=ADMIN, json={"province": "56", "connector": "http://203.0.113.7:9000/push", "secret": "s3cret-value"}
+    )
     assert reply.status_code == 422 and "loopback" in reply.get_json()["message"]
     reply = client.post("/sandbox/certify", headers=ADMIN, json={"province": "56", "connector": "x", "secret": ""})
     assert reply.status_code == 422 and "connector" in reply.get_json()["message"]

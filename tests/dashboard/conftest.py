@@ -12,16 +12,22 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.conftest import ADMIN_TOKEN, ROOT, LiveSandbox
 
 CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def _install_chromium() -> None:
@@ -50,7 +56,6 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     """One headless Chromium for the session, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True)

@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from tests.conftest import ROOT, Portal, dossier
-from tests.dashboard.conftest import ADMIN, ARTIFACTS, enter_token
+from tests.conftest import ADMIN, ROOT, Portal, dossier
+from tests.dashboard.conftest import ARTIFACTS, enter_token
 
 pytestmark = pytest.mark.live
 
@@ -76,8 +76,17 @@ def test_english_toggle_is_remembered(page, dashboard_sandbox):
     assert page.evaluate("localStorage.getItem('dashboard.lang')") == "vi"
 
 
-INDICATORS = ("ThoiGianGiaiQuyet", "ThoiGianTungCoQuan", "SoLanLienHe", "SoCoQuanLienHe", "TiepNhanTraKetQua",
-              "CongKhaiThuTuc", "ThaiDoCanBo", "GiaiQuyetKienNghi", "TienDoChatLuongTrucTuyen")
+INDICATORS = (
+    "ThoiGianGiaiQuyet",
+    "ThoiGianTungCoQuan",
+    "SoLanLienHe",
+    "SoCoQuanLienHe",
+    "TiepNhanTraKetQua",
+    "CongKhaiThuTuc",
+    "ThaiDoCanBo",
+    "GiaiQuyetKienNghi",
+    "TienDoChatLuongTrucTuyen",
+)
 
 
 def sync_some_dossiers(sandbox, province: str, count: int, finished: int, score: int) -> None:
@@ -114,11 +123,14 @@ def test_a_demo_screenshot_is_saved(page, dashboard_sandbox):
     page.click("#arrivals-form button[type=submit]")
     page.wait_for_selector("#scenario b", timeout=5_000)
     # Population down as in the outage phase, so the picture shows the failure the demo is about.
-    requests.post(base + "/sandbox/rules", headers=ADMIN, timeout=5, json={
-        "id": "demo-outage", "match": {"system": "population"}, "effects": ["reset"], "expires_in_s": 60})
+    requests.post(
+        base + "/sandbox/rules",
+        headers=ADMIN,
+        timeout=5,
+        json={"id": "demo-outage", "match": {"system": "population"}, "effects": ["reset"], "expires_in_s": 60},
+    )
     page.wait_for_selector('g.sys[data-system="population"][data-health="failing"]', timeout=5_000)
-    page.wait_for_function("Number(document.querySelector('[data-figure=submitted] b').textContent) > 0",
-                           timeout=15_000)
+    page.wait_for_function("Number(document.querySelector('[data-figure=submitted] b').textContent) > 0", timeout=15_000)
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "dashboard.png"
     page.screenshot(path=str(shot))

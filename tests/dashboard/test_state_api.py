@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import time
 
+from simulator.clock import shared_clock
 from simulator.dashboard import health
 from simulator.db import database
 from simulator.faults.rules import validate_rule
-from simulator.flows import timebase
-from tests.conftest import ADMIN_TOKEN, dossier
+from tests.conftest import ADMIN, dossier
 from tests.flows.conftest import set_sim_time
-
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def state(client) -> dict:
@@ -43,8 +41,15 @@ def test_page_loads_without_a_token_and_serves_its_own_scripts(client):
 def test_every_system_of_the_map_is_healthy_on_a_quiet_sandbox(client):
     body = state(client)
     assert [s["name"] for s in body["systems"]] == [
-        "portal", "gateway", "population", "civil_status", "judicial_record",
-        "business_registration", "social_insurance", "environment", "payment",
+        "portal",
+        "gateway",
+        "population",
+        "civil_status",
+        "judicial_record",
+        "business_registration",
+        "social_insurance",
+        "environment",
+        "payment",
     ]
     assert {s["health"] for s in body["systems"]} == {"healthy"}
     assert len(body["provinces"]) == 34
@@ -52,8 +57,7 @@ def test_every_system_of_the_map_is_healthy_on_a_quiet_sandbox(client):
 
 
 def test_population_turns_failing_while_a_503_rule_is_active(client):
-    rule = {"id": "pop-down", "match": {"system": "population"}, "effects": [{"error": {"status": 503}}],
-            "expires_in_s": 60}
+    rule = {"id": "pop-down", "match": {"system": "population"}, "effects": [{"error": {"status": 503}}], "expires_in_s": 60}
     assert client.post("/sandbox/rules", json=rule, headers=ADMIN).status_code == 201
     body = systems(state(client))
     assert body["population"]["health"] == "failing"
@@ -73,8 +77,7 @@ def test_an_expired_rule_no_longer_counts(client):
 
 def test_a_long_latency_rule_makes_a_system_slow_and_a_baseline_delay_does_not():
     slow = validate_rule({"match": {"system": "payment"}, "effects": [{"latency": {"dist": "fixed", "seconds": 5}}]})
-    base = validate_rule({"match": {"system": "payment"},
-                          "effects": [{"latency": {"dist": "lognormal", "median_s": 0.5, "sigma": 0.5}}]})
+    base = validate_rule({"match": {"system": "payment"}, "effects": [{"latency": {"dist": "lognormal", "median_s": 0.5, "sigma": 0.5}}]})
     assert health.health_from_rules([slow], "payment")[0] == "slow"
     assert health.health_from_rules([base], "payment")[0] == "healthy"
     assert health.health_from_rules([slow], "population")[0] == "healthy"
@@ -132,7 +135,7 @@ def test_lost_and_overdue_match_the_flow_stats(app, client):
     reply = client.post("/sandbox/submissions", json={"province": "56", "count": 3}, headers=ADMIN)
     assert reply.status_code == 201, reply.get_json()
     db_path = app.config["SANDBOX"]["db"]
-    now_sim = timebase.sim_clock(db_path).timestamp()
+    now_sim = shared_clock(db_path).timestamp()
     # Two of them were pushed (the runner does not run here), then 30 simulated days pass.
     database(db_path).execute(
         "UPDATE online_submissions SET pushed_at = ?, pushed_sim = ? WHERE rowid IN (SELECT rowid FROM online_submissions LIMIT 2)",

@@ -63,6 +63,7 @@ def store(db_path, limits):
 def make_engine(store, clock, limits):
     def make(seed: int = 7) -> Engine:
         return Engine(store, clock, seed, limits, SqliteTokenBuckets(store.db, clock=clock), real_time=clock)
+
     return make
 
 

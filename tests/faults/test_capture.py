@@ -7,6 +7,7 @@ import itertools
 import json
 
 import pytest
+from tests.systems.test_payment import init_message
 
 from simulator.app import create_app
 from simulator.clients import by_province
@@ -15,7 +16,6 @@ from simulator.faults.journal import Journal
 from simulator.faults.rules import validate_rule
 from simulator.faults.verify import Expectation
 from tests.conftest import ADMIN_TOKEN, SEED
-from tests.systems_b.test_payment import init_message
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 CLIENT = by_province(SEED, "56")
@@ -54,13 +54,18 @@ def test_auth_password_is_masked_and_the_session_shortened_in_request_and_respon
 
 def test_gateway_secret_never_appears_whichever_way_it_was_sent(client, app):
     basic = base64.b64encode(f"{CLIENT.gateway_key}:{CLIENT.gateway_secret}".encode()).decode()
-    call(client, "POST", "/ngsp/token", data={"grant_type": "client_credentials"},
-         headers={"Authorization": f"Basic {basic}"})
-    call(client, "POST", "/ngsp/token",
-         data={"grant_type": "client_credentials", "client_id": CLIENT.gateway_key,
-               "client_secret": CLIENT.gateway_secret})
-    lgsp = base64.b64encode(json.dumps({"AccessKey": CLIENT.gateway_key, "SecretKey": CLIENT.gateway_secret,
-                                        "AppName": "motcua", "PartnerCode": "H56"}).encode()).decode()
+    call(client, "POST", "/ngsp/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    call(
+        client,
+        "POST",
+        "/ngsp/token",
+        data={"grant_type": "client_credentials", "client_id": CLIENT.gateway_key, "client_secret": CLIENT.gateway_secret},
+    )
+    lgsp = base64.b64encode(
+        json.dumps(
+            {"AccessKey": CLIENT.gateway_key, "SecretKey": CLIENT.gateway_secret, "AppName": "motcua", "PartnerCode": "H56"}
+        ).encode()
+    ).decode()
     call(client, "POST", "/ngsp/token", headers={"lgspaccesstoken": lgsp})
     items = captured(client, system="gateway")
     assert len(items) == 3
@@ -90,14 +95,17 @@ def test_bearer_token_is_shortened_so_it_cannot_be_replayed():
     assert capture.mask_header("X-Province", "56") == "56"
 
 
-@pytest.mark.parametrize("body, secret", [
-    ('{"user": "a", "password": "hunter2-and-more"', "hunter2"),  # cut before the closing quote
-    ('{"password": "pa\\"ss-word"}', 'ss-word'),  # an escaped quote inside the value
-    ("<soap:Body><ns:MatKhau>hunter2</ns:MatKhau></soap:Body>", "hunter2"),
-    ("<Body><password>hunter2", "hunter2"),  # cut inside the element
-    ("grant_type=password&username=u&password=hunter2", "hunter2"),
-    ('{"nested": [{"Client_Secret": "hunter2"}]}', "hunter2"),
-])
+@pytest.mark.parametrize(
+    "body, secret",
+    [
+        ('{"user": "a", "password": "hunter2-and-more"', "hunter2"),  # cut before the closing quote
+        ('{"password": "pa\\"ss-word"}', "ss-word"),  # an escaped quote inside the value
+        ("<soap:Body><ns:MatKhau>hunter2</ns:MatKhau></soap:Body>", "hunter2"),
+        ("<Body><password>hunter2", "hunter2"),  # cut inside the element
+        ("grant_type=password&username=u&password=hunter2", "hunter2"),
+        ('{"nested": [{"Client_Secret": "hunter2"}]}', "hunter2"),
+    ],
+)
 def test_masking_works_on_text_that_is_cut_or_not_json(body, secret):
     masked = capture.mask_text(body)
     assert secret not in masked and "***" in masked
@@ -123,8 +131,7 @@ def test_hostile_body_refused_by_the_middleware_is_captured_with_its_400(client)
 
 
 def test_bodies_are_cut_at_the_byte_bound_with_the_full_size_noted(tmp_path):
-    app = create_app({"db": str(tmp_path / "s.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True,
-                      "capture_body_bytes": 40})
+    app = create_app({"db": str(tmp_path / "s.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True, "capture_body_bytes": 40})
     client = app.test_client()
     call(client, "POST", "/dvcqg/api/auth", json={"username": CLIENT.username, "password": CLIENT.password * 3})
     (item,) = captured(client)
@@ -137,8 +144,19 @@ def test_capture_keeps_only_the_newest_max_rows(db_path):
     journal = Journal(db_path, capture_settings=capture.CaptureSettings(max_rows=100, body_bytes=100))
     for i in range(250):
         snap = capture.snapshot(None, f"i={i}", None, 100)
-        journal.record({"ts": 1000.0 + i, "request_id": f"r{i}", "client": "H56", "system": "population",
-                        "operation": "TraCuu", "method": "GET", "path": "/p", "status": 200, "capture": snap})
+        journal.record(
+            {
+                "ts": 1000.0 + i,
+                "request_id": f"r{i}",
+                "client": "H56",
+                "system": "population",
+                "operation": "TraCuu",
+                "method": "GET",
+                "path": "/p",
+                "status": 200,
+                "capture": snap,
+            }
+        )
         if i % 60 == 0:
             journal.flush(in_thread=False)
     journal.flush(in_thread=False)
@@ -147,8 +165,7 @@ def test_capture_keeps_only_the_newest_max_rows(db_path):
 
 
 def test_capture_off_keeps_nothing_and_verify_says_so(tmp_path):
-    app = create_app({"db": str(tmp_path / "s.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True,
-                      "capture_enabled": False})
+    app = create_app({"db": str(tmp_path / "s.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True, "capture_enabled": False})
     client = app.test_client()
     call(client, "POST", "/dvcqg/api/auth", json={"username": CLIENT.username, "password": CLIENT.password})
     reply = client.get("/sandbox/requests", headers=AUTH).get_json()
@@ -179,8 +196,7 @@ def test_filters_select_by_system_operation_province_body_text_time_and_id(clien
 
 def test_verify_counts_with_the_rule_matcher_and_explains_near_misses(client, portal_for):
     portal_for("56").call("TraCuuHoSo", mahoso="000.00.01.H56-261126-0001")
-    match = {"system": "portal", "operation": "TraCuuHoSo", "client": "H56",
-             "body": {"mahoso": "000.00.01.H56-261126-0001"}}
+    match = {"system": "portal", "operation": "TraCuuHoSo", "client": "H56", "body": {"mahoso": "000.00.01.H56-261126-0001"}}
     ok = client.post("/sandbox/verify", json={"match": match, "count": {"exactly": 1}}, headers=AUTH)
     assert ok.status_code == 200 and ok.get_json()["count"] == 1 and ok.get_json()["verified"]
     wrong = {**match, "body": {"mahoso": {"regex": r".*-0002"}}}
@@ -192,46 +208,53 @@ def test_verify_counts_with_the_rule_matcher_and_explains_near_misses(client, po
     assert nearest["request"]["operation"] == "TraCuuHoSo"
     assert nearest["missed"] == ["body.mahoso: expected matching /.*-0002/, got '000.00.01.H56-261126-0001'"]
     assert data["nearest"][1]["missed"][0].startswith("operation: expected 'TraCuuHoSo', got 'auth'")
-    too_many = client.post("/sandbox/verify", json={"match": {"system": "portal"}, "count": {"at_most": 1}},
-                           headers=AUTH)
+    too_many = client.post("/sandbox/verify", json={"match": {"system": "portal"}, "count": {"at_most": 1}}, headers=AUTH)
     assert too_many.status_code == 409 and too_many.get_json()["count"] == 2
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"match": {"system": "treasury"}}, "match.system"),
-    ({"match": {"system": "payment", "operation": "auth"}}, "match.operation"),
-    ({"match": {"window": {"daily": "05:00-06:00"}}}, "match.window"),
-    ({"match": {"body": {"x": {"regex": "("}}}}, "match.body.x.regex"),
-    ({"match": {}, "count": {"exactly": 1, "at_most": 2}}, "exactly"),
-    ({"match": {}, "count": {"at_least": 3, "at_most": 2}}, "at_least"),
-    ({"count": {"exactly": 1}}, "match"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"match": {"system": "treasury"}}, "match.system"),
+        ({"match": {"system": "payment", "operation": "auth"}}, "match.operation"),
+        ({"match": {"window": {"daily": "05:00-06:00"}}}, "match.window"),
+        ({"match": {"body": {"x": {"regex": "("}}}}, "match.body.x.regex"),
+        ({"match": {}, "count": {"exactly": 1, "at_most": 2}}, "exactly"),
+        ({"match": {}, "count": {"at_least": 3, "at_most": 2}}, "at_least"),
+        ({"count": {"exactly": 1}}, "match"),
+    ],
+)
 def test_verify_refuses_a_bad_match_or_count_naming_the_field(client, body, field):
     reply = client.post("/sandbox/verify", json=body, headers=AUTH)
     assert reply.status_code == 422
     assert field in json.dumps(reply.get_json(), ensure_ascii=False)
 
 
-@pytest.mark.parametrize("expectation, holds", [
-    (Expectation(), [False, True, True]),
-    (Expectation(exactly=0), [True, False, False]),
-    (Expectation(at_least=2), [False, False, True]),
-    (Expectation(at_most=1), [True, True, False]),
-    (Expectation(at_least=1, at_most=1), [False, True, False]),
-])
+@pytest.mark.parametrize(
+    "expectation, holds",
+    [
+        (Expectation(), [False, True, True]),
+        (Expectation(exactly=0), [True, False, False]),
+        (Expectation(at_least=2), [False, False, True]),
+        (Expectation(at_most=1), [True, True, False]),
+        (Expectation(at_least=1, at_most=1), [False, True, False]),
+    ],
+)
 def test_expected_counts_hold_as_named(expectation, holds):
     assert [expectation.holds(n) for n in (0, 1, 2)] == holds
 
 
 def test_rule_misses_is_the_engine_predicate_worded():
     """For every combination, `misses` is empty exactly when the engine's static match (with via) holds."""
-    rule = validate_rule({"match": {"system": ["population", "gateway"], "operation": "verify", "method": "POST",
-                                    "client": "H56"}, "effects": ["empty"]})
+    rule = validate_rule(
+        {"match": {"system": ["population", "gateway"], "operation": "verify", "method": "POST", "client": "H56"}, "effects": ["empty"]}
+    )
     for system, operation, method, client, via in itertools.product(
-            ("population", "gateway", "payment"), ("verify", None, "INIT"), ("POST", "get"), ("H56", "H01", None),
-            (None, "gateway")):
+        ("population", "gateway", "payment"), ("verify", None, "INIT"), ("POST", "get"), ("H56", "H01", None), (None, "gateway")
+    ):
         engine_says = rule.matches_request(system, operation, method, client) or bool(
-            via and rule.matches_request(via, None, method, client))
+            via and rule.matches_request(via, None, method, client)
+        )
         assert (rule.misses(system, operation, method, client, via=via) == []) == engine_says
 
 

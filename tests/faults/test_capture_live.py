@@ -48,15 +48,25 @@ def test_a_refused_dossier_is_seen_exactly_as_sent_and_a_wrong_password_masked(s
     portal.login()
     bad = dossier("000.00.01.H56-261126-0777")
     del bad["MaTTHC"]
-    raw = json.dumps({"session": "not-a-session-token", "madonvi": portal.client.madonvi,
-                      "service": "DongBoHoSoMC", "data": [bad]}, ensure_ascii=False).encode()
-    reply = requests.post(sandbox.base + "/dvcqg/api/service", data=raw, timeout=10,
-                          headers={"Content-Type": "application/json", "X-Request-ID": "refused-0777"})
+    raw = json.dumps(
+        {"session": "not-a-session-token", "madonvi": portal.client.madonvi, "service": "DongBoHoSoMC", "data": [bad]}, ensure_ascii=False
+    ).encode()
+    reply = requests.post(
+        sandbox.base + "/dvcqg/api/service",
+        data=raw,
+        timeout=10,
+        headers={"Content-Type": "application/json", "X-Request-ID": "refused-0777"},
+    )
     assert reply.json()["error_code"] not in (0, "0")
-    requests.post(sandbox.base + "/dvcqg/api/auth", json={"username": "dvc_h56", "password": "wrong-Pa55"},
-                  headers={"X-Request-ID": "wrong-password-56"}, timeout=10)
-    items = wait_for(lambda: captured(sandbox.base, province="56"),
-                     lambda got: {"refused-0777", "wrong-password-56"} <= {i["request_id"] for i in got})
+    requests.post(
+        sandbox.base + "/dvcqg/api/auth",
+        json={"username": "dvc_h56", "password": "wrong-Pa55"},
+        headers={"X-Request-ID": "wrong-password-56"},
+        timeout=10,
+    )
+    items = wait_for(
+        lambda: captured(sandbox.base, province="56"), lambda got: {"refused-0777", "wrong-password-56"} <= {i["request_id"] for i in got}
+    )
     by_id = {i["request_id"]: i for i in items}
     refused = by_id["refused-0777"]
     # The session field is a token, shortened; everything else is byte for byte what was sent.
@@ -79,8 +89,7 @@ def test_verify_answers_200_when_the_count_holds_and_409_with_reasons_when_not(s
     def verify(body):
         return requests.post(sandbox.base + "/sandbox/verify", json=body, headers=AUTH, timeout=10)
 
-    ok = wait_for(lambda: verify({"match": match, "count": {"exactly": 2}, "since": since}),
-                  lambda r: r.status_code == 200)
+    ok = wait_for(lambda: verify({"match": match, "count": {"exactly": 2}, "since": since}), lambda r: r.status_code == 200)
     assert ok.status_code == 200 and ok.json()["count"] == 2
     one = {**match, "body": {"mahoso": "000.00.01.H22-261126-0003"}}
     missed = verify({"match": one, "count": {"exactly": 1}, "since": since})
@@ -88,13 +97,18 @@ def test_verify_answers_200_when_the_count_holds_and_409_with_reasons_when_not(s
     data = missed.json()
     assert data["count"] == 0 and "expected exactly 1" in data["message"]
     reasons = [n["missed"] for n in data["nearest"][:2]]
-    assert reasons == [["body.mahoso: expected '000.00.01.H22-261126-0003', got '000.00.01.H22-261126-0002'"],
-                       ["body.mahoso: expected '000.00.01.H22-261126-0003', got '000.00.01.H22-261126-0001'"]]
+    assert reasons == [
+        ["body.mahoso: expected '000.00.01.H22-261126-0003', got '000.00.01.H22-261126-0002'"],
+        ["body.mahoso: expected '000.00.01.H22-261126-0003', got '000.00.01.H22-261126-0001'"],
+    ]
 
 
 def test_every_request_of_both_workers_is_captured(sandbox):
-    rule = {"id": "slow-capture", "match": {"system": "portal", "operation": "TraCuuHoSo", "client": "H31"},
-            "effects": [{"latency": {"dist": "fixed", "seconds": 0.2}}]}
+    rule = {
+        "id": "slow-capture",
+        "match": {"system": "portal", "operation": "TraCuuHoSo", "client": "H31"},
+        "effects": [{"latency": {"dist": "fixed", "seconds": 0.2}}],
+    }
     assert requests.post(sandbox.base + "/sandbox/rules", json=rule, headers=AUTH, timeout=5).status_code == 201
     time.sleep(1.1)  # every worker reloads rules within a second
     portal = Portal(sandbox.post, "31")
@@ -112,27 +126,52 @@ def test_every_request_of_both_workers_is_captured(sandbox):
             if len({rid[:16] for rid in sent}) >= 2:  # generated ids start with their worker's own prefix
                 break
     assert len({rid[:16] for rid in sent}) == 2, "the requests all went to one worker"
-    items = wait_for(lambda: captured(sandbox.base, province="31", operation="TraCuuHoSo"),
-                     lambda got: len(got) >= len(sent))
+    items = wait_for(lambda: captured(sandbox.base, province="31", operation="TraCuuHoSo"), lambda got: len(got) >= len(sent))
     assert sorted(i["request_id"] for i in items) == sorted(sent)
     assert all(i["fault"] == "latency" and i["latency_ms"] >= 200 for i in items)
 
 
 def test_requests_tail_prints_new_requests_as_they_come(sandbox):
-    requests.post(sandbox.base + "/dvcqg/api/auth", json={"username": "dvc_h48", "password": "x"},
-                  headers={"X-Request-ID": "tail-marker"}, timeout=10)
+    requests.post(
+        sandbox.base + "/dvcqg/api/auth", json={"username": "dvc_h48", "password": "x"}, headers={"X-Request-ID": "tail-marker"}, timeout=10
+    )
     wait_for(lambda: captured(sandbox.base, province="48"), lambda got: len(got) >= 1)
     env = {**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN}
     tail = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base, "--province", "48",
-         "--lines", "1", "--count", "2", "--interval", "0.1", "--bodies"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "requests",
+            "tail",
+            "--base",
+            sandbox.base,
+            "--province",
+            "48",
+            "--lines",
+            "1",
+            "--count",
+            "2",
+            "--interval",
+            "0.1",
+            "--bodies",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = tail.stdout.readline()
         assert "tail-marker" in first and "portal/auth" in first
         for n in (1, 2):
-            requests.post(sandbox.base + "/dvcqg/api/auth", json={"username": "dvc_h48", "password": f"pw-{n}"},
-                          headers={"X-Request-ID": f"tail-new-{n}"}, timeout=10)
+            requests.post(
+                sandbox.base + "/dvcqg/api/auth",
+                json={"username": "dvc_h48", "password": f"pw-{n}"},
+                headers={"X-Request-ID": f"tail-new-{n}"},
+                timeout=10,
+            )
         out, err = tail.communicate(timeout=20)
     finally:
         if tail.poll() is None:
@@ -146,23 +185,38 @@ def test_requests_tail_prints_new_requests_as_they_come(sandbox):
 
 def test_tail_without_the_admin_token_says_what_to_set(sandbox):
     env = {k: v for k, v in os.environ.items() if k != "SANDBOX_ADMIN_TOKEN"}
-    done = subprocess.run([sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2 and "SANDBOX_ADMIN_TOKEN" in done.stderr
     env["SANDBOX_ADMIN_TOKEN"] = "wrong"
-    done = subprocess.run([sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 1 and "refused the admin token" in done.stderr
 
 
 def test_the_bounds_hold_on_a_served_process(tmp_path):
-    live = LiveSandbox(tmp_path / "bounded.db", extra_env={"SANDBOX_CAPTURE_MAX_ROWS": "100",
-                                                            "SANDBOX_CAPTURE_BODY_BYTES": "64"}).start()
+    live = LiveSandbox(tmp_path / "bounded.db", extra_env={"SANDBOX_CAPTURE_MAX_ROWS": "100", "SANDBOX_CAPTURE_BODY_BYTES": "64"}).start()
     try:
         session = requests.Session()  # keep-alive: quick, and the bound is global whichever worker serves
         for i in range(130):
-            session.post(live.base + "/dvcqg/api/auth", json={"username": "dvc_h56", "password": "x" * 80},
-                         headers={"X-Request-ID": f"bound-{i:03d}"}, timeout=10)
+            session.post(
+                live.base + "/dvcqg/api/auth",
+                json={"username": "dvc_h56", "password": "x" * 80},
+                headers={"X-Request-ID": f"bound-{i:03d}"},
+                timeout=10,
+            )
         items = wait_for(lambda: captured(live.base), lambda got: got and got[0]["request_id"] == "bound-129")
         assert len(items) == 100
         assert [i["request_id"] for i in items] == [f"bound-{i:03d}" for i in range(129, 29, -1)]

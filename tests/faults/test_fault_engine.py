@@ -6,16 +6,23 @@ import statistics
 
 import pytest
 
+from simulator.faults import store as store_module
 from simulator.faults.engine import RequestInfo, draw_rng, sample_latency
 from simulator.faults.rules import validate_rule
+from simulator.faults.store import FaultStore
 
 POLICE = RequestInfo("population", "TraCuuCongDan", "POST", "H56")
 
 
 def test_latencies_of_all_matching_rules_add_up_and_first_terminal_wins(store, engine):
     store.put_rule({"id": "a", "effects": [{"latency": {"dist": "fixed", "seconds": 1.5}}]})
-    store.put_rule({"id": "b", "match": {"system": "population"},
-                    "effects": [{"latency": {"dist": "fixed", "seconds": 2}}, {"error": {"status": 502}}]})
+    store.put_rule(
+        {
+            "id": "b",
+            "match": {"system": "population"},
+            "effects": [{"latency": {"dist": "fixed", "seconds": 2}}, {"error": {"status": 502}}],
+        }
+    )
     store.put_rule({"id": "c", "effects": ["reset"]})
     store.put_rule({"id": "d", "match": {"system": "payment"}, "effects": [{"latency": {"dist": "fixed", "seconds": 9}}]})
     d = engine.decide(POLICE)
@@ -37,11 +44,14 @@ def test_total_latency_is_capped_by_the_setting(store, engine, limits):
     assert engine.decide(POLICE).latency_s == limits.latency_cap_s
 
 
-@pytest.mark.parametrize("params", [
-    {"dist": "uniform", "min_s": 0.5, "max_s": 8, "cap_s": 3},
-    {"dist": "normal", "mean_s": 2, "stddev_s": 5, "cap_s": 3},
-    {"dist": "lognormal", "median_s": 1, "sigma": 2, "cap_s": 3},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"dist": "uniform", "min_s": 0.5, "max_s": 8, "cap_s": 3},
+        {"dist": "normal", "mean_s": 2, "stddev_s": 5, "cap_s": 3},
+        {"dist": "lognormal", "median_s": 1, "sigma": 2, "cap_s": 3},
+    ],
+)
 def test_every_latency_distribution_is_clamped_between_zero_and_cap(params):
     draws = [sample_latency(params, draw_rng(1, "r", n), 120) for n in range(2000)]
     assert min(draws) >= 0 and max(draws) == pytest.approx(3)  # heavy tails hit the cap
@@ -58,8 +68,13 @@ def _sequence(engine, n=200):
 
 
 def _flaky(store):
-    store.put_rule({"id": "flaky", "match": {"probability": 0.3},
-                    "effects": [{"latency": {"dist": "lognormal", "median_s": 0.5, "sigma": 1}}, {"error": {"status": 503}}]})
+    store.put_rule(
+        {
+            "id": "flaky",
+            "match": {"probability": 0.3},
+            "effects": [{"latency": {"dist": "lognormal", "median_s": 0.5, "sigma": 1}}, {"error": {"status": 503}}],
+        }
+    )
 
 
 def test_same_seed_gives_the_same_sequence_of_decisions(store, make_engine):
@@ -78,8 +93,7 @@ def test_different_seed_gives_a_different_sequence(store, make_engine):
 def test_draws_of_one_rule_do_not_depend_on_other_rules(store, make_engine):
     _flaky(store)
     alone = _sequence(make_engine(seed=5))
-    store.put_rule({"id": "other", "match": {"probability": 0.5},
-                    "effects": [{"latency": {"dist": "uniform", "min_s": 0, "max_s": 1}}]})
+    store.put_rule({"id": "other", "match": {"probability": 0.5}, "effects": [{"latency": {"dist": "uniform", "min_s": 0, "max_s": 1}}]})
     mixed = make_engine(seed=5)
     # Subtract the other rule's latency: the flaky rule's own draws must be unchanged.
     flaky_only = []
@@ -101,8 +115,9 @@ def test_rate_limit_allows_burst_then_answers_429_with_retry_after_and_refills(s
 
 
 def test_rules_window_counts_from_the_time_the_rule_was_stored(store, engine, clock):
-    store.put_rule({"id": "w", "match": {"window": {"start_offset_s": 10, "duration_s": 5}}, "effects": ["empty"]},
-                   started_at=clock.timestamp())
+    store.put_rule(
+        {"id": "w", "match": {"window": {"start_offset_s": 10, "duration_s": 5}}, "effects": ["empty"]}, started_at=clock.timestamp()
+    )
     assert engine.decide(POLICE).terminal is None
     clock.advance(12)
     assert engine.decide(POLICE).terminal.kind == "empty"
@@ -111,8 +126,6 @@ def test_rules_window_counts_from_the_time_the_rule_was_stored(store, engine, cl
 
 
 def test_a_change_in_another_process_is_seen_within_the_refresh_interval(db_path, limits, store, engine, monkeypatch):
-    from simulator.faults import store as store_module
-    from simulator.faults.store import FaultStore
 
     assert engine.decide(POLICE).terminal is None
     admin = FaultStore(db_path, limits)  # another worker's view of the same file

@@ -11,8 +11,18 @@ from simulator.faults.wsgi_body import json_body, read_body
 
 
 def entry(i, **kw):
-    e = {"ts": 1000.0 + i, "request_id": f"r{i}", "client": "H56", "system": "population",
-         "operation": "TraCuu", "method": "POST", "path": "/p", "status": 200, "fault": None, "latency_ms": 12.0}
+    e = {
+        "ts": 1000.0 + i,
+        "request_id": f"r{i}",
+        "client": "H56",
+        "system": "population",
+        "operation": "TraCuu",
+        "method": "POST",
+        "path": "/p",
+        "status": 200,
+        "fault": None,
+        "latency_ms": 12.0,
+    }
     e.update(kw)
     return e
 
@@ -50,8 +60,7 @@ def test_disabled_journal_still_counts_metrics(db_path):
     j.record(entry(1))
     j.flush()
     assert j.count() == 0
-    assert b'sandbox_requests_total{fault="none",operation="TraCuu",status="200",system="population"} 1.0' in \
-        render_metrics(j.db)[0]
+    assert b'sandbox_requests_total{fault="none",operation="TraCuu",status="200",system="population"} 1.0' in render_metrics(j.db)[0]
 
 
 def test_metrics_expose_counters_and_cumulative_latency_histogram(db_path):

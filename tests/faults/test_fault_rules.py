@@ -19,14 +19,13 @@ def rule(**overrides):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        (rule(effects=[{"latency": {"dist": "fixed", "seconds": 1, "cap_s": 900}}]),
-         "effects[0].latency.cap_s must be ≤ 600"),
-        (rule(effects=["reset", {"latency": {"dist": "gamma"}}]),
-         "effects[1].latency.dist must be one of: fixed, uniform, normal, lognormal"),
-        (rule(effects=[{"latency": {"dist": "uniform", "min_s": 3, "max_s": 1}}]),
-         "effects[0].latency.min_s must be ≤ max_s"),
-        (rule(effects=[{"latency": {"dist": "normal", "mean_s": 1}}]),
-         "effects[0].latency.stddev_s is required for dist normal"),
+        (rule(effects=[{"latency": {"dist": "fixed", "seconds": 1, "cap_s": 900}}]), "effects[0].latency.cap_s must be ≤ 600"),
+        (
+            rule(effects=["reset", {"latency": {"dist": "gamma"}}]),
+            "effects[1].latency.dist must be one of: fixed, uniform, normal, lognormal",
+        ),
+        (rule(effects=[{"latency": {"dist": "uniform", "min_s": 3, "max_s": 1}}]), "effects[0].latency.min_s must be ≤ max_s"),
+        (rule(effects=[{"latency": {"dist": "normal", "mean_s": 1}}]), "effects[0].latency.stddev_s is required for dist normal"),
         (rule(effects=[{"hang": {"cap_s": 4000}}]), "effects[0].hang.cap_s must be ≤ 300"),
         (rule(effects=[{"error": {"status": 200}}]), "effects[0].error.status must be ≥ 400"),
         (rule(effects=[{"explode": {}}]), "effects[0] has unknown effect 'explode'"),
@@ -47,16 +46,20 @@ def test_invalid_rule_is_refused_with_a_message_naming_the_field(raw, message):
 
 
 def test_bare_effect_names_and_defaults_are_normalised():
-    r = validate_rule(rule(effects=["reset", {"hang": None}, {"latency": {"dist": "fixed", "seconds": 2}}]),
-                      Limits(latency_cap_s=30, hang_cap_s=60))
+    r = validate_rule(
+        rule(effects=["reset", {"hang": None}, {"latency": {"dist": "fixed", "seconds": 2}}]), Limits(latency_cap_s=30, hang_cap_s=60)
+    )
     assert [e.kind for e in r.effects] == ["reset", "hang", "latency"]
     assert r.effects[1].params == {"cap_s": 60}
     assert r.effects[2].params["cap_s"] == 30  # the setting caps a rule that names no cap
 
 
 def test_rule_matches_system_operation_method_and_client():
-    r = validate_rule(rule(match={"system": ["population", "civil_status"], "operation": ["lookup", "births"],
-                                  "method": "post", "client": ["H56", "H01"]}))
+    r = validate_rule(
+        rule(
+            match={"system": ["population", "civil_status"], "operation": ["lookup", "births"], "method": "post", "client": ["H56", "H01"]}
+        )
+    )
     assert r.matches_request("population", "lookup", "POST", "H56")
     assert r.matches_request("civil_status", "births", "POST", "H01")
     assert not r.matches_request("payment", "lookup", "POST", "H56")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -37,8 +39,7 @@ def client(sandbox):
 
 
 def test_put_rule_anchors_the_window_at_the_current_sandbox_time(sandbox):
-    rule = sandbox.put_rule({"id": "w", "match": {"window": {"start_offset_s": 0, "duration_s": 60}},
-                             "effects": ["empty"]})
+    rule = sandbox.put_rule({"id": "w", "match": {"window": {"start_offset_s": 0, "duration_s": 60}}, "effects": ["empty"]})
     assert rule.started_at == pytest.approx(sandbox.clock.timestamp(), abs=1)
     assert sandbox.engine.decide(RequestInfo("population")).terminal.kind == "empty"
 
@@ -89,21 +90,20 @@ def test_sandbox_reset_forgets_rules_scenario_journal_and_clock_speed(sandbox, c
 
 
 def test_classifier_reads_the_portal_service_and_unit_from_the_body_and_bounds_operations():
-    import io
-    import json
 
-    classify = prefix_classifier({"/portal": "portal", "/population": "population"},
-                                 body_operation={"portal": "service"}, body_client={"portal": "madonvi"},
-                                 known_operations={"portal": {"DongBoHoSoMC", "TraCuuHoSo"}})
+    classify = prefix_classifier(
+        {"/portal": "portal", "/population": "population"},
+        body_operation={"portal": "service"},
+        body_client={"portal": "madonvi"},
+        known_operations={"portal": {"DongBoHoSoMC", "TraCuuHoSo"}},
+    )
     body = json.dumps({"service": "TraCuuHoSo", "madonvi": "000.00.00.H56"}).encode()
-    environ = {"PATH_INFO": "/portal/api", "REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(len(body)),
-               "wsgi.input": io.BytesIO(body)}
+    environ = {"PATH_INFO": "/portal/api", "REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
     info = classify(environ)
     assert (info.system, info.operation, info.client) == ("portal", "TraCuuHoSo", "000.00.00.H56")
     assert environ["wsgi.input"].read() == body
     odd = json.dumps({"service": "Random123"}).encode()
     environ = {"PATH_INFO": "/portal/api", "CONTENT_LENGTH": str(len(odd)), "wsgi.input": io.BytesIO(odd)}
     assert classify(environ).operation == "unknown"
-    assert classify({"PATH_INFO": "/population/citizens/079090001234", "HTTP_X_SANDBOX_CLIENT": "H22"}).operation \
-        == "citizens"
+    assert classify({"PATH_INFO": "/population/citizens/079090001234", "HTTP_X_SANDBOX_CLIENT": "H22"}).operation == "citizens"
     assert classify({"PATH_INFO": "/docs"}) is None

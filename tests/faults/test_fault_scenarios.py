@@ -12,10 +12,19 @@ from simulator.faults.runner import ScenarioRunner
 from simulator.faults.scenarios import ScenarioError, list_scenarios, load_scenario_file
 
 SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
-EXPECTED = {"normal-day", "peak-hour", "police-db-outage", "flaky-payments", "long-tail-latency",
-            "scheduled-maintenance", "chaos"}
-SYSTEMS = {"portal", "gateway", "population", "civil_status", "judicial_record", "business_registration",
-           "social_insurance", "environment", "payment", "treasury"}
+EXPECTED = {"normal-day", "peak-hour", "police-db-outage", "flaky-payments", "long-tail-latency", "scheduled-maintenance", "chaos"}
+SYSTEMS = {
+    "portal",
+    "gateway",
+    "population",
+    "civil_status",
+    "judicial_record",
+    "business_registration",
+    "social_insurance",
+    "environment",
+    "payment",
+    "treasury",
+}
 
 
 def test_all_seven_shipped_scenarios_validate_with_default_caps():
@@ -30,8 +39,9 @@ def test_all_seven_shipped_scenarios_validate_with_default_caps():
 
 def test_unknown_top_level_keys_are_kept(tmp_path):
     f = tmp_path / "x.yaml"
-    f.write_text("name: x\narrivals: {'79': 5}\nthresholds: {p95_ms_max: 10}\nphases:\n"
-                 "  - {name: a, start_min: 0, end_min: 1, rules: []}\n")
+    f.write_text(
+        "name: x\narrivals: {'79': 5}\nthresholds: {p95_ms_max: 10}\nphases:\n  - {name: a, start_min: 0, end_min: 1, rules: []}\n"
+    )
     assert load_scenario_file(f).extras == {"arrivals": {"79": 5}, "thresholds": {"p95_ms_max": 10}}
 
 
@@ -126,7 +136,8 @@ def test_replaying_a_scenario_later_meets_the_same_faults(tmp_path, store, clock
     (tmp_path / "flaky.yaml").write_text(
         "name: flaky\nseed: 3\nphases:\n  - name: p\n    start_min: 0\n    end_min: 600\n    rules:\n"
         "      - match: {probability: 0.4}\n        effects: [{latency: {dist: lognormal, median_s: 1, sigma: 1}},"
-        " {error: {status: 503}}]\n")
+        " {error: {status: 503}}]\n"
+    )
     runner = ScenarioRunner(store, clock, tmp_path)
     info = RequestInfo("payment", "INIT", "POST", "H56")
     engine = make_engine(seed=1)  # the scenario's seed wins over the sandbox seed

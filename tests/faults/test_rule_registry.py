@@ -8,10 +8,12 @@ a request of every system (and operation) it names and fires.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from werkzeug.test import EnvironBuilder
 
+from simulator.fault_classifier import make_classifier
 from simulator.faults.buckets import SqliteCounters, SqliteTokenBuckets
 from simulator.faults.engine import Engine, RequestInfo
 from simulator.faults.matching import RequestView
@@ -19,10 +21,8 @@ from simulator.faults.rules import validate_rule
 from simulator.faults.scenarios import ScenarioError, list_scenarios, load_scenario_file
 from simulator.faults.schema import schema_json
 from simulator.systems import registry
-from simulator.traffic import make_classifier
-from tests.conftest import ADMIN_TOKEN, ROOT
+from tests.conftest import ADMIN, ROOT
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SCENARIOS = list_scenarios(ROOT / "scenarios")
 
 
@@ -78,7 +78,6 @@ def test_the_published_schema_file_is_the_one_the_engine_validates_with():
 
 
 def test_api_schema_endpoint_serves_the_same_schema(client):
-    import json
 
     assert client.get("/sandbox/schema/scenario", headers=ADMIN).get_json() == json.loads(schema_json())
 
@@ -105,8 +104,7 @@ def test_api_accepts_bare_effect_names_as_scenario_files_write_them(client):
 
 def test_validate_reports_an_unknown_system_with_file_and_line(tmp_path):
     f = tmp_path / "typo.yaml"
-    f.write_text("name: typo\nphases:\n  - duration_min: 5\n    rules:\n      - match: {system: treasury}\n"
-                 "        effects: [reset]\n")
+    f.write_text("name: typo\nphases:\n  - duration_min: 5\n    rules:\n      - match: {system: treasury}\n        effects: [reset]\n")
     with pytest.raises(ScenarioError) as err:
         load_scenario_file(f)
     assert err.value.line == 5 and "unknown system 'treasury'" in str(err.value) and "payment" in str(err.value)
@@ -128,12 +126,11 @@ def test_two_workers_draw_independent_streams_each_reproducible_by_seed(store, c
 
 
 def test_times_after_every_count_requests_across_workers(store, clock, limits, db_path):
-    store.put_rule({"id": "retry", "match": {"system": "payment", "operation": "INIT"}, "times": 2,
-                    "effects": [{"error": {"status": 500}}]})
-    store.put_rule({"id": "late", "match": {"system": "population"}, "after": 3, "every": 2,
-                    "effects": [{"error": {"status": 503}}]})
-    workers = [Engine(store, clock, 7, limits, real_time=clock, counters=SqliteCounters(store.db), stream=n)
-               for n in (1, 2)]
+    store.put_rule(
+        {"id": "retry", "match": {"system": "payment", "operation": "INIT"}, "times": 2, "effects": [{"error": {"status": 500}}]}
+    )
+    store.put_rule({"id": "late", "match": {"system": "population"}, "after": 3, "every": 2, "effects": [{"error": {"status": 503}}]})
+    workers = [Engine(store, clock, 7, limits, real_time=clock, counters=SqliteCounters(store.db), stream=n) for n in (1, 2)]
     init = [bool(workers[i % 2].decide(RequestInfo("payment", "INIT")).terminal) for i in range(5)]
     assert init == [True, True, False, False, False]  # the first two INITs fail, whichever worker took them
     late = [bool(workers[i % 2].decide(RequestInfo("population", "lookup")).terminal) for i in range(9)]
@@ -141,12 +138,25 @@ def test_times_after_every_count_requests_across_workers(store, clock, limits, d
 
 
 def test_content_matching_on_body_paths_soap_elements_headers_and_query(store, clock, limits):
-    store.put_rule({"id": "one-citizen", "match": {"body": {"DinhDanhCHS.SoDinhDanh": {"regex": r"056\d{9}"},
-                                                            "service": "DongBoHoSoMC"}},
-                    "effects": [{"error": {"status": 500}}]})
-    store.put_rule({"id": "soap", "match": {"system": "population", "body": {"SoDinhDanh": "001088000004"},
-                                            "headers": {"X-Trace": {"regex": "t-.*"}}, "query": {"v": "2"}},
-                    "effects": ["reset"]})
+    store.put_rule(
+        {
+            "id": "one-citizen",
+            "match": {"body": {"DinhDanhCHS.SoDinhDanh": {"regex": r"056\d{9}"}, "service": "DongBoHoSoMC"}},
+            "effects": [{"error": {"status": 500}}],
+        }
+    )
+    store.put_rule(
+        {
+            "id": "soap",
+            "match": {
+                "system": "population",
+                "body": {"SoDinhDanh": "001088000004"},
+                "headers": {"X-Trace": {"regex": "t-.*"}},
+                "query": {"v": "2"},
+            },
+            "effects": ["reset"],
+        }
+    )
     engine = Engine(store, clock, 7, limits, real_time=clock)
 
     def decide(system, body: bytes, headers=None, query=""):
@@ -156,8 +166,10 @@ def test_content_matching_on_body_paths_soap_elements_headers_and_query(store, c
     dossier = b'{"service": "DongBoHoSoMC", "DinhDanhCHS": [{"SoDinhDanh": "001"}, {"SoDinhDanh": "056090001234"}]}'
     assert decide("portal", dossier) == ["one-citizen"]
     assert decide("portal", dossier.replace(b"056090001234", b"079090001234")) == []
-    soap = (b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:TraCuu xmlns:m="urn:x">'
-            b"<m:SoDinhDanh>001088000004</m:SoDinhDanh></m:TraCuu></s:Body></s:Envelope>")
+    soap = (
+        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:TraCuu xmlns:m="urn:x">'
+        b"<m:SoDinhDanh>001088000004</m:SoDinhDanh></m:TraCuu></s:Body></s:Envelope>"
+    )
     assert decide("population", soap, {"X-Trace": "t-1"}, "v=2") == ["soap"]
     assert decide("population", soap, {"X-Trace": "u-1"}, "v=2") == []
     assert decide("population", soap, {"X-Trace": "t-1"}, "v=3") == []
@@ -166,16 +178,21 @@ def test_content_matching_on_body_paths_soap_elements_headers_and_query(store, c
 
 
 def test_a_scenario_put_as_yaml_exports_and_applies_by_name(client):
-    client.post("/sandbox/rules", json={"id": "slow", "match": {"system": "population"},
-                                        "effects": [{"latency": {"dist": "fixed", "seconds": 1}}]}, headers=ADMIN)
+    client.post(
+        "/sandbox/rules",
+        json={"id": "slow", "match": {"system": "population"}, "effects": [{"latency": {"dist": "fixed", "seconds": 1}}]},
+        headers=ADMIN,
+    )
     exported = client.get("/sandbox/rules?format=yaml", headers=ADMIN)
     assert exported.content_type.startswith("application/yaml") and b"system: population" in exported.data
-    stored = client.put("/sandbox/scenarios/found-by-hand", data=exported.data, content_type="application/yaml",
-                        headers=ADMIN)
+    stored = client.put("/sandbox/scenarios/found-by-hand", data=exported.data, content_type="application/yaml", headers=ADMIN)
     assert stored.status_code == 200 and stored.get_json()["phases"][0]["rules"] == 1
     again = client.get("/sandbox/scenarios/found-by-hand?format=json", headers=ADMIN).get_json()
     assert again["phases"][0]["rules"][0]["effects"] == [{"latency": {"dist": "fixed", "cap_s": 120.0, "seconds": 1}}]
     assert client.post("/sandbox/scenarios/found-by-hand/apply", headers=ADMIN).get_json()["name"] == "found-by-hand"
-    bad = client.put("/sandbox/scenarios/typo", json={"phases": [{"duration_min": 1, "rules": [
-        {"match": {"system": "treasury"}, "effects": ["reset"]}]}]}, headers=ADMIN)
+    bad = client.put(
+        "/sandbox/scenarios/typo",
+        json={"phases": [{"duration_min": 1, "rules": [{"match": {"system": "treasury"}, "effects": ["reset"]}]}]},
+        headers=ADMIN,
+    )
     assert bad.status_code == 422 and "phases[0].rules[0].match.system" in bad.get_json()["message"]

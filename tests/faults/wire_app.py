@@ -30,19 +30,35 @@ def tag_worker(response: Response) -> Response:
 def portal():
     """One integration endpoint dispatching on `service`, like the real portal."""
     body = request.get_json()
-    return jsonify({"error_code": "00", "message": "thành công", "service": body.get("service"),
-                    "result": [{"MaHoSo": body.get("mahoso", "H56.14-250101-0001"), "ChuHoSo": "Nguyễn Văn An",
-                                "SoDienThoai": "0901234567", "DinhDanhCHS": [{"SoDinhDanh": "079090001234",
-                                                                             "SoDienThoai": "0901"}]}]})
+    return jsonify(
+        {
+            "error_code": "00",
+            "message": "thành công",
+            "service": body.get("service"),
+            "result": [
+                {
+                    "MaHoSo": body.get("mahoso", "H56.14-250101-0001"),
+                    "ChuHoSo": "Nguyễn Văn An",
+                    "SoDienThoai": "0901234567",
+                    "DinhDanhCHS": [{"SoDinhDanh": "079090001234", "SoDienThoai": "0901"}],
+                }
+            ],
+        }
+    )
 
 
 @app.get("/population/<operation>")
 def population(operation: str):
     """A citizen look-up with nested fields; ?size= pads it for streaming tests."""
     pad = "x" * int(request.args.get("size", 0))
-    return jsonify({"error_code": "0", "operation": operation,
-                    "CongDan": {"SoDinhDanh": "079090001234", "HoVaTen": {"Ho": "Nguyễn", "Ten": "An"},
-                                "NoiOHienTai": {"MaTinhThanh": "79"}}, "pad": pad})
+    return jsonify(
+        {
+            "error_code": "0",
+            "operation": operation,
+            "CongDan": {"SoDinhDanh": "079090001234", "HoVaTen": {"Ho": "Nguyễn", "Ten": "An"}, "NoiOHienTai": {"MaTinhThanh": "79"}},
+            "pad": pad,
+        }
+    )
 
 
 @app.get("/pid")
@@ -59,7 +75,10 @@ def metrics():
     return Response(body, content_type=content_type)
 
 
-classify = prefix_classifier({"/portal": "portal", "/population": "population"},
-                             body_operation={"portal": "service"}, body_client={"portal": "madonvi"},
-                             max_body_bytes=settings["max_body_bytes"])
+classify = prefix_classifier(
+    {"/portal": "portal", "/population": "population"},
+    body_operation={"portal": "service"},
+    body_client={"portal": "madonvi"},
+    max_body_bytes=settings["max_body_bytes"],
+)
 app.wsgi_app = faults.middleware(app.wsgi_app, classify)

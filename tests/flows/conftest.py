@@ -7,23 +7,19 @@ import time
 
 import pytest
 
-from simulator.app import create_app
-from simulator.flows import timebase
+from simulator.clock import forget_shared, shared_clock
+from simulator.db import database
 from simulator.jobs.runner import Runner
-from tests.conftest import ADMIN_TOKEN, SEED
 from tests.flows.receiver import Receiver
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SECRET = "test-secret-56"
 FAST = {"job_backoff_base_ms": 1, "job_backoff_cap_ms": 5, "job_max_attempts": 3, "push_timeout_seconds": 2.0}
 
 
 @pytest.fixture
-def app(tmp_path):
-    """A sandbox app with near-zero backoff, on its own SQLite file."""
-    return create_app(
-        {"db": str(tmp_path / "sandbox.db"), "seed": SEED, "admin_token": ADMIN_TOKEN, "TESTING": True, **FAST}
-    )
+def app_config() -> dict:
+    """The flows tests' app: near-zero backoff, so retries happen at once."""
+    return FAST
 
 
 @pytest.fixture
@@ -50,12 +46,11 @@ def drain(runner: Runner, rounds: int = 50) -> None:
 
 def set_sim_time(db_path: str, sim_ts: float, scale: float = 1.0) -> None:
     """Put the sandbox clock at simulated POSIX time `sim_ts` now, running at `scale`."""
-    from simulator.db import database
 
-    timebase.sim_clock(db_path)  # creates the clock table if missing
+    shared_clock(db_path)  # creates the clock table if missing
     now = time.time()
     database(db_path).execute(
         "INSERT OR REPLACE INTO sandbox_clock (id, real_epoch, sim_epoch, scale, origin) VALUES (1, ?, ?, ?, ?)",
         [now, sim_ts, scale, now],
     )
-    timebase.refresh(db_path)
+    forget_shared(db_path)

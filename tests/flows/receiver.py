@@ -53,9 +53,7 @@ class Receiver:
 
     def _record(self, raw: bytes, headers: dict) -> None:
         timestamp = headers.get("X-DVCQG-Timestamp", "")
-        expected = (
-            "sha256=" + hmac.new(self.secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256).hexdigest()
-        )
+        expected = "sha256=" + hmac.new(self.secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256).hexdigest()
         body = json.loads(raw)
         nested = isinstance(body, dict) and isinstance(body.get("data"), dict) and "event" in body
         with self.lock:

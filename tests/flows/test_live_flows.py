@@ -10,8 +10,8 @@ import psutil
 import pytest
 import requests
 
-from tests.conftest import LiveSandbox, Portal, progress
-from tests.flows.conftest import ADMIN, SECRET
+from tests.conftest import ADMIN, LiveSandbox, Portal, progress
+from tests.flows.conftest import SECRET
 from tests.flows.receiver import Receiver
 
 pytestmark = pytest.mark.live
@@ -51,9 +51,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             attempts = rec.of_event("dossier.submitted")
             assert len(attempts) == 3 and all(a["signature_ok"] and a["fresh"] for a in attempts)
             assert {a["delivery_id"] for a in attempts} == {made["delivery_id"]}
-            job = wait_until(
-                lambda: admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["status"] == "done"
-            )
+            job = wait_until(lambda: admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["status"] == "done")
             assert job
             log = admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["attempt_log"]
             assert [a["http_status"] for a in log] == [500, 500, 200]
@@ -66,9 +64,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             portal = Portal(live.post, "56")
             portal.login()
             assert portal.call("DongBoHoSoMC", isUpdating="False", data=[dossier])["error_code"] == "00"
-            steps = [
-                progress(dossier["MaHoSo"], s, ThoiDiemXuLy=dossier["NgayTiepNhan"]) for s in ("2", "4", "9", "10")
-            ]
+            steps = [progress(dossier["MaHoSo"], s, ThoiDiemXuLy=dossier["NgayTiepNhan"]) for s in ("2", "4", "9", "10")]
             assert portal.call("CapNhatTienDoHoSoMC", data=steps)["error_code"] == "00"
 
             callback = {"province": "56", "event": "payment.result", "MaHoSo": dossier["MaHoSo"]}

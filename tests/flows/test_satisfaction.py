@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from simulator.flows.satisfaction import INDICATORS, citizen_rating
-from tests.conftest import dossier, progress
-from tests.flows.conftest import ADMIN, SECRET, drain
+from tests.conftest import ADMIN, dossier, progress
+from tests.flows.conftest import SECRET, drain
 
 CODE = "000.00.01.H56-261126-0001"
 TOP = {**dict.fromkeys(INDICATORS, 2), "MucDoThuanTien": "1", "DanhGiaChung": "1"}

@@ -9,12 +9,13 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from simulator.clock import shared_clock
 from simulator.db import database
-from simulator.flows import citizens, timebase
+from simulator.flows import citizens
 from simulator.portal import accounts
 from simulator.provinces import all_provinces
-from tests.conftest import SEED, progress
-from tests.flows.conftest import ADMIN, SECRET, drain, set_sim_time
+from tests.conftest import ADMIN, SEED, progress
+from tests.flows.conftest import SECRET, drain, set_sim_time
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 OLD_PROVINCE_CODES = {c for p in all_provinces() for c in p.old_codes} | {p.code for p in all_provinces()}
@@ -113,21 +114,19 @@ def test_a_pushed_dossier_not_synced_back_in_time_is_lost(app, client, runner, r
     synced = receiver.of_event("dossier.submitted")[0]["data"]
     portal.call("DongBoHoSoMC", isUpdating="False", data=[synced])
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["lost"] == 0
-    set_sim_time(db_path, timebase.sim_clock(db_path).timestamp() + 31 * 60)  # 31 simulated minutes later
+    set_sim_time(db_path, shared_clock(db_path).timestamp() + 31 * 60)  # 31 simulated minutes later
     stats = client.get("/sandbox/flows/stats", headers=ADMIN).get_json()
     assert stats["lost"] == 1 and synced["MaHoSo"] not in stats["lost_dossiers"]
 
 
-def test_a_dossier_past_ngayhentra_on_the_sandbox_clock_is_overdue_until_finished(
-    app, client, runner, receiver, portal
-):
+def test_a_dossier_past_ngayhentra_on_the_sandbox_clock_is_overdue_until_finished(app, client, runner, receiver, portal):
     db_path = app.config["SANDBOX"]["db"]
     register(client, receiver.url)
     made = submit(client, procedure="1.004884")
     drain(runner)
     portal.call("DongBoHoSoMC", isUpdating="False", data=[receiver.of_event("dossier.submitted")[0]["data"]])
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["overdue"] == 0
-    set_sim_time(db_path, timebase.sim_clock(db_path).timestamp() + 30 * 86400)
+    set_sim_time(db_path, shared_clock(db_path).timestamp() + 30 * 86400)
     assert client.get("/sandbox/flows/stats", headers=ADMIN).get_json()["overdue"] == 1
     code = made[0]["MaHoSo"]
     portal.call("CapNhatTienDoHoSoMC", data=[progress(code, s) for s in ("2", "4", "9")])
@@ -165,17 +164,12 @@ def test_bad_input_is_a_4xx_naming_the_field(client):
         assert 400 <= reply.status_code < 500 and field in reply.get_json()["message"], (body, reply.get_json())
     bad_url = client.put("/sandbox/connectors/56", json={"url": "not a url", "secret": SECRET}, headers=ADMIN)
     assert bad_url.status_code == 422 and "url" in bad_url.get_json()["message"]
-    assert (
-        client.put("/sandbox/connectors/99", json={"url": "http://x", "secret": SECRET}, headers=ADMIN).status_code
-        == 404
-    )
+    assert client.put("/sandbox/connectors/99", json={"url": "http://x", "secret": SECRET}, headers=ADMIN).status_code == 404
     assert client.get("/sandbox/flows/stats?since=yesterday", headers=ADMIN).status_code == 422
 
 
 def test_connectors_are_set_read_and_deleted_with_the_secret_hidden(client):
-    assert (
-        client.put("/sandbox/connectors/56", json={"url": "http://127.0.0.1:9/p", "secret": SECRET}).status_code == 401
-    )
+    assert client.put("/sandbox/connectors/56", json={"url": "http://127.0.0.1:9/p", "secret": SECRET}).status_code == 401
     assert register(client, "http://127.0.0.1:9/p").status_code == 200
     shown = client.get("/sandbox/connectors/56", headers=ADMIN).get_json()
     assert shown["url"] == "http://127.0.0.1:9/p" and SECRET not in str(shown)

@@ -1,30 +1,13 @@
 """The NGSP gateway: OAuth2 client credentials, service listing, routing and access rights."""
 
-import base64
-
 from simulator.clients import by_province
 from simulator.gateway import tokens
-from tests.conftest import SEED
-
-
-def basic(key: str, secret: str) -> dict:
-    return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
-
-
-def get_token(client, province: str = "56") -> str:
-    c = by_province(SEED, province)
-    reply = client.post(
-        "/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret)
-    )
-    assert reply.status_code == 200, reply.get_json()
-    return reply.get_json()["access_token"]
+from tests.conftest import SEED, basic, get_token  # noqa: F401  (get_token: older importers)
 
 
 def test_client_credentials_issue_a_bearer_token(client):
     c = by_province(SEED, "56")
-    reply = client.post(
-        "/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret)
-    )
+    reply = client.post("/ngsp/token", data={"grant_type": "client_credentials"}, headers=basic(c.gateway_key, c.gateway_secret))
     body = reply.get_json()
     assert reply.status_code == 200 and body["token_type"] == "Bearer" and body["expires_in"] == 3600
 

@@ -9,10 +9,8 @@ from click.testing import CliRunner
 
 from simulator.app import create_app
 from simulator.cli import main
-from tests.conftest import ADMIN_TOKEN, SEED
+from tests.conftest import ADMIN, ADMIN_TOKEN, SEED
 from tests.hardening.callers import payment_init
-
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def _login(client, username: str, password: str) -> dict:

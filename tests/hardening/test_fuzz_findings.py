@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN_TOKEN
+from werkzeug.test import EnvironBuilder
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+from simulator.fault_classifier import make_classifier
+from tests.conftest import ADMIN
+from tests.hardening.callers import gateway_token_for
 
 
 def test_journal_offset_beyond_64_bits_is_refused_not_a_500(client):
@@ -65,7 +67,6 @@ def test_admin_rule_and_gateway_right_errors_are_documented(client):
 
 
 def test_an_empty_required_id_is_refused_at_submission_not_stored_to_crash_later(client):
-    from tests.hardening.callers import gateway_token_for
 
     headers = {"Authorization": f"Bearer {gateway_token_for(client, '56')}"}
     marriage = {
@@ -83,9 +84,6 @@ def test_an_empty_required_id_is_refused_at_submission_not_stored_to_crash_later
 
 
 def test_a_portal_body_whose_service_is_not_a_string_is_classified_not_crashed(app):
-    from werkzeug.test import EnvironBuilder
-
-    from simulator.traffic import make_classifier
 
     classify = make_classifier(app.config["SANDBOX"]["db"], app.config["SANDBOX"]["max_body_bytes"])
     environ = EnvironBuilder(path="/dvcqg/api/service", method="POST", json={"service": ["TraCuuHoSo"]}).get_environ()

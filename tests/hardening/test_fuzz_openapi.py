@@ -162,8 +162,12 @@ def json_body_operations() -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         spec = create_app({"db": f"{tmp}/spec.db", "admin_token": "x", "TESTING": True}).test_client().get("/openapi.json")
         paths = spec.get_json()["paths"]
-    return [(method.upper(), path) for path, ops in paths.items() for method, op in ops.items()
-            if method in HTTP_METHODS and "application/json" in op.get("requestBody", {}).get("content", {})]
+    return [
+        (method.upper(), path)
+        for path, ops in paths.items()
+        for method, op in ops.items()
+        if method in HTTP_METHODS and "application/json" in op.get("requestBody", {}).get("content", {})
+    ]
 
 
 @pytest.mark.parametrize("shape", sorted(HOSTILE_BODIES))

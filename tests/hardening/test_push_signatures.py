@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import time
 
-from simulator.flows import push
-from tests.conftest import ADMIN_TOKEN
+from werkzeug.test import Client
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+from loadtests import wire
+from loadtests.reference_connector.app import PUSH_PATH, ConnectorApp
+from loadtests.reference_connector.inbox import Inbox
+from simulator.flows import push
+from tests.conftest import ADMIN
+
 CODE = "000.00.01.H56-261126-0001"
 
 
@@ -55,11 +59,6 @@ class _RecordingProcessor:
 
 
 def test_reference_connector_refuses_forged_and_stale_pushes_and_processes_a_replay_once():
-    from werkzeug.test import Client
-
-    from loadtests import wire
-    from loadtests.reference_connector.app import PUSH_PATH, ConnectorApp
-    from loadtests.reference_connector.inbox import Inbox
 
     processor = _RecordingProcessor()
     connector = Client(ConnectorApp("S3cret-for-56", Inbox(), processor))

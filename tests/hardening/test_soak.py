@@ -20,7 +20,7 @@ import psutil
 import pytest
 import requests
 
-from tests.conftest import ADMIN_TOKEN, ROOT, LiveSandbox
+from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, LiveSandbox
 
 pytestmark = [pytest.mark.live, pytest.mark.soak]
 
@@ -72,11 +72,14 @@ def soaked_sandbox(tmp_path):
     sandbox = LiveSandbox(
         tmp_path / "soak.db",
         # Captured requests (headers and bodies) are bounded like the journal: both trimmed during the soak.
-        extra_env={"SANDBOX_JOURNAL_MAX_ROWS": str(JOURNAL_MAX_ROWS), "SANDBOX_CAPTURE_MAX_ROWS": str(JOURNAL_MAX_ROWS),
-                   "SANDBOX_FAULTS_ENABLED": "1"},
+        extra_env={
+            "SANDBOX_JOURNAL_MAX_ROWS": str(JOURNAL_MAX_ROWS),
+            "SANDBOX_CAPTURE_MAX_ROWS": str(JOURNAL_MAX_ROWS),
+            "SANDBOX_FAULTS_ENABLED": "1",
+        },
     ).start()
     for rule in FAULT_RULES:
-        reply = requests.post(sandbox.base + "/sandbox/rules", json=rule, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)
+        reply = requests.post(sandbox.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10)
         assert reply.status_code == 201, reply.text
     yield sandbox
     sandbox.stop()
@@ -119,9 +122,7 @@ def test_soak_with_faults_keeps_memory_journal_and_database_bounded(soaked_sandb
     rss_end = tree_rss(sandbox.proc.pid)
     report = json.loads(report_path.read_text())
     outcomes = report["outcomes"]
-    journal_rows = requests.get(
-        sandbox.base + "/sandbox/journal?limit=1", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10
-    ).json()["total"]
+    journal_rows = requests.get(sandbox.base + "/sandbox/journal?limit=1", headers=ADMIN, timeout=10).json()["total"]
     size = db_bytes(sandbox.db_path)
     figures = {
         "requests": report["requests"],

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import sqlite_utils
 
-from simulator import db as dbmod
+from simulator import schema
 from simulator.identity import overlays
 from simulator.identity.overlays import (
     apply_overlays,
@@ -38,7 +38,7 @@ def test_create_tables_is_idempotent_and_indexed(database):
         "created_at",
     }
     assert any(ix.columns == ["subject_id"] for ix in database["identity_overlays"].indexes)
-    assert "simulator.identity.overlays" in dbmod.SCHEMA_MODULES
+    assert "simulator.identity.overlays" in schema.MODULES
 
 
 def test_events_round_trip_in_order(database):
@@ -59,9 +59,7 @@ def test_overlays_apply(population, database):
                                              "date": "2025-10-01"})  # fmt: skip
     record_event(database, sid, "residence_change",
                  {"province": "79", "commune": "26734", "detail": "Số 5 đường Lê Lợi", "date": "20251002"})  # fmt: skip
-    record_event(
-        database, sid, "birth", {"child": {"SoDinhDanh": "079325000123", "HoVaTen": "Nguyễn Ngọc Hà"}}
-    )
+    record_event(database, sid, "birth", {"child": {"SoDinhDanh": "079325000123", "HoVaTen": "Nguyễn Ngọc Hà"}})
     record_event(database, sid, "death", {"date": "20251231"})
     changed = apply_overlays(single, events_for(database, sid))
     assert changed.spouse.id == "001088000004" and changed.spouse.name.full == "Nguyễn Văn An"
@@ -75,9 +73,7 @@ def test_overlays_apply(population, database):
 
 def test_current_only_residence_change(population):
     citizen = population.citizen(with_outcome("married").identifier)
-    moved = apply_overlays(
-        citizen, [{"kind": "residence_change", "province": "48", "commune": "20194", "scope": "current"}]
-    )
+    moved = apply_overlays(citizen, [{"kind": "residence_change", "province": "48", "commune": "20194", "scope": "current"}])
     assert moved.current_residence.province_code == "48"
     assert moved.permanent_residence == citizen.permanent_residence
 

@@ -1,11 +1,13 @@
 """The population is deterministic, consistent across systems and families, and honours missing share."""
 
 import random
+import tracemalloc
 
 import pytest
 
-from simulator.identity.catalogue import commune_index, names
 from simulator.identity.population import Population
+from simulator.identity.reference_data import commune_index, names
+from simulator.identity.rules import InvalidIdentifier
 from simulator.identity.wire import to_congdan, to_doanhnghiep
 from tests.identity.conftest import TODAY
 
@@ -18,10 +20,7 @@ OLD_CODES = ["001", "038", "079", "048", "092", "031", "046", "024", "067", "095
 
 def random_ids(n: int, seed: int = 7, years=(40, 100)) -> list[str]:
     rng = random.Random(seed)
-    return [
-        f"{rng.choice(OLD_CODES)}{rng.randrange(2)}{rng.randrange(*years):02d}{rng.randrange(10**6):06d}"
-        for _ in range(n)
-    ]
+    return [f"{rng.choice(OLD_CODES)}{rng.randrange(2)}{rng.randrange(*years):02d}{rng.randrange(10**6):06d}" for _ in range(n)]
 
 
 def existing(population, n: int, seed: int = 7):
@@ -163,9 +162,7 @@ def test_household_shares_the_heads_address(population):
         head = population.citizen(citizen.household_head.id)
         assert head.household_head.id == head.id
         assert head.permanent_residence == citizen.permanent_residence
-        assert commune_index()[citizen.permanent_residence.commune_code][0] == (
-            citizen.permanent_residence.province_code
-        )
+        assert commune_index()[citizen.permanent_residence.commune_code][0] == (citizen.permanent_residence.province_code)
 
 
 def test_missing_share_is_about_two_percent_and_configurable():
@@ -205,7 +202,6 @@ def test_congdan_wire_record_has_the_domain_field_names(population):
 
 
 def test_lookup_memory_does_not_grow_with_distinct_ids(population):
-    import tracemalloc
 
     ids = random_ids(1500, seed=31)
     for i in ids[:500]:
@@ -230,7 +226,6 @@ def test_the_identity_cache_returns_the_derived_record_and_stays_bounded(populat
 
 
 def test_invalid_ids_are_refused_every_time_with_the_cache_on():
-    from simulator.identity.rules import InvalidIdentifier
 
     cached = Population(seed=20250701, today=TODAY, cache_size=10)
     for _ in range(2):

@@ -15,7 +15,7 @@ import requests
 from vietnam_provinces import Ward
 
 from simulator.clients import by_province
-from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox
+from tests.conftest import ADMIN, SEED, LiveSandbox
 from tests.identity.official import (
     BENEFIT_LEVEL,
     MARRIAGE_AGE,
@@ -26,7 +26,6 @@ from tests.identity.official import (
 )
 from tests.identity.test_official_facts import sample_ids
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 OFFICIAL_COMMUNES = {f"{int(w.code):05d}": f"{int(w.province_code):02d}" for w in Ward.iter_all()}
 MARRIED_HUSBAND, HIS_WIFE = "001088000004", "001186992617"  # the `married` persona and his wife
 JUST_18, TURNING_18, JUST_20 = "001308000014", "001308000015", "079206000016"

@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from loadtests import features
 from loadtests.processes import start_reference_connector
 from tests.conftest import ADMIN_TOKEN, ROOT, SEED
 
 PUSH_SECRET = "test-push-secret"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_feature_probes():
-    """Each test's sandbox is new: forget what earlier probes found."""
-    features.forget()
 
 
 @pytest.fixture

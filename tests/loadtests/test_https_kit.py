@@ -38,8 +38,9 @@ def test_kit_and_reference_connector_run_over_https_with_the_sandbox_ca(https_sa
             "options": {"step-pause": 0.05, "e2e-timeout": 5, "push-via": "direct"},
             "thresholds": {"failure_ratio": 0.0, "end_to_end": {"max_lost": 0}},
         }
-        done, out = run_kit(definition, base, "--ca-file", ca_file, "--connector-url",
-                            connector_base + "/webhooks/dvcqg", "--push-secret", PUSH_SECRET)
+        done, out = run_kit(
+            definition, base, "--ca-file", ca_file, "--connector-url", connector_base + "/webhooks/dvcqg", "--push-secret", PUSH_SECRET
+        )
         connector_stats = requests.get(connector_base + "/stats", timeout=5).json()
     finally:
         connector.stop()

@@ -33,8 +33,9 @@ def only_suite(path):
 
 
 def test_each_threshold_is_a_test_case_and_a_failure_says_measured_and_limit(tmp_path):
-    path = junit.write_verdicts(tmp_path / "junit.xml", "smoke", verdicts(), started=STARTED, elapsed_s=20.5,
-                                properties={"host": "https://127.0.0.1:8443"})
+    path = junit.write_verdicts(
+        tmp_path / "junit.xml", "smoke", verdicts(), started=STARTED, elapsed_s=20.5, properties={"host": "https://127.0.0.1:8443"}
+    )
     report, suite = only_suite(path)
     assert (suite.name, suite.tests, suite.failures, suite.errors, suite.skipped) == ("loadtests.smoke", 3, 1, 0, 1)
     assert (report.tests, report.failures) == (3, 1) and suite.time == 20.5
@@ -63,8 +64,7 @@ def test_the_report_uses_the_element_names_ci_systems_read(tmp_path):
 
 def test_an_aborting_threshold_says_the_run_was_stopped(tmp_path):
     aborted = {"threshold": "p95 DongBoHoSoMC", "detail": "p95 DongBoHoSoMC 812 ms > 500 ms (+62%)", "after_s": 4.0}
-    path = junit.write_verdicts(tmp_path / "junit.xml", "smoke", verdicts(), started=STARTED, elapsed_s=4,
-                                aborted=aborted)
+    path = junit.write_verdicts(tmp_path / "junit.xml", "smoke", verdicts(), started=STARTED, elapsed_s=4, aborted=aborted)
     _, suite = only_suite(path)
     failure = next(case for case in suite if case.name == "p95 DongBoHoSoMC").result[0]
     assert "stopped after 4.0 s" in failure.text
@@ -77,9 +77,7 @@ def test_check_with_junit_writes_the_verdicts_of_existing_statistics(tmp_path):
         encoding="utf-8",
     )
     definition = tmp_path / "gate.yaml"
-    definition.write_text(
-        "name: gate\nthresholds:\n  requests:\n    DongBoHoSoMC: {p95: 500, min_rps: 1.5}\n", encoding="utf-8"
-    )
+    definition.write_text("name: gate\nthresholds:\n  requests:\n    DongBoHoSoMC: {p95: 500, min_rps: 1.5}\n", encoding="utf-8")
     assert main(["check", str(definition), str(stats), "--junit", str(tmp_path / "junit.xml")]) == 1
     _, suite = only_suite(tmp_path / "junit.xml")
     results = {case.name: case.is_passed for case in suite}

@@ -11,7 +11,7 @@ from loadtests import wire
 from loadtests.processes import start_reference_connector
 from loadtests.reference_connector.app import PUSH_PATH
 from simulator.portal.accounts import tech_id
-from tests.conftest import SEED, LiveSandbox, Portal
+from tests.conftest import SEED, LiveSandbox, Portal, wait_until
 from tests.loadtests.conftest import PUSH_SECRET
 
 pytestmark = pytest.mark.live
@@ -65,11 +65,10 @@ def test_a_forged_signature_is_refused_and_nothing_is_synced(live_sandbox, refer
     tampered_raw, good_headers = wire.signed_push(PUSH_SECRET, "dossier.submitted", MADONVI, dossier)
     tampered = tampered_raw.replace(b"Nguy", b"NGUY")  # body changed after signing
     assert push(reference_connector, tampered, good_headers).status_code == 401
-    time.sleep(0.5)
+    wait_until(lambda: requests.get(reference_connector + "/stats", timeout=5).json()["rejected"] == 2, what="both refusals")
     portal = Portal(live_sandbox.post)
     portal.login()
     assert portal.call("TraCuuHoSo", mahoso=dossier["MaHoSo"])["result"] == []
-    assert requests.get(reference_connector + "/stats", timeout=5).json()["rejected"] == 2
 
 
 def test_a_replayed_push_with_an_old_timestamp_is_refused(reference_connector):

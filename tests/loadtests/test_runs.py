@@ -12,7 +12,7 @@ from junitparser import JUnitXml
 
 from loadtests import thresholds, wire
 from loadtests.processes import start_reference_connector
-from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox
+from tests.conftest import ADMIN, SEED, LiveSandbox
 from tests.loadtests.conftest import PUSH_SECRET
 
 pytestmark = pytest.mark.live
@@ -58,7 +58,10 @@ def test_a_run_within_its_thresholds_exits_zero_and_writes_the_summary_and_junit
     assert stats["DongBoHoSoMC"].count > 0 and stats["CapNhatTienDoHoSoMC"].failures == 0
     [suite] = list(JUnitXml.fromfile(str(tmp_path / "junit.xml")))
     assert {case.name: case.is_passed for case in suite} == {
-        "p95 DongBoHoSoMC": True, "p95 CapNhatTienDoHoSoMC": True, "rps Aggregated": True, "failure ratio": True
+        "p95 DongBoHoSoMC": True,
+        "p95 CapNhatTienDoHoSoMC": True,
+        "rps Aggregated": True,
+        "failure ratio": True,
     }
     assert (suite.tests, suite.failures, suite.errors) == (4, 0, 0)
 
@@ -80,7 +83,7 @@ def test_a_distributed_run_combines_both_workers_stats_on_the_master(live_sandbo
     created = thresholds.read_locust_stats(out / "locust_stats.csv")["DongBoHoSoMC"]
     listing = requests.get(
         live_sandbox.base + "/api/v1/dossiers?province=56&page_size=5000",
-        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        headers=ADMIN,
         timeout=10,
     ).json()
     # Every sync the master counted is in the sandbox (a few more may have landed as the run stopped).
@@ -160,9 +163,7 @@ def test_users_and_connector_renew_sessions_that_expire_during_the_run(tmp_path,
             options={"step-pause": 0.05, "e2e-timeout": 5, "push-via": "direct"},
             thresholds={"failure_ratio": 0.01, "end_to_end": {"max_lost": 0}},
         )
-        done, out = run_kit(
-            definition, sandbox.base, "--connector-url", base + "/webhooks/dvcqg", "--push-secret", PUSH_SECRET
-        )
+        done, out = run_kit(definition, sandbox.base, "--connector-url", base + "/webhooks/dvcqg", "--push-secret", PUSH_SECRET)
         connector_stats = requests.get(base + "/stats", timeout=5).json()
     finally:
         connector.stop()

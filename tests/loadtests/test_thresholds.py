@@ -101,8 +101,7 @@ def test_a_requests_per_second_floor_fails_below_and_passes_at_or_above():
 def test_the_long_form_carries_abort_on_fail_and_its_delay():
     block = {
         "failure_ratio": {"limit": 0.02, "abort_on_fail": True},
-        "requests": {"DongBoHoSoMC": {"p95": {"limit": 500, "abort_on_fail": True, "delay_abort_eval": "10s"},
-                                      "p99": 900}},
+        "requests": {"DongBoHoSoMC": {"p95": {"limit": 500, "abort_on_fail": True, "delay_abort_eval": "10s"}, "p99": 900}},
     }
     parsed = {t.label: t for t in parse(block)}
     assert parsed["p95 DongBoHoSoMC"].abort_on_fail and parsed["p95 DongBoHoSoMC"].delay_abort_eval_s == 10
@@ -131,8 +130,7 @@ def test_a_bad_threshold_is_refused_naming_the_field(block, names):
 
 
 def test_abort_waits_for_its_delay_and_for_something_measured():
-    [p95] = parse({"requests": {"DongBoHoSoMC": {"p95": {"limit": 500, "abort_on_fail": True,
-                                                          "delay_abort_eval": "5s"}}}})
+    [p95] = parse({"requests": {"DongBoHoSoMC": {"p95": {"limit": 500, "abort_on_fail": True, "delay_abort_eval": "5s"}}}})
     slow = {"DongBoHoSoMC": row("DongBoHoSoMC", p95=812)}
     assert first_lost([p95], slow, elapsed_s=4.9) is None  # lost, but still inside its delay
     assert first_lost([p95], {}, elapsed_s=60) is None  # nothing measured yet: undecided

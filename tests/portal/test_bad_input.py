@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from simulator.app import create_app
 from tests.conftest import dossier
 
 
@@ -15,21 +16,23 @@ def test_malformed_json_is_a_400_in_portal_shape(client):
 
 def test_wrong_content_type_is_a_415(client):
     reply = client.post("/dvcqg/api/service", data="a=1", content_type="application/x-www-form-urlencoded")
-    assert reply.status_code == 415 and "Content-Type" in reply.get_json()["message"]
+    assert reply.status_code == 415 and reply.get_json()["error_code"] == "-1" and "Content-Type" in reply.get_json()["message"]
 
 
 def test_json_that_is_not_an_object_is_a_400(client):
     reply = client.post("/dvcqg/api/service", json=[1, 2])
-    assert reply.status_code == 400 and "đối tượng JSON" in reply.get_json()["message"]
+    assert reply.status_code == 400 and reply.get_json()["error_code"] == "-1" and "đối tượng JSON" in reply.get_json()["message"]
 
 
 def test_empty_body_is_a_400(client):
     reply = client.post("/dvcqg/api/service", data="", content_type="application/json")
-    assert reply.status_code == 400
+    assert reply.status_code == 400 and reply.get_json() == {
+        "error_code": "-1",
+        "message": "Thân yêu cầu rỗng; cần một đối tượng JSON (empty body)",
+    }
 
 
 def test_body_over_the_limit_is_a_413(tmp_path):
-    from simulator.app import create_app
 
     app = create_app({"db": str(tmp_path / "s.db"), "max_body_bytes": 2048, "admin_token": "x"})
     body = json.dumps({"service": "TraCuuHoSo", "pad": "x" * 5000})

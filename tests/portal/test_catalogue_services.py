@@ -1,3 +1,5 @@
+from simulator.catalogue import procedures
+
 """Catalogue services on the integration endpoint, in the national procedure database's fields."""
 
 
@@ -14,8 +16,17 @@ def test_procedure_list_filters_by_field(portal):
 
 def test_one_procedure_in_upper_case_fields(portal):
     item = portal.call("LayThuTuc", maTTHC="1.001193")["result"][0]
-    for key in ("TENTTHC", "LINHVUCTHUCHIEN", "CACHTHUCTHUCHIEN", "THANHPHANHOSO", "TRINHTUTHUCHIEN",
-                "COQUANTHUCHIEN", "KETQUATHUCHIEN", "CANCUPHAPLY", "YEUCAU"):
+    for key in (
+        "TENTTHC",
+        "LINHVUCTHUCHIEN",
+        "CACHTHUCTHUCHIEN",
+        "THANHPHANHOSO",
+        "TRINHTUTHUCHIEN",
+        "COQUANTHUCHIEN",
+        "KETQUATHUCHIEN",
+        "CANCUPHAPLY",
+        "YEUCAU",
+    ):
         assert key in item
     channel = item["CACHTHUCTHUCHIEN"][0]
     assert {"KENH", "THOIGIAN"} <= set(channel)
@@ -24,7 +35,6 @@ def test_one_procedure_in_upper_case_fields(portal):
 
 
 def test_province_level_procedure_names_the_callers_agency(portal):
-    from simulator.catalogue import procedures
 
     code = next(p.code for p in procedures() if p.level == "Tỉnh")
     item = portal.call("LayThuTuc", maTTHC=code)["result"][0]

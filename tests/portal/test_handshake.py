@@ -1,5 +1,10 @@
 """The session handshake and session checks on the integration endpoint."""
 
+import time
+
+from simulator.app import create_app
+from simulator.clients import by_province
+from simulator.config import SETTINGS
 from simulator.portal import sessions
 from tests.conftest import dossier
 
@@ -34,7 +39,6 @@ def test_forged_session_is_refused(portal):
 
 
 def test_expired_session_is_refused(portal, monkeypatch):
-    import time
 
     later = time.time() + 1801
     monkeypatch.setattr(sessions.time, "time", lambda: later)
@@ -43,17 +47,12 @@ def test_expired_session_is_refused(portal, monkeypatch):
 
 
 def test_session_ttl_is_a_setting(tmp_path):
-    from simulator.app import create_app
 
     app = create_app({"db": str(tmp_path / "s.db"), "session_ttl_seconds": 5, "admin_token": "x"})
-    reply = (
-        app.test_client().post("/dvcqg/api/auth", json={"username": "dvc_h01", "password": _password("01")}).get_json()
-    )
+    reply = app.test_client().post("/dvcqg/api/auth", json={"username": "dvc_h01", "password": _password("01")}).get_json()
     assert reply["expires_in"] == 5
 
 
 def _password(code: str) -> str:
-    from simulator.clients import by_province
-    from simulator.config import SETTINGS
 
     return by_province(SETTINGS["seed"].default, code).password

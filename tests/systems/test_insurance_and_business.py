@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.systems.conftest import request_fields
+from tests.systems.bodies import request_fields
 
 
 def test_participant_by_citizen_id_and_by_bhxh_code_is_the_same(caller):

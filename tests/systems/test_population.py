@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.systems.conftest import request_fields
+from tests.systems.bodies import request_fields
 
 MARRIED, WIFE = "001088000004", "001186992617"
 
@@ -14,9 +14,7 @@ MARRIED, WIFE = "001088000004", "001186992617"
 def test_verify_existing_citizen_matches_name_and_birth_date(caller):
     lookup = caller.post("/population/lookup", request_fields(WIFE)).get_json()["CongDan"]
     name = " ".join(p for p in lookup["HoVaTen"].values() if p)
-    reply = caller.post(
-        "/population/verify", request_fields(WIFE, HoVaTen=name.upper(), NgayThangNamSinh=lookup["NgayThangNamSinh"])
-    )
+    reply = caller.post("/population/verify", request_fields(WIFE, HoVaTen=name.upper(), NgayThangNamSinh=lookup["NgayThangNamSinh"]))
     body = reply.get_json()
     assert reply.status_code == 200 and body["error_code"] == "0" and body["MaYeuCau"] == "YC-1"
     assert body["TonTai"] is True and body["KhopThongTin"] is True and body["DaChet"] is False
@@ -94,9 +92,7 @@ def test_malformed_json_is_400_in_the_population_format(caller, raw):
 
 
 def test_wrong_content_type_is_415(caller):
-    reply = caller.post(
-        "/population/verify", data=b"a=b", headers={"Content-Type": "application/x-www-form-urlencoded"}
-    )
+    reply = caller.post("/population/verify", data=b"a=b", headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert reply.status_code == 415 and reply.get_json()["error_code"] == "1"
 
 
@@ -123,21 +119,14 @@ def test_soap_request_gets_a_soap_envelope_with_the_same_fields(caller):
 
 
 def test_soap_lookup_round_trip_carries_the_same_name_as_json(caller):
-    soap_reply = caller.post(
-        "/population/lookup", data=_envelope(MARRIED, "TraCuuCongDan"), headers={"Content-Type": "text/xml"}
-    )
+    soap_reply = caller.post("/population/lookup", data=_envelope(MARRIED, "TraCuuCongDan"), headers={"Content-Type": "text/xml"})
     json_reply = caller.post("/population/lookup", request_fields(MARRIED)).get_json()["CongDan"]
     values = _fields(soap_reply.data)
-    assert (
-        values["Ten"] == json_reply["HoVaTen"]["Ten"]
-        and values["NgayThangNam"] == json_reply["NgayThangNamSinh"]["NgayThangNam"]
-    )
+    assert values["Ten"] == json_reply["HoVaTen"]["Ten"] and values["NgayThangNam"] == json_reply["NgayThangNamSinh"]["NgayThangNam"]
 
 
 def test_soap_12_request_gets_a_soap_12_reply(caller):
-    body = _envelope(WIFE).replace(
-        b"http://schemas.xmlsoap.org/soap/envelope/", b"http://www.w3.org/2003/05/soap-envelope"
-    )
+    body = _envelope(WIFE).replace(b"http://schemas.xmlsoap.org/soap/envelope/", b"http://www.w3.org/2003/05/soap-envelope")
     reply = caller.post("/population/verify", data=body, headers={"Content-Type": "application/soap+xml"})
     assert reply.status_code == 200 and reply.mimetype == "application/soap+xml"
     assert b"http://www.w3.org/2003/05/soap-envelope" in reply.data

@@ -18,6 +18,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from simulator.app_context import db, settings
+from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier
 from simulator.identity.rules import FEMALE, MALE, check_citizen_id
@@ -55,6 +56,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=("births", "deaths", "marriages", "marital-status-confirmations", "dossiers"),
         events=(store.EVENT,),
+        settings=("civil_status_median_minutes", "slow_ministry_factor"),
+        sweep=lambda ctx, now: store.sweep_ready(ctx.db, now),
         error_body=error_body,
     )
 )
@@ -92,7 +95,7 @@ def _check_ids(module: str, data: dict) -> None:
 def _submit(module: str, schema) -> tuple:
     data = common.load(schema, common.parse_json_object())
     _check_ids(module, data)
-    now = common.sandbox_now()
+    now = sandbox_clock().now()
     for name in ("nksNgaySinh", "nktNgayChet"):
         if name in data:
             day = common.parse_ymd(data[name], name)
@@ -110,12 +113,11 @@ def _submit(module: str, schema) -> tuple:
             seed=values["seed"],
             missing_share=values["missing_share"],
             median_minutes=values["civil_status_median_minutes"],
+            slow_factor=values["slow_ministry_factor"],
         )
     except store.DuplicateDossier:
         raise MinistryError(409, f"Hồ sơ {data['maHoSo']} đã tồn tại (already received)") from None
-    return jsonify(
-        {"status": 200, "message": "Tiếp nhận hồ sơ thành công", "data": store.to_wire(row, now.timestamp())}
-    )
+    return jsonify({"status": 200, "message": "Tiếp nhận hồ sơ thành công", "data": store.to_wire(row, now.timestamp())})
 
 
 def _submit_doc(summary: str, schema) -> dict:
@@ -192,15 +194,13 @@ class Dossiers(MethodView):
                 "schema": {"type": "string", "enum": ["1", "2", "3", "4", "6"]},
             },
         ],
-        responses=common.responses_doc(
-            schemas.CivilStatusDossierList, schemas.CivilStatusError, {400: "Invalid filter"}
-        ),
+        responses=common.responses_doc(schemas.CivilStatusDossierList, schemas.CivilStatusError, {400: "Invalid filter"}),
     )
     @gateway_service("civil_status.dossiers", "List the province's civil-status dossiers and their status")
     def get(self):
         """Dossiers with their current trangThai (results become ready as the clock passes)."""
         query = common.load(schema_instance(schemas.CivilStatusListQuery), request.args.to_dict())
-        now_ts = common.sandbox_now().timestamp()
+        now_ts = sandbox_clock().now().timestamp()
         rows = [store.refresh(db(), row, now_ts) for row in store.list_for(db(), g.province, query.get("module"))]
         data = [store.to_wire(row, now_ts) for row in rows]
         if query.get("trangThai"):
@@ -215,9 +215,7 @@ class DossierView(MethodView):
     @blp.doc(
         summary="Poll one dossier",
         security=[{"bearer": []}],
-        responses=common.responses_doc(
-            schemas.CivilStatusDossierReply, schemas.CivilStatusError, {404: "Unknown dossier"}
-        ),
+        responses=common.responses_doc(schemas.CivilStatusDossierReply, schemas.CivilStatusError, {404: "Unknown dossier"}),
     )
     @gateway_service("civil_status.dossier", "Poll one civil-status dossier (status and result)")
     def get(self, code: str):
@@ -225,7 +223,7 @@ class DossierView(MethodView):
         row = store.get(db(), code)
         if row is None or row["province"] != g.province:
             raise MinistryError(404, f"Không tìm thấy hồ sơ {code}")
-        now_ts = common.sandbox_now().timestamp()
+        now_ts = sandbox_clock().now().timestamp()
         row = store.refresh(db(), row, now_ts)
         return jsonify({"status": 200, "message": "Thành công", "data": store.to_wire(row, now_ts)})
 

@@ -19,12 +19,13 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
-from simulator.identity.catalogue import communes
 from simulator.identity.overlays import record_death, record_event, record_marriage
 from simulator.identity.records import Citizen, Relative
+from simulator.identity.reference_data import communes
 from simulator.identity.rules import MARRIAGE_MIN_AGE, age_on
 from simulator.identity.wire import MARITAL_CODES
 from simulator.systems import people
+from simulator.wire_formats import local, to_portal
 
 MARITAL_NAMES = {
     "single": "Chưa kết hôn",
@@ -66,12 +67,10 @@ def decide(db: sqlite_utils.Database, row: dict, now_ts: float) -> Decision:
     """The outcome of a due dossier (pure reading; `apply` writes the effects)."""
     pop = people.population(row["seed"], row["missing_share"])
     data = json.loads(row["payload"])
-    from simulator.systems.civil_status.store import local_time, stamp
-
-    today = local_time(now_ts).date()
+    today = local(now_ts).date()
     number = f"{row['module']}-{row['maHoSo'][-12:]}"
 
-    registered = {"soDangKy": number, "ngayDangKy": stamp(now_ts)}
+    registered = {"soDangKy": number, "ngayDangKy": to_portal(now_ts)}
     module = row["module"]
     if module == "KS":
         return _birth(db, pop, row, data, registered)

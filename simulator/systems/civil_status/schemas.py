@@ -88,9 +88,7 @@ class CivilStatusDossier(Schema):
 
     maHoSo = fields.String(required=True)
     maTTHC = fields.String(required=True)
-    module = fields.String(
-        required=True, metadata={"description": "KS birth, KT death, KH marriage, XNHN confirmation"}
-    )
+    module = fields.String(required=True, metadata={"description": "KS birth, KT death, KH marriage, XNHN confirmation"})
     ngayTiepNhan = fields.String(required=True)
     ngayHenTra = fields.String(required=True)
     trangThai = fields.String(required=True)

@@ -1,9 +1,10 @@
 """Civil-status dossiers in SQLite and their progression on the sandbox clock.
 
 A dossier is received (trangThai 1 waiting), taken up (3 processing) and finished (4 result
-ready or 6 rejected) at instants drawn once, at receipt, from a lognormal processing time
-(median `civil_status_median_minutes` simulated minutes, sigma 0.5, capped at 10 × median,
-× 5 for the `slow_ministry` persona) seeded by (seed, maHoSo): polling the same dossier on the
+ready or 6 rejected) at instants drawn once, at receipt, from the ministries' one processing
+time distribution (`common.processing_minutes`: median `civil_status_median_minutes` simulated
+minutes, between half and twice that, × `slow_ministry_factor` for the `slow_ministry` persona) seeded by (seed, maHoSo):
+polling the same dossier on the
 same clock always shows the same history. Supplement requests (2) are part of the status code
 list but the sandbox never asks for one.
 
@@ -15,19 +16,17 @@ applies the effects (overlays, registered child) and notifies the province.
 from __future__ import annotations
 
 import json
-import math
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlite_utils
 
-from simulator.identity.derive import rng
 from simulator.identity.personas import persona_outcome
 from simulator.systems import notify
 from simulator.systems.civil_status import outcomes
+from simulator.systems.common import processing_minutes as ministry_minutes
+from simulator.wire_formats import to_portal
 
 TABLE = "civil_status_dossiers"
-TZ_NAME = "Asia/Ho_Chi_Minh"
-SIGMA = 0.5
 WAITING_SHARE = 0.2  # share of the processing time spent waiting before a clerk takes it up
 STATUS_NAMES = {
     "1": "Chờ tiếp nhận xử lý",
@@ -57,23 +56,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_province ON {TABLE} (province, received_ts)")
 
 
-def local_time(ts: float) -> datetime:
-    """A POSIX time as an aware datetime in Asia/Ho_Chi_Minh."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromtimestamp(ts, tz=UTC).astimezone(ZoneInfo(TZ_NAME))
-
-
-def stamp(ts: float) -> str:
-    """A POSIX time as the portal's `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh."""
-    return local_time(ts).strftime("%Y%m%d%H%M%S")
-
-
-def processing_minutes(seed: int, code: str, median: float, slow: bool) -> float:
+def processing_minutes(seed: int, code: str, median: float, slow_factor: float = 1) -> float:
     """Simulated minutes from receipt to result for dossier `code` (deterministic)."""
-    draw = rng(seed, "civil-status-time", code).gauss(0.0, SIGMA)
-    minutes = min(median * math.exp(draw), median * 10)
-    return minutes * (5 if slow else 1)
+    return ministry_minutes(seed, "civil_status", code, median) * slow_factor
 
 
 def submit(
@@ -87,16 +72,17 @@ def submit(
     seed: int,
     missing_share: float,
     median_minutes: float,
+    slow_factor: float,
 ) -> dict:
     """Receive a dossier; returns its row. Raises DuplicateDossier for a maHoSo already received."""
     slow = any(isinstance(v, str) and persona_outcome(v) == "slow_ministry" for v in payload.values())
-    total = processing_minutes(seed, code, median_minutes, slow) * 60
+    total = processing_minutes(seed, code, median_minutes, slow_factor if slow else 1) * 60
     row = {
         "maHoSo": code,
         "province": province,
         "maTTHC": payload.get("maTTHC") or PROCEDURES[module],
         "module": module,
-        "ngayTiepNhan": stamp(now_ts),
+        "ngayTiepNhan": to_portal(now_ts),
         "received_ts": now_ts,
         "started_ts": now_ts + total * WAITING_SHARE,
         "due_ts": now_ts + total,
@@ -104,9 +90,7 @@ def submit(
         "seed": seed,
         "missing_share": missing_share,
     }
-    cursor = db.execute(
-        f"INSERT OR IGNORE INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
-    )
+    cursor = db.execute(f"INSERT OR IGNORE INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
     if cursor.rowcount != 1:
         raise DuplicateDossier(code)
     return get(db, code)
@@ -138,8 +122,7 @@ def finalize(db: sqlite_utils.Database, row: dict, now_ts: float) -> bool:
     """Decide and record a dossier's outcome once; True for the caller that did it."""
     decision = outcomes.decide(db, row, now_ts)
     cursor = db.execute(
-        f"UPDATE {TABLE} SET finalized = 1, trangThai = ?, lyDo = ?, result = ?, finalized_at = ?"
-        " WHERE maHoSo = ? AND finalized = 0",
+        f"UPDATE {TABLE} SET finalized = 1, trangThai = ?, lyDo = ?, result = ?, finalized_at = ? WHERE maHoSo = ? AND finalized = 0",
         [decision.status, decision.reason, json.dumps(decision.result, ensure_ascii=False), now_ts, row["maHoSo"]],
     )
     if cursor.rowcount != 1:
@@ -184,7 +167,7 @@ def to_wire(row: dict, now_ts: float) -> dict:
         "maTTHC": row["maTTHC"],
         "module": row["module"],
         "ngayTiepNhan": row["ngayTiepNhan"],
-        "ngayHenTra": stamp(row["due_ts"]),
+        "ngayHenTra": to_portal(row["due_ts"]),
         "trangThai": status,
         "tenTrangThai": STATUS_NAMES[status],
         "lyDo": (row["lyDo"] or "") if final else "",

@@ -19,6 +19,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
 log = logging.getLogger("simulator.payment")
 
 FONT_CANDIDATES: tuple[Path, ...] = (
@@ -27,10 +30,24 @@ FONT_CANDIDATES: tuple[Path, ...] = (
     Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),  # Arch
 )
 SUBSET_TAG = "SBXVNA"  # a subset font's name starts with six capitals and "+" (PDF 32000 9.6.4)
-_REPERTOIRE = (
-    [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x100, 0x180), 0x1A0, 0x1A1, 0x1AF, 0x1B0,
-     *range(0x1EA0, 0x1EFA), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x20AB]
-)
+_REPERTOIRE = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x100),
+    *range(0x100, 0x180),
+    0x1A0,
+    0x1A1,
+    0x1AF,
+    0x1B0,
+    *range(0x1EA0, 0x1EFA),
+    0x2013,
+    0x2014,
+    0x2018,
+    0x2019,
+    0x201C,
+    0x201D,
+    0x2026,
+    0x20AB,
+]
 
 
 def fold_ascii(text: str) -> str:
@@ -60,13 +77,9 @@ def embedded_font() -> _Font | None:
     """The subset of the first DejaVu Sans found (built once per process), or None."""
     path = next((p for p in FONT_CANDIDATES if p.is_file()), None)
     if path is None:
-        log.warning("DejaVuSans.ttf not found (apt-get install fonts-dejavu-core): PDF receipts fold Vietnamese "
-                    "to ASCII")
+        log.warning("DejaVuSans.ttf not found (apt-get install fonts-dejavu-core): PDF receipts fold Vietnamese to ASCII")
         return None
     try:
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
-
         font = TTFont(str(path))
         options = subset.Options()
         options.layout_features = []  # no shaping tables: one glyph per code point is all a receipt sets
@@ -112,8 +125,7 @@ def render(title: str, lines: list[str]) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-        b"/Contents 5 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         _font_dict(font),
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Title " + _text_string(title) + b" /Producer (National portal sandbox) >>",
@@ -157,8 +169,10 @@ def _text_string(text: str) -> bytes:
 def _font_dict(font: _Font | None) -> bytes:
     if font is None:
         return b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-    return (b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [7 0 R] "
-            b"/ToUnicode 8 0 R >>" % font.name.encode("ascii"))
+    return (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [7 0 R] "
+        b"/ToUnicode 8 0 R >>" % font.name.encode("ascii")
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -166,17 +180,22 @@ def _font_objects(font: _Font) -> tuple[bytes, ...]:
     """Objects 7-10: the CIDFont with its widths, the ToUnicode map, the descriptor and the program."""
     name = font.name.encode("ascii")
     widths = " ".join(f"{gid} [{width}]" for gid, width in sorted(font.widths.items())).encode("ascii")
-    descendant = (b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
-                  b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-                  b"/FontDescriptor 9 0 R /CIDToGIDMap /Identity /DW 1000 /W [%s] >>" % (name, widths))
+    descendant = (
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        b"/FontDescriptor 9 0 R /CIDToGIDMap /Identity /DW 1000 /W [%s] >>" % (name, widths)
+    )
     cmap = _to_unicode(font).encode("ascii")
     to_unicode = b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"
     x0, y0, x1, y1 = font.bbox
-    descriptor = (b"<< /Type /FontDescriptor /FontName /%s /Flags 32 /FontBBox [%d %d %d %d] /ItalicAngle 0 "
-                  b"/Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 10 0 R >>"
-                  % (name, x0, y0, x1, y1, font.ascent, font.descent, font.cap_height))
-    program = (b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n" % (len(font.program), font.length1)
-               + font.program + b"\nendstream")
+    descriptor = (
+        b"<< /Type /FontDescriptor /FontName /%s /Flags 32 /FontBBox [%d %d %d %d] /ItalicAngle 0 "
+        b"/Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 10 0 R >>"
+        % (name, x0, y0, x1, y1, font.ascent, font.descent, font.cap_height)
+    )
+    program = (
+        b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n" % (len(font.program), font.length1) + font.program + b"\nendstream"
+    )
     return descendant, to_unicode, descriptor, program
 
 
@@ -186,7 +205,7 @@ def _to_unicode(font: _Font) -> str:
     pairs = sorted({gid: cp for cp, gid in sorted(font.glyphs.items(), reverse=True)}.items())
     blocks = []
     for start in range(0, len(pairs), 100):  # at most 100 entries per bfchar block
-        chunk = pairs[start:start + 100]
+        chunk = pairs[start : start + 100]
         body = "\n".join(f"<{gid:04X}> <{chr(cp).encode('utf-16-be').hex().upper()}>" for gid, cp in chunk)
         blocks.append(f"{len(chunk)} beginbfchar\n{body}\nendbfchar")
     return (

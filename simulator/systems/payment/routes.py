@@ -32,11 +32,12 @@ from marshmallow import ValidationError
 from simulator import rotation
 from simulator.app_context import db, settings
 from simulator.catalogue.agencies import province_of_agency
+from simulator.clock import sandbox_clock
 from simulator.gateway.registry import gateway_error, gateway_service, is_allowed
 from simulator.portal.schemas import flatten_errors
 from simulator.systems import notify, registry
+from simulator.systems.common import document_errors
 from simulator.systems.errors import MinistryError
-from simulator.systems.helpers import document_errors, portal_time, sim_now
 from simulator.systems.payment import receipt_pdf, signing, store
 from simulator.systems.payment.schemas import (
     SCHEMAS,
@@ -51,6 +52,7 @@ from simulator.systems.payment.schemas import (
     TreasuryReceipt,
 )
 from simulator.systems.registry import SystemSpec
+from simulator.wire_formats import to_portal
 
 PREFIX = "/payment"
 EVENT = "payment.result"
@@ -89,6 +91,8 @@ SPEC = registry.declare(
         prefix=PREFIX,
         operations=(*signing.MESSAGE_TYPES, "receipts", "pay", "unknown"),
         events=(EVENT,),
+        flat_events=True,
+        settings=("payment_max_amount",),
         error_body=error_body,
     )
 )
@@ -106,14 +110,11 @@ def _read(expected: str | None) -> tuple[str, dict, dict]:
         raise MinistryError(400, "Bản tin phải là một đối tượng JSON (the body must be a JSON object)", code="01")
     kind = raw.get("LoaiBanTin")
     if kind not in signing.MESSAGE_TYPES:
-        raise MinistryError(
-            400, f"LoaiBanTin {kind!r} không hợp lệ: INIT, QUERY hoặc GET_BILL (invalid LoaiBanTin)", code="01"
-        )
+        raise MinistryError(400, f"LoaiBanTin {kind!r} không hợp lệ: INIT, QUERY hoặc GET_BILL (invalid LoaiBanTin)", code="01")
     if expected is not None and kind != expected:
         raise MinistryError(
             400,
-            f"LoaiBanTin {kind} gửi tới đường dẫn của {expected}: dùng {PREFIX}/messages "
-            f"(this path takes {expected} only)",
+            f"LoaiBanTin {kind} gửi tới đường dẫn của {expected}: dùng {PREFIX}/messages (this path takes {expected} only)",
             code="01",
         )
     try:
@@ -146,7 +147,7 @@ def _bank(tx: dict) -> str:
 
 
 def _tx_time(tx: dict) -> str:
-    return portal_time(tx["settled_at"] if tx["settled_at"] is not None else tx["created_at"])
+    return to_portal(tx["settled_at"] if tx["settled_at"] is not None else tx["created_at"])
 
 
 def _secret() -> str:
@@ -223,7 +224,7 @@ def _init(msg: dict) -> Response | dict:
     tx = store.by_reference(db(), g.province, msg["MaThamChieu"])
     if tx is not None and (tx["amount"], tx["dossier"]) != (msg["SoTien"], info["MaHoSo"]):
         return _refuse("04", f"MaThamChieu {msg['MaThamChieu']} đã tồn tại (used for another payment)")
-    tx = tx or store.create(db(), g.province, msg, sim_now())
+    tx = tx or store.create(db(), g.province, msg, sandbox_clock().timestamp())
     return init_reply(msg, tx, f"{request.host_url.rstrip('/')}{PREFIX}/pay/{tx['token']}", _secret())
 
 
@@ -373,7 +374,7 @@ def _bill_lines(rec: dict) -> list[str]:
         f"Mã hồ sơ: {rec['dossier']}   Mã TTHC: {rec['procedure']}",
         f"Người nộp: {rec['payer_name']} {rec['payer_id']}".rstrip(),
         f"Nội dung: {rec['description']}",
-        f"Ngày nộp: {portal_time(rec['paid_at'])}",
+        f"Ngày nộp: {to_portal(rec['paid_at'])}",
     ]
     lines += [f"  - {f['TenPhiLePhi']}: {f['SoTien']:,} VND".replace(",", ".") for f in rec["fees"]]
     lines.append(f"Tổng số tiền: {rec['amount']:,} VND".replace(",", "."))
@@ -403,7 +404,7 @@ class Receipt(MethodView):
             "TaiKhoanThuNSNN": rec["account"],
             "SoTien": rec["amount"],
             "MaTienTe": "VND",
-            "NgayNop": portal_time(rec["paid_at"]),
+            "NgayNop": to_portal(rec["paid_at"]),
             "NguoiNop": rec["payer_name"],
             "NoiDung": rec["description"],
             "PhiLePhi": rec["fees"],
@@ -418,7 +419,7 @@ def _page_error(status: int, code: str, message: str) -> Response:
 
 
 def _decide(token: str, action: str) -> tuple[dict | None, bool]:
-    tx, became_final = store.decide(db(), token, action, sim_now())
+    tx, became_final = store.decide(db(), token, action, sandbox_clock().timestamp())
     if became_final:
         secret = rotation.by_province(db(), settings()["seed"], tx["province"]).gateway_secret
         notify.result_ready(tx["province"], EVENT, callback_data(tx, secret))

@@ -12,11 +12,12 @@ from datetime import datetime
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from simulator.systems.payment.signing import MESSAGE_TYPES, VERSION
+from simulator.wire_formats import PORTAL_DATETIME
 
 
 def _portal_time(value: str) -> None:
     try:
-        datetime.strptime(value, "%Y%m%d%H%M%S")
+        datetime.strptime(value, PORTAL_DATETIME)
     except (TypeError, ValueError):
         raise ValidationError("must be a date-time yyyyMMddHHmmss") from None
 
@@ -57,9 +58,7 @@ class Message(_Lenient):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "Partner code: the province client's madonvi", "example": "000.00.00.H56"},
     )
-    MaThamChieu = Code(
-        required=True, validate=validate.Length(min=1, max=255), metadata={"description": "The partner's reference"}
-    )
+    MaThamChieu = Code(required=True, validate=validate.Length(min=1, max=255), metadata={"description": "The partner's reference"})
     ThoiGianGD = Code(
         required=True,
         validate=[validate.Regexp(r"^\d{14}$", error="must be yyyyMMddHHmmss"), _portal_time],

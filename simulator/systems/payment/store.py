@@ -52,9 +52,7 @@ def _row(cursor) -> dict | None:
 
 def by_reference(db: sqlite_utils.Database, province: str, reference: str) -> dict | None:
     """A province's transaction by its MaThamChieu."""
-    return _row(
-        db.execute("SELECT * FROM payment_transactions WHERE province = ? AND reference = ?", [province, reference])
-    )
+    return _row(db.execute("SELECT * FROM payment_transactions WHERE province = ? AND reference = ?", [province, reference]))
 
 
 def by_token(db: sqlite_utils.Database, token: str) -> dict | None:
@@ -117,8 +115,7 @@ def decide(db: sqlite_utils.Database, token: str, action: str, now: float) -> tu
                 [number, row["id"], row["province"], row["amount"], row["treasury"], row["account"], now],
             )
             conn.execute(
-                "UPDATE payment_transactions SET status = ?, payer_clicked_at = ?, settled_at = ?, receipt_no = ?"
-                " WHERE id = ?",
+                "UPDATE payment_transactions SET status = ?, payer_clicked_at = ?, settled_at = ?, receipt_no = ? WHERE id = ?",
                 [PAID, now, now, number, row["id"]],
             )
         else:

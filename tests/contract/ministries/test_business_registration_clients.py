@@ -8,8 +8,7 @@ from datetime import datetime
 import pytest
 
 from simulator.systems import people
-from tests.conftest import SEED
-from tests.gateway.test_gateway import get_token
+from tests.conftest import SEED, get_token
 
 MSDN = "0100233488"
 

@@ -6,11 +6,8 @@ import json
 
 import pytest
 
-from simulator.clock import SandboxClock
 from simulator.systems import people
-from tests.conftest import SEED
-from tests.gateway.test_gateway import get_token
-from tests.systems_b.conftest import FakeRealTime
+from tests.conftest import SEED, get_token
 
 APPLICANT = "056090001234"
 CODE = "000.00.01.H56-261126-0042"
@@ -91,14 +88,12 @@ def test_declaration_with_the_population_identity_is_sent_then_polled(client, be
     assert status["value"][0]["trangThaiXuLy"] in {"2", "4", "9", "10"}
 
 
-def test_declaration_whose_name_differs_from_the_population_is_refused_with_the_reason(client, app, bearer, applicant):
+def test_declaration_whose_name_differs_from_the_population_is_refused_with_the_reason(client, clock, bearer, applicant):
     """Issue 16: the ministry checks identity against the national database; the poll shows the refusal reason
     (LLTPService reads value[i].trangThaiXuLy; 3 = refused with lyDoTuChoi)."""
-    real = FakeRealTime()
-    app.extensions["sandbox_clock"] = SandboxClock(app.config["SANDBOX"]["db"], real_time=real)
     body = data_lgsp("Nguyễn Văn Sai", applicant.birth_date.strftime("%d/%m/%Y"), code=CODE + "9")
     assert sent(client.post("/ngsp/judicial_record/lltp", json=body, headers=bearer))
-    real.advance(60 * 24 * 30)  # far past the longest processing time
+    clock.advance(days=30)  # far past the longest processing time
     status = client.post(
         "/ngsp/judicial_record/lltp/status",
         json={"authKey": "lltp-key-56", "maTinh": "56", "maHoSoMCDT": CODE + "9"},

@@ -20,10 +20,9 @@ from click.testing import CliRunner
 
 from simulator.cli import main
 from simulator.clients import by_province
-from tests.conftest import ADMIN_TOKEN, SEED
+from tests.conftest import ADMIN, SEED
 
 PROVINCE = by_province(SEED, "56")
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -73,8 +72,9 @@ def test_a_provinces_dialect_refuses_the_other_schemes_naming_itself(client, dia
     set_dialect(client, dialect)
     calls = {
         "basic": lambda: client.post("/ngsp/token", auth=(PROVINCE.gateway_key, PROVINCE.gateway_secret)),
-        "form": lambda: client.post("/ngsp/token", data={"client_id": PROVINCE.gateway_key,
-                                                          "client_secret": PROVINCE.gateway_secret}),  # fmt: skip
+        "form": lambda: client.post(
+            "/ngsp/token", data={"client_id": PROVINCE.gateway_key, "client_secret": PROVINCE.gateway_secret}
+        ),  # fmt: skip
         "lgsp": lambda: lgsp_token(client, lgsp_header()),
     }
     no = calls[refused]()

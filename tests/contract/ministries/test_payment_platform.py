@@ -22,11 +22,12 @@ import json
 
 import pytest
 
+from simulator.app_context import db
 from simulator.clients import by_province
+from simulator.fault_classifier import make_classifier
 from simulator.flows import push
 from simulator.jobs import queue
-from simulator.traffic import make_classifier
-from tests.conftest import ADMIN_TOKEN, SEED
+from tests.conftest import ADMIN, SEED
 
 PARTNER = by_province(SEED, "56")
 DOSSIER = "000.00.01.H56-261126-0001"
@@ -229,8 +230,6 @@ def test_the_callback_to_the_province_is_flat_and_signed_in_the_confirm_order(ap
     init = client.post("/payment/messages", json=opencps_init()).get_json()
     pay(client, init["UrlThanhToan"])
     with app.app_context():
-        from simulator.app_context import db
-
         job = queue.Job(**{k: v for k, v in _latest_push(db()).items()})
     body = push.envelope(job, PARTNER.madonvi, "20261126100000")
     assert list(body)[:11] == ["LoaiBanTin", "MaLoi", "MaDoiTac", "MaThamChieu", "SoTien", "MaTienTe", "MaGiaoDich",
@@ -301,7 +300,7 @@ def test_the_fault_engine_sees_payment_messages_as_their_LoaiBanTin(app, client)
         assert (info.system, info.operation, info.client) == ("payment", expected, "H56")
     rule = {"id": "bills-down", "match": {"system": "payment", "operation": "GET_BILL"},
             "effects": [{"error": {"status": 503, "message": "Bảo trì"}}]}  # fmt: skip
-    assert client.post("/sandbox/rules", json=rule, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code < 300
+    assert client.post("/sandbox/rules", json=rule, headers=ADMIN).status_code < 300
     assert client.post("/payment/messages", json=opencps_init()).get_json()["MaLoi"] == "00"
     down = client.post("/payment/messages", json=lookup("GET_BILL", "1201_8f0c2a4e-3b1d-4"))
     assert down.status_code == 503 and down.get_json()["MaLoi"] == "99"

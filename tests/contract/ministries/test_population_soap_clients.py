@@ -9,8 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from simulator.systems import people
-from tests.conftest import SEED
-from tests.gateway.test_gateway import get_token
+from tests.conftest import SEED, get_token
 
 CITIZEN = "001088000004"  # a married man of the persona table
 REPLY_NS = {"soapenv": "http://schemas.xmlsoap.org/soap/envelope/", "ns1": "http://www.mic.gov.vn/dancu/1.0"}

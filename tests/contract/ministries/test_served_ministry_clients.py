@@ -13,12 +13,11 @@ import pytest
 import requests
 
 from simulator.systems import people
-from tests.conftest import ADMIN_TOKEN, SEED
+from tests.conftest import ADMIN, SEED
 from tests.contract.ministries.test_lgsp_token_dialects import FORM, lgsp_header
 from tests.contract.ministries.test_payment_platform import PARTNER, lookup, opencps_init
 from tests.contract.ministries.test_population_soap_clients import CITIZEN, opencps_envelope
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SOAP_ENV = "{http://schemas.xmlsoap.org/soap/envelope/}"
 
 

@@ -76,8 +76,7 @@ class OpenCpsClient:
 
     def access_token(self) -> str:
         """getAccessToken: {username, password}; a session only if has(session) and getInt(error_code) == 0."""
-        result = self._post(self.config["auth_endpoint"], {"username": self.config["username"],
-                                                           "password": self.config["password"]})
+        result = self._post(self.config["auth_endpoint"], {"username": self.config["username"], "password": self.config["password"]})
         if "session" in result and "error_code" in result and get_int(result, "error_code") == 0:
             self.session = get_string(result, "session")
         return self.session

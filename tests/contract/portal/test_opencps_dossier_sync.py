@@ -72,9 +72,7 @@ def sync_dossier_and_status(client: OpenCpsClient, dossier: dict) -> dict:
     """syncDossierAndDossierStatus: TraCuuHoSo, DongBoHoSoMC, and on 0 CapNhatTienDoHoSoMC at the same status."""
     search = client.sync_data({"service": "TraCuuHoSo", "mahoso": dossier["MaHoSo"]})
     has_sync = bool(get_array(search, "result"))
-    result = client.sync_data(
-        {"isUpdating": "True" if has_sync else "False", "data": [dossier], "service": "DongBoHoSoMC"}
-    )
+    result = client.sync_data({"isUpdating": "True" if has_sync else "False", "data": [dossier], "service": "DongBoHoSoMC"})
     if "error_code" in result and get_integer(get_string(result, "error_code")) == 0:
         result = client.sync_data(
             {"service": "CapNhatTienDoHoSoMC", "data": [opencps_progress(dossier["MaHoSo"], dossier["TrangThaiHoSo"])]}

@@ -13,11 +13,10 @@ import pytest
 import requests
 
 from simulator.portal.accounts import tech_id
-from tests.conftest import ADMIN_TOKEN, SEED
+from tests.conftest import ADMIN, SEED
 from tests.contract.portal.conftest import get_array, get_int, get_integer, get_string
 
 pytestmark = pytest.mark.live
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def test_techid_lookup_by_tax_code_or_citizen_id(opencps):

@@ -16,11 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from tests.conftest import ADMIN_TOKEN, LiveSandbox
+from tests.conftest import ADMIN, LiveSandbox
 from tests.contract.portal.conftest import OpenCpsClient, get_array, get_integer, get_string
 
 pytestmark = pytest.mark.live
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 FAST_ENV = {
     "SANDBOX_JOB_BACKOFF_BASE_MS": "100",
     "SANDBOX_JOB_BACKOFF_CAP_MS": "300",

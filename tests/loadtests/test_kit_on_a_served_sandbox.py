@@ -1,8 +1,6 @@
-"""Kit features that need APIs built on other branches; each test skips, naming the missing API.
-
-After merging the fault engine + admin API, the asynchronous flows and the ministry
-gateway, these run with no change: the guards probe the live sandbox for the routes.
-"""
+"""The load kit against a served sandbox: the reference connector registered through the admin
+API, end-to-end figures from the portal, a fault scenario applied for a run, desk officers
+looking citizens up through the gateway."""
 
 from __future__ import annotations
 
@@ -11,41 +9,25 @@ import time
 import pytest
 import requests
 
-from loadtests import features, thresholds
+from loadtests import thresholds
 from loadtests.processes import start_reference_connector
-from tests.conftest import ADMIN_TOKEN, ROOT, SEED
+from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED
 from tests.loadtests.conftest import PUSH_SECRET
 
 pytestmark = pytest.mark.live
 
 
-def require(base: str, *names: str) -> None:
-    """Skip unless every named feature (loadtests.features.PROBES) exists on the sandbox."""
-    missing = [n for n in names if not features.available(base, n, ADMIN_TOKEN)]
-    if missing:
-        routes = ", ".join(" ".join(features.PROBES[n]) for n in missing)
-        pytest.skip(f"not merged yet: {routes}")
-
-
 @pytest.fixture
 def registered_connector(live_sandbox, tmp_path):
     """The reference connector, registered with the sandbox through the admin API on start."""
-    require(live_sandbox.base, "connectors", "submissions", "flows_stats")
-    child, base = start_reference_connector(
-        tmp_path, live_sandbox.base, "56", PUSH_SECRET, ADMIN_TOKEN, SEED, walk_seconds=0.6
-    )
+    child, base = start_reference_connector(tmp_path, live_sandbox.base, "56", PUSH_SECRET, ADMIN_TOKEN, SEED, walk_seconds=0.6)
     yield base
     child.stop()
 
 
-def test_portal_pushes_reach_the_registered_reference_connector_and_come_back_synced(
-    live_sandbox, registered_connector
-):
+def test_portal_pushes_reach_the_registered_reference_connector_and_come_back_synced(live_sandbox, registered_connector):
     since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    response = requests.post(
-        live_sandbox.base + "/sandbox/submissions", json={"province": "56", "count": 3}, headers=headers, timeout=10
-    )
+    response = requests.post(live_sandbox.base + "/sandbox/submissions", json={"province": "56", "count": 3}, headers=ADMIN, timeout=10)
     assert response.status_code < 300, response.text
     deadline, stats = time.monotonic() + 20, {}
     while time.monotonic() < deadline:
@@ -54,9 +36,7 @@ def test_portal_pushes_reach_the_registered_reference_connector_and_come_back_sy
             break
         time.sleep(0.3)
     assert stats["synced"] == 3 and stats["rejected"] == 0, stats
-    flows = requests.get(
-        live_sandbox.base + "/sandbox/flows/stats", params={"province": "56", "since": since}, headers=headers
-    ).json()
+    flows = requests.get(live_sandbox.base + "/sandbox/flows/stats", params={"province": "56", "since": since}, headers=ADMIN).json()
     assert flows.get("lost", 0) == 0
 
 
@@ -74,10 +54,8 @@ def test_a_connector_run_takes_end_to_end_figures_from_the_portal(live_sandbox, 
 
 
 def test_a_fault_scenario_is_applied_for_the_run_and_stopped_after(live_sandbox, run_kit):
-    require(live_sandbox.base, "scenarios")
     files = sorted((ROOT / "scenarios").glob("*.yaml"))
-    if not files:
-        pytest.skip("not merged yet: no scenarios/*.yaml")
+    assert files, "the shipped scenarios are missing"
     definition = {"name": "scenario", "duration": "6s", "users": 2, "scenario": files[0].stem}
     done, out = run_kit(definition, live_sandbox.base)
     summary = (out / "summary.md").read_text(encoding="utf-8")
@@ -85,7 +63,6 @@ def test_a_fault_scenario_is_applied_for_the_run_and_stopped_after(live_sandbox,
 
 
 def test_desk_officers_look_citizens_up_through_the_gateway(live_sandbox, run_kit):
-    require(live_sandbox.base, "gateway")
     definition = {"name": "gateway", "duration": "6s", "users": 2, "user_classes": ["DeskOfficer"]}
     done, out = run_kit(definition, live_sandbox.base)
     stats = thresholds.read_locust_stats(out / "locust_stats.csv")

@@ -11,11 +11,7 @@ def seeded(portal, portal_for):
         portal.call(
             "DongBoHoSoMC",
             isUpdating="False",
-            data=[
-                dossier(
-                    f"000.00.01.H56-2611{20 + n}-000{n}", TrangThaiHoSo=status, NgayTiepNhan=f"202611{20 + n}080000"
-                )
-            ],
+            data=[dossier(f"000.00.01.H56-2611{20 + n}-000{n}", TrangThaiHoSo=status, NgayTiepNhan=f"202611{20 + n}080000")],
         )
     hanoi = portal_for("01")
     hanoi.call("DongBoHoSoMC", isUpdating="False", data=[dossier("000.00.01.H01-261126-0001")])

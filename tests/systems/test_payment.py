@@ -63,11 +63,11 @@ def lookup_message(reference: str = "TT-H56-0001", kind: str = "QUERY") -> dict:
 
 
 def init(caller, **kw):
-    return caller.post(SYSTEM, PREFIX, "/init", init_message(**kw))
+    return caller.post(f"{PREFIX}/init", init_message(**kw))
 
 
 def query(caller, reference: str = "TT-H56-0001") -> dict:
-    return caller.post(SYSTEM, PREFIX, "/query", lookup_message(reference)).get_json()
+    return caller.post(f"{PREFIX}/query", lookup_message(reference)).get_json()
 
 
 def page_path(url: str) -> str:
@@ -85,12 +85,12 @@ def test_init_pay_on_the_page_then_query_bill_and_treasury_receipt(caller, clien
     assert after.status_code == 200 and "Thanh toán thành công" in after.get_data(as_text=True)
     state = query(caller)
     assert state["TrangThaiGD"] == "1" and state["SoBienLai"] and state["MaNganHang"]
-    bill = caller.post(SYSTEM, PREFIX, "/bill", lookup_message(kind="GET_BILL"))
+    bill = caller.post(f"{PREFIX}/bill", lookup_message(kind="GET_BILL"))
     assert bill.mimetype == "application/pdf" and bill.data.startswith(b"%PDF-")
     text = pypdf.PdfReader(io.BytesIO(bill.data), strict=True).pages[0].extract_text()
     assert state["SoBienLai"] in text and "150.000 VND" in text
     assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in text and "Tổng số tiền: 150.000 VND" in text  # with its diacritics
-    receipt = caller.get(SYSTEM, PREFIX, f"/receipts/{state['SoBienLai']}").get_json()
+    receipt = caller.get(f"{PREFIX}/receipts/{state['SoBienLai']}").get_json()
     assert receipt["SoTien"] == 150000 and receipt["KhoBac"] and receipt["TaiKhoanThuNSNN"] == "7111"
     assert receipt["MaHoSo"] == "000.00.01.H56-261126-0001" and receipt["PhiLePhi"][0]["SoTien"] == 150000
     [(province, event, data)] = callbacks
@@ -102,7 +102,7 @@ def test_declining_on_the_page_declines_and_has_no_bill(caller, client, clock, c
     url = init(caller).get_json()["UrlThanhToan"]
     client.post(page_path(url), data={"action": "decline"})
     assert query(caller)["TrangThaiGD"] == "4"
-    bill = caller.post(SYSTEM, PREFIX, "/bill", lookup_message(kind="GET_BILL"))
+    bill = caller.post(f"{PREFIX}/bill", lookup_message(kind="GET_BILL"))
     assert bill.status_code == 200 and bill.get_json()["MaLoi"] == "06"
     assert [e for _, e, d in callbacks] == ["payment.result"] and callbacks[0][2]["MaLoi"] == "08"
 
@@ -132,7 +132,7 @@ def test_wrong_maxacthuc_is_refused_naming_it(caller, clock):
     assert reply.status_code == 200 and reply.get_json()["MaLoi"] == "03"
     assert "MaXacThuc" in reply.get_json()["MoTaLoi"]
     bad_query = {**lookup_message(), "MaXacThuc": "abc"}
-    assert caller.post(SYSTEM, PREFIX, "/query", bad_query).get_json()["MaLoi"] == "03"
+    assert caller.post(f"{PREFIX}/query", bad_query).get_json()["MaLoi"] == "03"
 
 
 def test_another_partner_code_is_refused(caller, clock):
@@ -154,7 +154,7 @@ def test_amount_over_the_cap_is_refused(caller, clock):
 
 def test_unknown_reference_and_receipt_are_404(caller, clock):
     assert query(caller, "NOPE")["MaLoi"] == "05"
-    reply = caller.get(SYSTEM, PREFIX, "/receipts/BL5600000099")
+    reply = caller.get(f"{PREFIX}/receipts/BL5600000099")
     assert reply.status_code == 404 and reply.get_json()["MaLoi"] == "05"
 
 
@@ -174,12 +174,12 @@ def test_unknown_reference_and_receipt_are_404(caller, clock):
     ids=["empty", "partner-only", "negative", "zero", "decimal", "usd", "date", "version", "receipt-info"],
 )
 def test_bad_init_messages_answer_maloi_01_never_500(caller, clock, body):
-    reply = caller.post(SYSTEM, PREFIX, "/init", body)
+    reply = caller.post(f"{PREFIX}/init", body)
     assert 400 <= reply.status_code < 500 and reply.get_json()["MaLoi"] == "01" and reply.get_json()["MoTaLoi"]
 
 
 def test_malformed_json_is_a_payment_error(caller, clock):
-    reply = caller.post(SYSTEM, PREFIX, "/init", data="{", content_type="application/json")
+    reply = caller.post(f"{PREFIX}/init", data="{", content_type="application/json")
     assert 400 <= reply.status_code < 500 and reply.get_json()["MaLoi"] == "01"
 
 
@@ -198,4 +198,4 @@ def test_init_with_only_the_signed_fields_and_no_receipt_info_is_accepted(caller
     msg = {k: v for k, v in init_message(reference="TT-0001").items() if k in (*INIT_ORDER, "MaXacThuc")}
     del msg["Ip"], msg["MaThietBi"]  # absent fields are signed as ""
     msg["MaXacThuc"] = mac([msg.get(k, "") for k in INIT_ORDER])
-    assert caller.post(SYSTEM, PREFIX, "/init", msg).get_json()["MaLoi"] == "00"
+    assert caller.post(f"{PREFIX}/init", msg).get_json()["MaLoi"] == "00"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.app_context import db, settings
+from simulator.db import database
+from simulator.jobs.registry import TASKS, RunContext
 from simulator.systems import judicial_record, people
-from tests.conftest import SEED
+from simulator.systems.common import processing_minutes
+from tests.conftest import SEED, Caller
 
 SYSTEM, PREFIX = "judicial_record", "/judicial_record"
 CLEAN_ID = "056090001234"
@@ -33,11 +37,11 @@ def request_body(code: str = "000.00.01.H56-261126-0001", applicant: str = CLEAN
 
 
 def file(caller, **kw):
-    return caller.post(SYSTEM, PREFIX, "/requests", request_body(**kw))
+    return caller.post(f"{PREFIX}/requests", request_body(**kw))
 
 
 def poll(caller, code: str = "000.00.01.H56-261126-0001"):
-    return caller.get(SYSTEM, PREFIX, f"/requests/{code}")
+    return caller.get(f"{PREFIX}/requests/{code}")
 
 
 def test_request_is_processing_then_issued_after_the_clock_moves(caller, clock, callbacks):
@@ -67,7 +71,6 @@ def test_result_callback_is_sent_once(caller, clock, callbacks):
 def test_sweep_sends_callbacks_for_ready_requests_without_a_poll(app, caller, clock, callbacks):
     file(caller, code="A-1")
     file(caller, code="A-2")
-    from simulator.db import database
 
     db = database(app.config["SANDBOX"]["db"])
     now = app.extensions["sandbox_clock"].timestamp()
@@ -105,7 +108,6 @@ def test_identical_retry_returns_the_same_appointment_and_a_clash_is_409(caller,
 
 
 def test_processing_time_is_deterministic_across_apps(tmp_path):
-    from simulator.systems.helpers import processing_minutes
 
     assert processing_minutes(1, "judicial", "56:X", 240) == processing_minutes(1, "judicial", "56:X", 240)
     assert 120 <= processing_minutes(1, "judicial", "56:X", 240) <= 480
@@ -125,13 +127,13 @@ def test_processing_time_is_deterministic_across_apps(tmp_path):
     ids=["empty", "short-id", "bad-province-id", "loaiPhieu-3", "iso-date", "empty-code", "null-name"],
 )
 def test_bad_requests_answer_statuscode_01_never_500(caller, clock, body):
-    reply = caller.post(SYSTEM, PREFIX, "/requests", body)
+    reply = caller.post(f"{PREFIX}/requests", body)
     assert 400 <= reply.status_code < 500
     assert reply.get_json()["statusCode"] == "01" and reply.get_json()["errorDetail"]
 
 
 def test_malformed_json_is_a_4xx_in_the_system_format(caller, clock):
-    reply = caller.post(SYSTEM, PREFIX, "/requests", data="{not json", content_type="application/json")
+    reply = caller.post(f"{PREFIX}/requests", data="{not json", content_type="application/json")
     assert 400 <= reply.status_code < 500 and reply.get_json()["statusCode"] == "01"
 
 
@@ -144,16 +146,12 @@ def test_unknown_request_is_404_in_the_system_format(caller, clock):
 
 
 def test_another_province_cannot_see_the_request(client, caller, clock):
-    from tests.systems_b.conftest import Caller
-
     file(caller)
     other = Caller(client, "01", via_gateway=caller.via_gateway)
     assert poll(other).status_code == 404
 
 
 def test_the_runners_periodic_sweep_queues_ready_results_without_a_poll(caller, clock, callbacks, app):
-    from simulator.app_context import db, settings
-    from simulator.jobs.registry import TASKS, RunContext
 
     file(caller)
     # The sweep reads the shared sandbox clock at real time, weeks after the test clock's start.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.db import database
 from simulator.systems import environment
 
 SYSTEM, PREFIX = "environment", "/environment"
@@ -24,11 +25,11 @@ def submission(code: str = "000.00.01.H56-261126-0100", **overrides) -> dict:
 
 
 def submit(caller, **kw):
-    return caller.post(SYSTEM, PREFIX, "/dossiers", submission(**kw))
+    return caller.post(f"{PREFIX}/dossiers", submission(**kw))
 
 
 def status(caller, code: str) -> dict:
-    return caller.get(SYSTEM, PREFIX, f"/dossiers/{code}").get_json()["data"]
+    return caller.get(f"{PREFIX}/dossiers/{code}").get_json()["data"]
 
 
 def test_submission_is_received_then_appraised(caller, clock):
@@ -49,7 +50,7 @@ def test_every_dossier_reaches_a_final_state_after_supplements_are_answered(call
     assert waiting, "some dossiers are asked for a supplement"
     for code in waiting:
         assert status(caller, code)["yeuCauBoSung"]
-        reply = caller.post(SYSTEM, PREFIX, f"/dossiers/{code}/supplement", {"noiDungBoSung": "Đã bổ sung"})
+        reply = caller.post(f"{PREFIX}/dossiers/{code}/supplement", {"noiDungBoSung": "Đã bổ sung"})
         assert reply.status_code == 200 and reply.get_json()["data"]["trangThai"] == 2
     clock.advance(2 * MEDIAN + 1)
     finals = {c: status(caller, c) for c in codes}
@@ -62,7 +63,7 @@ def test_every_dossier_reaches_a_final_state_after_supplements_are_answered(call
 
 def test_supplement_when_none_is_requested_is_409(caller, clock):
     submit(caller)
-    reply = caller.post(SYSTEM, PREFIX, "/dossiers/000.00.01.H56-261126-0100/supplement", {"noiDungBoSung": "x"})
+    reply = caller.post(f"{PREFIX}/dossiers/000.00.01.H56-261126-0100/supplement", {"noiDungBoSung": "x"})
     assert reply.status_code == 409 and reply.get_json()["success"] is False
 
 
@@ -71,14 +72,13 @@ def test_dissolved_enterprise_is_refused(caller, clock):
     clock.advance(2 * MEDIAN + 1)
     data = status(caller, "DISSOLVED")
     if data["trangThai"] == 3:
-        caller.post(SYSTEM, PREFIX, "/dossiers/DISSOLVED/supplement", {"noiDungBoSung": "x"})
+        caller.post(f"{PREFIX}/dossiers/DISSOLVED/supplement", {"noiDungBoSung": "x"})
         clock.advance(2 * MEDIAN + 1)
         data = status(caller, "DISSOLVED")
     assert data["trangThai"] == 5 and data["ketQua"]["lyDoTuChoi"]
 
 
 def test_sweep_notifies_final_dossiers_once(app, caller, clock, callbacks):
-    from simulator.db import database
 
     for i in range(5):
         submit(caller, code=f"SW-{i}")
@@ -108,12 +108,12 @@ def test_unknown_enterprise_is_404(caller, clock):
     ids=["empty", "check-digit", "short-msdn", "kind", "province", "commune-elsewhere", "site-string", "no-name"],
 )
 def test_bad_submissions_answer_in_the_environment_format(caller, clock, body):
-    reply = caller.post(SYSTEM, PREFIX, "/dossiers", body)
+    reply = caller.post(f"{PREFIX}/dossiers", body)
     payload = reply.get_json()
     assert 400 <= reply.status_code < 500
     assert payload["success"] is False and payload["errorCode"] == str(reply.status_code) and payload["errorMessage"]
 
 
 def test_unknown_dossier_is_404(caller, clock):
-    reply = caller.get(SYSTEM, PREFIX, "/dossiers/NOPE")
+    reply = caller.get(f"{PREFIX}/dossiers/NOPE")
     assert reply.status_code == 404 and reply.get_json()["success"] is False

@@ -18,8 +18,7 @@ blp = Blueprint(
     "dossiers",
     __name__,
     url_prefix="/api/v1",
-    description="REST view of synced dossiers. Bearer: a province's portal session (its own dossiers) "
-    "or the admin token (all).",
+    description="REST view of synced dossiers. Bearer: a province's portal session (its own dossiers) or the admin token (all).",
 )
 
 
