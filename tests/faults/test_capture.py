@@ -7,7 +7,6 @@ import itertools
 import json
 
 import pytest
-from tests.systems.test_payment import init_message
 
 from simulator.app import create_app
 from simulator.clients import by_province
@@ -16,6 +15,7 @@ from simulator.faults.journal import Journal
 from simulator.faults.rules import validate_rule
 from simulator.faults.verify import Expectation
 from tests.conftest import ADMIN_TOKEN, SEED
+from tests.systems.test_payment import init_message
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 CLIENT = by_province(SEED, "56")
