@@ -10,7 +10,7 @@ from flask import Flask, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from simulator import __version__, config, db
+from simulator import __version__, config, db, openapi_examples
 from simulator.json_provider import OrjsonProvider
 from simulator.openapi_docs import JsonBodyErrors
 
@@ -31,6 +31,7 @@ db.SCHEMA_MODULES[:] = [
 # --- systems (ministry systems: registered children, dossiers, payments, sandbox clock) ---
 db.SCHEMA_MODULES += ["simulator.clock", "simulator.systems.people", "simulator.systems.civil_status.store"]
 db.SCHEMA_MODULES += ["simulator.systems.judicial_record", "simulator.systems.environment", "simulator.systems.payment.store"]
+db.SCHEMA_MODULES += ["simulator.certify.store"]  # the connector readiness check
 
 log = logging.getLogger("simulator")
 
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     api = Api(app, spec_kwargs={"extra_plugins": [JsonBodyErrors()]})
     _register_features(app, api)
+    openapi_examples.apply(api.spec, sandbox)  # Try-it-out examples derived from the seed
     _register_errors(app)
     _register_infra_routes(app)
     _install_fault_engine(app)
@@ -104,6 +106,7 @@ def _install_fault_engine(app: Flask) -> None:
 
 
 def _register_features(app: Flask, api: Api) -> None:
+    from simulator.admin import capture as admin_capture
     from simulator.admin import credentials as admin_credentials
     from simulator.admin import routes as admin_routes
     from simulator.api import rest
@@ -119,6 +122,7 @@ def _register_features(app: Flask, api: Api) -> None:
     api.register_blueprint(gateway_routes.admin_blp)
     api.register_blueprint(admin_routes.blp)
     api.register_blueprint(admin_credentials.blp)
+    api.register_blueprint(admin_capture.blp)
     from simulator.calendar import routes as calendar_routes
 
     api.register_blueprint(calendar_routes.blp)
@@ -136,6 +140,9 @@ def _register_features(app: Flask, api: Api) -> None:
     from simulator.dashboard.routes import register as register_dashboard
 
     register_dashboard(api)
+    from simulator.certify.routes import register as register_certify
+
+    register_certify(app, api)
     # Last: the gateway lists every view marked @gateway_service.
     gateway_registry.collect_services(app)
 

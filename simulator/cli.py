@@ -413,6 +413,65 @@ def scenario_apply(name, db_path, directory) -> None:
     click.echo(f"applied {status['name']}: {len(status['phases'])} phases, {status['total_s'] / 60:.1f} min")
 
 
+@main.group("requests")
+def requests_group() -> None:
+    """Captured requests of a served sandbox (what connectors sent and got back, secrets masked).
+
+    \b
+    Example:
+      SANDBOX_ADMIN_TOKEN=secret python -m simulator requests tail --province 56
+    """
+
+
+@requests_group.command("tail")
+@click.option("--base", default=None, help="Base URL of the served sandbox (env SANDBOX_BASE; default "
+              "http://127.0.0.1:8000). The admin token comes from SANDBOX_ADMIN_TOKEN.")
+@click.option("--system", default=None, help="Only this system (portal, population, payment, ...).")
+@click.option("--operation", default=None, help="Only this operation (auth, TraCuuHoSo, INIT, ...).")
+@click.option("--province", default=None, help="Only this calling province (56 or H56).")
+@click.option("--body-contains", default=None, help="Only requests whose body contains this text.")
+@click.option("--lines", "backlog", type=click.IntRange(0, 500), default=10, show_default=True,
+              help="Recent requests to print before following.")
+@click.option("--bodies", is_flag=True, help="Print each request's and response's body (as captured) too.")
+@click.option("--interval", type=click.FloatRange(0.05, 60), default=1.0, show_default=True,
+              help="Seconds between polls.")
+@click.option("--count", "stop_after", type=click.IntRange(0), default=0,
+              help="Stop after printing this many new requests (0: follow until interrupted).")
+def requests_tail(base, system, operation, province, body_contains, backlog, bodies, interval, stop_after) -> None:
+    """Follow a served sandbox's captured requests live, oldest first, one line each.
+
+    Polls GET /sandbox/requests with the filters given (the same as the API's).
+
+    \b
+    Example:
+      SANDBOX_ADMIN_TOKEN=secret python -m simulator requests tail
+      SANDBOX_ADMIN_TOKEN=secret python -m simulator requests tail --system payment --province 56 --bodies
+      python -m simulator requests tail --base https://sandbox.test:8443 --body-contains 000.00.01.H56
+    """
+    from simulator.admin.feed import CaptureFeed, CaptureFeedError
+
+    token = os.environ.get("SANDBOX_ADMIN_TOKEN", "")
+    if not token:
+        raise click.UsageError("set SANDBOX_ADMIN_TOKEN to the served sandbox's admin token")
+    filters = {"system": system, "operation": operation, "province": province, "body_contains": body_contains}
+    feed = CaptureFeed(base or os.environ.get("SANDBOX_BASE", "http://127.0.0.1:8000"), token, filters)
+    try:
+        printed = 0
+        for item, new in feed.follow(backlog, interval):
+            click.echo(feed.line(item))
+            if bodies:
+                for arrow, part in ((">", item["request"]), ("<", item["response"])):
+                    if part["body"]:
+                        click.echo(f"  {arrow} {part['body'].rstrip()}{' …(cut)' if part['body_truncated'] else ''}")
+            printed += new
+            if stop_after and printed >= stop_after:
+                return
+    except CaptureFeedError as err:
+        raise click.ClickException(str(err)) from None
+    except KeyboardInterrupt:
+        return
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 def personas(fmt: str) -> None:
@@ -601,3 +660,69 @@ def _table(header, rows) -> None:
     click.echo("  ".join("-" * w for w in widths))
     for row in rows:
         click.echo("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+
+
+# --- certify: the connector readiness check (simulator/certify/) ---
+@main.command("certify")
+@click.option("--province", required=True, help="2-digit province code whose connector is checked (e.g. 56).")
+@click.option("--connector", required=True, help="The connector's push URL on loopback (http://127.0.0.1:9000/...).")
+@click.option("--secret", envvar="CERTIFY_PUSH_SECRET", required=True,
+              help="The push secret the connector verifies signatures with (env CERTIFY_PUSH_SECRET).")
+@click.option("--profile", type=click.Choice(["basic", "full"]), default="basic", show_default=True,
+              help="basic: pushes, sync, progress, duplicates; full adds faults and ministry callbacks.")
+@click.option("--duration", default="3m", show_default=True, help="Longest the check may run (90s, 10m); it ends early when done.")
+@click.option("--sync-deadline", default="15s", show_default=True, help="Longest a dossier may take from push to sync.")
+@click.option("--dossiers", type=int, default=3, show_default=True, help="Online submissions in the online phase.")
+@click.option("--body-style", type=click.Choice(["flat", "nested"]), default="flat", show_default=True,
+              help="How the portal shapes pushes for this connector.")
+@click.option("--base", default="http://127.0.0.1:8000", show_default=True, help="The served sandbox (loopback).")
+@click.option("--out", "out_dir", default=None, help="Report folder (default reports/certify-<province>-<run id>).")
+@click.option("--quiet", is_flag=True, help="No progress lines, only the verdict.")
+def certify(province, connector, secret, profile, duration, sync_deadline, dossiers, body_style, base, out_dir,
+            quiet) -> None:
+    """Check whether a province's connector is ready for the real portal.
+
+    Drives the connector through a scripted campaign against a served sandbox (signed,
+    forged and repeated pushes, online dossiers, faults in front of the portal) and grades
+    what it does on the wire. Writes report.html, report.md, report.json and junit.xml;
+    exits 0 only when every required check passes (1 not ready, 2 could not run). The admin
+    token is read from SANDBOX_ADMIN_TOKEN.
+
+    \b
+    Example:
+      SANDBOX_ADMIN_TOKEN=secret python -m simulator certify --province 56 \\
+          --connector http://127.0.0.1:9000/webhooks/dvcqg --secret S --profile full --duration 5m
+    """
+    import time
+    from pathlib import Path
+
+    from simulator.certify import reports
+    from simulator.certify.campaign import Options
+    from simulator.certify.runner import EXIT_UNUSABLE, parse_duration, run_check
+
+    token = os.environ.get("SANDBOX_ADMIN_TOKEN", "")
+    if not token:
+        raise click.UsageError("set SANDBOX_ADMIN_TOKEN to the sandbox's admin token")
+    try:
+        options = Options(province, connector, secret, base, token, profile, parse_duration(duration),
+                          parse_duration(sync_deadline), dossiers, body_style)
+        options.validate()
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    started = time.monotonic()
+
+    def progress(phase: str, text: str) -> None:
+        if not quiet:
+            click.echo(f"[{time.monotonic() - started:6.1f}s] {phase:<14} {text}", err=True)
+
+    report = run_check(options, progress)
+    target = Path(out_dir or f"reports/certify-{province}-{report['run_id']}")
+    paths = reports.write_all(report, target)
+    for r in report["results"] if report["exit_code"] != EXIT_UNUSABLE else []:
+        if not quiet or r["status"] != "pass":
+            click.echo(f"  {reports.STATUS_LABEL[r['status']]:<14} {r['id']:<9} {r['title']}: {r['summary']}")
+    click.echo(reports.verdict_line(report))
+    click.echo(f"Reports: {paths['html']} (also report.md, report.json, junit.xml)")
+    if report["error"] and report["exit_code"] == EXIT_UNUSABLE:
+        click.echo(f"The check could not run: {report['error']}", err=True)
+    sys.exit(report["exit_code"])

@@ -113,6 +113,16 @@ _setting("fault_rules_max", int, 500, "Most fault rules that may be active at on
 _setting("journal_enabled", bool, True, "Record every simulated-system request in the request journal.")
 _setting("journal_max_rows", int, 100_000, "Rows kept in the request journal; the oldest are dropped.", 100, 10_000_000)
 _setting("journal_flush_ms", int, 200, "How often each worker writes its buffered journal rows and metrics.", 10, 5000)
+_setting(
+    "capture_enabled", bool, True,
+    "Keep each simulated request's headers and body and the response's status and body (secrets masked) "
+    "for GET /sandbox/requests and POST /sandbox/verify.",
+)
+_setting("capture_max_rows", int, 10_000, "Captured requests kept; the oldest are dropped.", 100, 1_000_000)
+_setting(
+    "capture_body_bytes", int, 16_384, "Bytes kept of each captured request and response body (the rest is cut; "
+    "the full size is noted).", 0, 1_000_000,
+)
 _setting("scenarios_dir", str, "scenarios", "Folder holding the scenario YAML files.")
 # --- flows ---------------------------------------------------------------------------
 _setting("runner_enabled", bool, True, "Start the background job runner in each server worker (one leads).")

@@ -91,6 +91,75 @@ class JournalPage(Schema):
     items = fields.List(fields.Nested(JournalRow), required=True)
 
 
+class CapturedPart(Schema):
+    """The request or response half of a captured request (secrets masked)."""
+
+    headers = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                          metadata={"description": "Names lower-case; credentials masked, tokens shortened"})
+    body = fields.String(required=True, metadata={"description": "The first capture_body_bytes of the body"})
+    body_encoding = fields.String(required=True, metadata={"description": "utf-8, or base64 for other bytes"})
+    body_bytes = fields.Integer(required=True, metadata={"description": "The whole body's size"})
+    body_truncated = fields.Boolean(required=True, metadata={"description": "True when cut at capture_body_bytes"})
+
+
+class CapturedRequest(Schema):
+    """One simulated request as sent and as answered."""
+
+    id = fields.Integer(required=True, metadata={"description": "Increasing; `after_id` pages forward with it"})
+    ts = fields.Float(required=True, metadata={"description": "POSIX seconds (real time) when answered"})
+    request_id = fields.String(required=True, allow_none=True)
+    province = fields.String(required=True, allow_none=True, metadata={"description": "2-digit province code"})
+    client = fields.String(required=True, allow_none=True, metadata={"description": "H + province code"})
+    system = fields.String(required=True)
+    via = fields.String(required=True, allow_none=True, metadata={"description": "gateway, when called through it"})
+    operation = fields.String(required=True, allow_none=True)
+    method = fields.String(required=True, allow_none=True)
+    path = fields.String(required=True, allow_none=True)
+    query = fields.String(required=True, allow_none=True)
+    status = fields.Integer(required=True, allow_none=True, metadata={"description": "0: no response (hang, reset)"})
+    fault = fields.String(required=True, allow_none=True)
+    latency_ms = fields.Float(required=True, allow_none=True)
+    request = fields.Nested(CapturedPart, required=True)
+    response = fields.Nested(CapturedPart, required=True)
+
+
+class CaptureState(Schema):
+    """Whether capture is on and its bounds."""
+
+    enabled = fields.Boolean(required=True)
+    max_rows = fields.Integer(required=True)
+    body_bytes = fields.Integer(required=True)
+
+
+class RequestsPage(Schema):
+    """Captured requests, newest first."""
+
+    capture = fields.Nested(CaptureState, required=True)
+    items = fields.List(fields.Nested(CapturedRequest), required=True)
+
+
+class NearMiss(Schema):
+    """A request the match did not select, and why."""
+
+    request = fields.Nested(CapturedRequest, required=True)
+    missed = fields.List(fields.String(), required=True,
+                         metadata={"description": "One sentence per failed match field, e.g. body.MaHoSo: expected ..."})
+
+
+class VerifyReply(Schema):
+    """A verification's outcome: 200 when the count is the expected one, 409 otherwise."""
+
+    verified = fields.Boolean(required=True)
+    count = fields.Integer(required=True, metadata={"description": "Captured requests the match selects"})
+    expected = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    message = fields.String(required=True)
+    scanned = fields.Integer(required=True, metadata={"description": "Captured requests examined"})
+    matches = fields.List(fields.Nested(CapturedRequest), required=True,
+                          metadata={"description": "The newest matching requests (at most 10)"})
+    nearest = fields.List(fields.Nested(NearMiss),
+                          metadata={"description": "409 only: the nearest non-matching requests (at most 5)"})
+
+
 class ResetOut(Schema):
     """What a reset removed, rows per table."""
 

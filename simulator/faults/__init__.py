@@ -18,6 +18,7 @@ from typing import Any
 
 from simulator.clock import SandboxClock, shared_clock
 from simulator.faults.buckets import SqliteCounters, SqliteTokenBuckets
+from simulator.faults.capture import CaptureSettings
 from simulator.faults.connection import ProcessLocalDB
 from simulator.faults.engine import Decision, Engine, RequestInfo
 from simulator.faults.formats import format_error, register_format
@@ -64,7 +65,7 @@ class FaultSandbox:
         engine = Engine(store, clock, settings["seed"], limits, SqliteTokenBuckets(ProcessLocalDB(path)),
                         enabled=settings["faults_enabled"], counters=SqliteCounters(ProcessLocalDB(path)))
         journal = Journal(path, settings["journal_enabled"], settings["journal_max_rows"],
-                          settings["journal_flush_ms"])
+                          settings["journal_flush_ms"], CaptureSettings.from_settings(settings))
         return cls(clock, store, engine, journal, ScenarioRunner(store, clock, settings["scenarios_dir"], limits),
                    max_body_bytes=settings["max_body_bytes"])
 

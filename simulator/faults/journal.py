@@ -6,6 +6,10 @@ monkey-patched; a daemon thread elsewhere) writes the buffer every `journal_flus
 transaction, together with the Prometheus aggregates (see metrics.py). Trimming to
 `journal_max_rows` is a rowid range delete run once per 1% of max_rows inserted, so its cost
 is amortised. Under a stalled disk the buffer is capped and the oldest entries are dropped.
+
+With capture on (`CaptureSettings`, see capture.py), an entry also carries the request's and
+response's headers and bodies; the flusher masks them and writes them to `request_capture`
+in the same transaction, so capture adds no I/O and no masking work to the request itself.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from typing import Any
 import sqlite_utils
 
 from simulator.db import off_loop, transaction
-from simulator.faults import metrics
+from simulator.faults import capture, metrics
+from simulator.faults.capture import CaptureSettings
 from simulator.faults.connection import ProcessLocalDB
 
 COLUMNS = ("ts", "sim_ts", "request_id", "client", "system", "operation", "method", "path", "status", "fault",
@@ -42,6 +47,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS request_journal_ts ON request_journal (ts)")
     db.execute("CREATE INDEX IF NOT EXISTS request_journal_system ON request_journal (system, operation)")
     metrics.create_tables(db)
+    capture.create_tables(db)
 
 
 def _posix(value: Any) -> float:
@@ -56,8 +62,9 @@ class Journal:
     """Buffered, bounded request journal plus the metrics aggregates, shared by all workers."""
 
     def __init__(self, db_path: str | Path, enabled: bool = True, max_rows: int = 100_000,
-                 flush_ms: int = 200):
+                 flush_ms: int = 200, capture_settings: CaptureSettings | None = None):
         self.db_path = db_path
+        self.capture = capture_settings or CaptureSettings()
         self.enabled = enabled
         self.max_rows = max_rows
         self.flush_s = flush_ms / 1000
@@ -70,6 +77,7 @@ class Journal:
         self._writer = ProcessLocalDB(db_path)
         self._lock = threading.Lock()
         self._since_trim = 0
+        self._capture_since_trim = 0
         create_tables(self.db)
 
     @property
@@ -137,6 +145,8 @@ class Journal:
                     self._since_trim = 0
                     conn.execute("DELETE FROM request_journal WHERE id <= "
                                  "(SELECT max(id) FROM request_journal) - ?", [self.max_rows])
+            if self.capture.enabled:
+                self._capture_since_trim = capture.write(conn, batch, self.capture, self._capture_since_trim)
             metrics.write_aggregates(conn, batch)
 
     def query(self, system: str | None = None, operation: str | None = None, client: str | None = None,
@@ -178,9 +188,14 @@ class Journal:
             params.append(_posix(until))
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    def requests(self, **filters: Any) -> list[dict]:
+        """Captured requests (headers, bodies, response), newest first; filters as `capture.query`."""
+        return capture.query(self.db, **filters)
+
     def clear(self, entries: Iterable[str] = ("journal", "metrics")) -> None:
-        """Delete journal rows and/or metric aggregates (sandbox reset)."""
+        """Delete journal rows (and captured requests) and/or metric aggregates (sandbox reset)."""
         if "journal" in entries:
             self.db.execute("DELETE FROM request_journal")
+            capture.clear(self.db)
         if "metrics" in entries:
             metrics.clear_metrics(self.db)

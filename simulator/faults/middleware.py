@@ -21,6 +21,11 @@ Every response carries `X-Request-ID` (the client's, if it sent a sane one, else
 the app finds it in `environ['sandbox.request_id']`) and, when a fault was injected,
 `X-Sandbox-Fault: <effect>[,<effect>...]` (e.g. `latency,partial`). hang and reset leave no
 response to carry headers; the journal records them with status 0.
+
+With capture on (`journal.capture.enabled`), each journaled request also hands the journal a
+`capture.Snapshot`: references to the request's headers and body the classifier already read,
+the response headers, and the first `capture_body_bytes` of the response body, teed while the
+server sends it. Masking and encoding happen later, in the journal's flusher.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from collections.abc import Callable, Iterable
 
 import gevent
 
+from simulator.faults import capture
 from simulator.faults.engine import Decision, Engine, RequestInfo
 from simulator.faults.formats import JSON, format_error
 from simulator.faults.wsgi_body import hostile_json_reason
@@ -138,13 +144,13 @@ class FaultMiddleware:
             log.exception("fault classifier failed; request passes through unfaulted")
             info = None
         if hostile is not None:
-            return self._refuse_hostile(start_response, info, hostile, request_id, started)
+            return self._refuse_hostile(environ, start_response, info, hostile, request_id, started)
         if info is None:
             return self.app(environ, self._with_headers(start_response, request_id, None))
         info.request_id = request_id
         info.path = info.path or environ.get("PATH_INFO", "")
         decision = self.engine.decide(info)
-        record = self._recorder(info, decision, started)
+        record = self._recorder(info, decision, started, environ)
         if decision.latency_s > 0:
             self.sleep(decision.latency_s)
         terminal = decision.terminal.kind if decision.terminal else None
@@ -164,8 +170,8 @@ class FaultMiddleware:
                                record)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _refuse_hostile(self, start_response, info: RequestInfo | None, reason: str, request_id: str,
-                        started: float):
+    def _refuse_hostile(self, environ: dict, start_response, info: RequestInfo | None, reason: str,
+                        request_id: str, started: float):
         """400 in the addressed system's own error format (the sandbox's own shape off-system)."""
         message = f"request body refused: {reason}"
         if info is None:
@@ -177,14 +183,19 @@ class FaultMiddleware:
         start_response("400 Bad Request", headers)
         if info is not None:
             info.request_id, info.path = request_id, info.path or ""
-            record = self._recorder(info, Decision(), started)
-            record.status = 400
+            record = self._recorder(info, Decision(), started, environ)
+            record.responded(400, headers)
             return _Finishing([raw], record)
         return [raw]
 
-    def _recorder(self, info: RequestInfo, decision: Decision, started: float) -> _Record:
+    def _recorder(self, info: RequestInfo, decision: Decision, started: float, environ: dict) -> _Record:
         sim_ts = self.engine.clock.timestamp() if self.journal is not None else None
-        return _Record(self.journal, info, decision, started, sim_ts)
+        record = _Record(self.journal, info, decision, started, sim_ts)
+        settings = getattr(self.journal, "capture", None)
+        if settings is not None and settings.enabled:
+            record.snap = capture.snapshot(info.view, environ.get("QUERY_STRING", ""), info.via, settings.body_bytes)
+            record.body_limit = settings.body_bytes
+        return record
 
     @staticmethod
     def _with_headers(start_response, request_id: str, fault: str | None, record=None):
@@ -193,7 +204,7 @@ class FaultMiddleware:
             if fault:
                 headers = _set_header(headers, "X-Sandbox-Fault", fault)
             if record is not None:
-                record.status = _status_code(status)  # journaled when the body is finished
+                record.responded(_status_code(status), headers)  # journaled when the body is finished
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
         return wrapped
 
@@ -339,7 +350,7 @@ class FaultMiddleware:
         if decision.fault_label:
             headers = _set_header(headers, "X-Sandbox-Fault", decision.fault_label)
         start_response(status, headers)
-        record.status = _status_code(status)
+        record.responded(_status_code(status), headers)
         return _Finishing(body_iter, record)
 
 
@@ -351,6 +362,14 @@ class _Record:
         self.sim_ts = sim_ts
         self.status = 0
         self.done = False
+        self.snap: capture.Snapshot | None = None  # with capture on: headers and bodies
+        self.body_limit = 0
+
+    def responded(self, status: int, headers: list[tuple[str, str]]) -> None:
+        """Note the status and headers the response starts with."""
+        self.status = status
+        if self.snap is not None:
+            self.snap.response_headers = headers
 
     def __call__(self, status: int | None = None) -> None:
         if self.done or self.journal is None:
@@ -361,7 +380,7 @@ class _Record:
             "ts": time.time(), "sim_ts": self.sim_ts, "request_id": info.request_id, "client": info.client,
             "system": info.system, "operation": info.operation, "method": info.method, "path": info.path,
             "status": self.status if status is None else status, "fault": self.decision.fault_label,
-            "latency_ms": round((time.monotonic() - self.started) * 1000, 3),
+            "latency_ms": round((time.monotonic() - self.started) * 1000, 3), "capture": self.snap,
         })
 
 
@@ -374,6 +393,9 @@ class _Finishing:
         self.after: Callable[[], None] | None = None  # runs once the server has written the body
 
     def __iter__(self):
+        snap = getattr(self.record, "snap", None)
+        if snap is not None:
+            return capture.tee(snap, self.iterable, self.record.body_limit)
         return iter(self.iterable)
 
     def close(self) -> None:

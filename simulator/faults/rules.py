@@ -42,7 +42,7 @@ from typing import Any
 
 from simulator.faults import kinds, schema
 from simulator.faults.limits import Limits, RuleError
-from simulator.faults.matching import ContentMatch, compile_content
+from simulator.faults.matching import ContentMatch, RequestView, compile_content
 
 # Effects that decide the whole response; the first one (by rule order) wins.
 TERMINAL_KINDS = kinds.names(stage="terminal")
@@ -125,6 +125,32 @@ class Rule:
             and _match_any(self.method, method.upper() if method else method)
             and _match_any(self.client, client)
         )
+
+    def misses(self, system: str, operation: str | None, method: str, client: str | None,
+               view: RequestView | None = None, via: str | None = None) -> list[str]:
+        """Why a request does not match, one sentence per failed match field ([] when it matches).
+
+        The same predicate the engine applies (`matches_request`, the gateway's `via` system, then
+        content matching), worded per field; `POST /sandbox/verify` explains its near misses with it.
+        """
+        direct = self._static_misses(system, operation, method, client)
+        if direct and via:
+            through = self._static_misses(via, None, method, client)
+            direct = through if len(through) < len(direct) else direct
+        if self.content:
+            direct += self.content.mismatches(view or RequestView())
+        return direct
+
+    def _static_misses(self, system: str, operation: str | None, method: str, client: str | None) -> list[str]:
+        out = []
+        for name, patterns, value in (("system", self.system, system), ("operation", self.operation, operation),
+                                      ("method", self.method, method.upper() if method else method),
+                                      ("client", self.client, client)):
+            if not _match_any(patterns, value):
+                expected = repr(patterns[0]) if len(patterns) == 1 else f"one of {', '.join(map(repr, patterns))}"
+                out.append(f"{name}: expected {expected}, got {value!r}" if value is not None
+                           else f"{name}: expected {expected}, got nothing")
+        return out
 
     def active_at(self, real_now: float, sim_now: float, local: datetime, start: float | None = None) -> bool:
         """Time part of matching: enabled, not expired, inside its window."""

@@ -74,7 +74,9 @@ class Fee(Schema):
     TenPhiLePhi = fields.String()
     MaPhiLePhi = fields.String()
     HinhThucThu = Code()
-    Gia = fields.Raw(metadata={"type": "number", "description": "Amount in VND (number or numeric string)"})
+    Gia = fields.Raw(
+        metadata={"oneOf": [{"type": "number"}, {"type": "string"}], "description": "Amount in VND (number or numeric string)"}
+    )
     LoaiPhiLePhi = Code()
 
     @validates("Gia")

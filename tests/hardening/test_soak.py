@@ -28,8 +28,8 @@ JOURNAL_MAX_ROWS = 2000
 RUN_SECONDS = 100
 WARM_UP_SECONDS = 30
 USERS = 20
-# Rows are ~100 bytes with indexes: a journal of 2,000 rows, a few thousand dossiers with their
-# progress and metrics aggregates are well under 10 MB; the WAL is checkpointed at 1,000 pages
+# Rows are ~100 bytes with indexes (captured requests ~2 KB): a journal and a capture of 2,000 rows,
+# a few thousand dossiers with their progress and metrics aggregates are well under 10 MB; the WAL is checkpointed at 1,000 pages
 # (4 MB) by SQLite's default. A leak (an unbounded table or a WAL never checkpointed) passes 24 MB.
 DB_BYTES_MAX = 24 * 1024 * 1024
 FAULT_RULES = [
@@ -70,7 +70,10 @@ def db_bytes(path: Path) -> int:
 def soaked_sandbox(tmp_path):
     """A served sandbox with a small journal and the soak's fault rules on."""
     sandbox = LiveSandbox(
-        tmp_path / "soak.db", extra_env={"SANDBOX_JOURNAL_MAX_ROWS": str(JOURNAL_MAX_ROWS), "SANDBOX_FAULTS_ENABLED": "1"}
+        tmp_path / "soak.db",
+        # Captured requests (headers and bodies) are bounded like the journal: both trimmed during the soak.
+        extra_env={"SANDBOX_JOURNAL_MAX_ROWS": str(JOURNAL_MAX_ROWS), "SANDBOX_CAPTURE_MAX_ROWS": str(JOURNAL_MAX_ROWS),
+                   "SANDBOX_FAULTS_ENABLED": "1"},
     ).start()
     for rule in FAULT_RULES:
         reply = requests.post(sandbox.base + "/sandbox/rules", json=rule, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)

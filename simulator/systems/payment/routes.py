@@ -288,7 +288,15 @@ def _body(schema) -> dict:
 _REPLIES = {
     "200": {
         "description": "The platform's reply; MaLoi ≠ 00 for a refusal (wrong partner, wrong MaXacThuc, ...)",
-        "content": {"application/json": {"schema": QueryReply}},
+        # A refusal the platform read is a 200 too, in the error shape {MaLoi, MoTaLoi}.
+        "content": {"application/json": {"schema": {"anyOf": [QueryReply, PaymentError]}}},
+    }
+}
+# /messages answers whichever message type it was sent.
+_ANY_REPLY = {
+    "200": {
+        "description": "The reply of the message's type (INIT, QUERY or GET_BILL as JSON); MaLoi ≠ 00 for a refusal",
+        "content": {"application/json": {"schema": {"anyOf": [InitReply, QueryReply, BillReply, PaymentError]}}},
     }
 }
 _BILL_REPLY = {
@@ -296,7 +304,7 @@ _BILL_REPLY = {
         "description": "The receipt (biên lai) as a PDF, or as JSON {BienLai: base64} when Accept names JSON only",
         "content": {
             "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            "application/json": {"schema": BillReply},
+            "application/json": {"schema": {"anyOf": [BillReply, PaymentError]}},
         },
     }
 }
@@ -308,7 +316,7 @@ class Messages(MethodView):
 
     @gateway_service("payment.message", "INIT, QUERY or GET_BILL, by LoaiBanTin", token_optional=True)
     @document_errors(blp, PaymentError, (400, 422))
-    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_REPLIES)
+    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_ANY_REPLY)
     def post(self):
         """Any message: dispatched on LoaiBanTin (INIT answers as /init, QUERY as /query, GET_BILL as /bill)."""
         return handle(None)
@@ -323,7 +331,9 @@ class Init(MethodView):
     @blp.doc(
         security=[{}, {"bearer": []}],
         requestBody=_body(InitMessage),
-        responses={"200": {"description": "UrlThanhToan", "content": {"application/json": {"schema": InitReply}}}},
+        responses={
+            "200": {"description": "UrlThanhToan", "content": {"application/json": {"schema": {"anyOf": [InitReply, PaymentError]}}}}
+        },
     )
     def post(self):
         """Open a payment; an identical retry of a MaThamChieu returns the same payment."""

@@ -163,6 +163,7 @@ class InitReply(Reply):
     behind an integration platform that wraps replies that way (docs/contract.md).
     """
 
+    PhienBan = fields.String(required=True, metadata={"example": "1.0.6"})
     MaGiaoDich = fields.String(required=True)
     SoTien = fields.Integer(required=True)
     UrlThanhToan = fields.String(required=True)

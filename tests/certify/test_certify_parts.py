@@ -1,0 +1,132 @@
+"""The readiness check's parts in-process: requirements data, options, reports, admin API guards, dashboard panel."""
+
+from __future__ import annotations
+
+import json
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from simulator.certify import reports
+from simulator.certify.campaign import Options
+from simulator.certify.grader import CHECKS
+from simulator.certify.requirements import all_requirements, for_profile
+from simulator.certify.runner import parse_duration
+from tests.conftest import ADMIN_TOKEN
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def test_every_requirement_has_a_rule_a_source_and_exactly_one_check():
+    ids = [r.id for r in all_requirements()]
+    assert len(ids) == len(set(ids)) and set(ids) == set(CHECKS)
+    for req in all_requirements():
+        assert req.rule and req.source and req.title, req.id
+    assert {r.id for r in for_profile("basic")} < {r.id for r in for_profile("full")}
+    assert all(r.profile == "basic" for r in for_profile("basic"))
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("90s", 90), ("10m", 600), ("1h", 3600), ("500ms", 0.5)])
+def test_durations_read_with_their_units(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_a_duration_without_a_number_is_refused_naming_it():
+    with pytest.raises(ValueError, match="'soon'"):
+        parse_duration("soon")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("connector", "http://10.0.0.5:9000/push", "loopback"),
+        ("connector", "ftp://127.0.0.1/push", "loopback"),
+        ("base", "http://example.com:8000", "loopback"),
+        ("province", "5", "2-digit"),
+        ("duration_s", 5.0, "between 10 s"),
+        ("secret", "", "--secret"),
+    ],
+)
+def test_options_that_would_leave_loopback_or_run_unbounded_are_refused(field, value, message):
+    options = Options("56", "http://127.0.0.1:9000/push", "s3cret-value", "http://127.0.0.1:8000", "t")
+    setattr(options, field, value)
+    with pytest.raises(ValueError, match=message):
+        options.validate()
+
+
+def synthetic_report(status: str = "fail") -> dict:
+    results = [
+        {"id": "SYNC-01", "title": "Look up before syncing", "rule": "TraCuuHoSo first", "source": "OC", "level": "required",
+         "phase": "online", "status": status, "summary": "1 dossier synced blind",
+         "evidence": ["1.000 portal/DongBoHoSoMC HTTP 200 reply '00' <ok>"]},
+        {"id": "PROG-04", "title": "Satisfaction", "rule": "DongBoDanhGia", "source": "OC", "level": "recommended",
+         "phase": "online", "status": "not_exercised", "summary": "none sent", "evidence": []},
+    ]
+    return {"run_id": "abc", "ready": status == "pass", "exit_code": 0 if status == "pass" else 1,
+            "options": {"province": "56", "connector": "http://127.0.0.1:9/p", "base": "http://127.0.0.1:8000",
+                        "profile": "basic"},
+            "started_at": 1_800_000_000.0, "finished_at": 1_800_000_012.5, "error": "",
+            "counts": reports.counts(results), "results": results,
+            "timeline": [{"at": 1_800_000_001.0, "phase": "online", "text": "3 online submissions <b>"}]}
+
+
+def test_a_failing_report_says_not_ready_and_shows_rule_source_and_evidence_in_every_format():
+    report = synthetic_report("fail")
+    assert reports.verdict_line(report).startswith("NOT READY: 0 of 1 required checks passed, 1 blocking")
+    page = reports.to_html(report)
+    assert "NOT READY" in page and "&lt;ok&gt;" in page and "&lt;b&gt;" in page and "<b>" not in page.split("<h2>")[-1]
+    markdown = reports.to_markdown(report)
+    assert "### SYNC-01 Look up before syncing (FAIL)" in markdown and "Source: OC" in markdown
+    assert json.loads(reports.to_json(report))["counts"]["blocking"] == 1
+    suite = ET.fromstring(reports.to_junit(report)).find("testsuite")
+    assert suite.get("tests") == "2" and suite.get("failures") == "1" and suite.get("skipped") == "1"
+    failure = suite.find("testcase/failure")
+    assert "1 dossier synced blind" in failure.get("message") and "<ok>" in failure.text
+
+
+def test_a_passing_report_is_ready_and_its_junit_has_no_failure():
+    report = synthetic_report("pass")
+    assert reports.verdict_line(report).startswith("READY: 1 of 1 required checks passed")
+    assert ET.fromstring(reports.to_junit(report)).find("testsuite").get("failures") == "0"
+
+
+def test_the_admin_api_needs_the_admin_token_before_reading_the_body(client):
+    assert client.post("/sandbox/certify", json={}).status_code == 401
+    assert client.get("/sandbox/certify/runs").status_code == 401
+    assert client.get("/sandbox/certify/capture/56").status_code == 401
+
+
+def test_a_check_of_a_connector_off_loopback_is_refused_naming_the_reason(client):
+    reply = client.post("/sandbox/certify", headers=ADMIN, json={
+        "province": "56", "connector": "http://203.0.113.7:9000/push", "secret": "s3cret-value"})
+    assert reply.status_code == 422 and "loopback" in reply.get_json()["message"]
+    reply = client.post("/sandbox/certify", headers=ADMIN, json={"province": "56", "connector": "x", "secret": ""})
+    assert reply.status_code == 422 and "connector" in reply.get_json()["message"]
+
+
+def test_unknown_runs_report_formats_and_provinces_are_404(client):
+    assert client.get("/sandbox/certify/runs/nope", headers=ADMIN).status_code == 404
+    assert client.put("/sandbox/certify/capture/99", headers=ADMIN, json={"seconds": 5}).status_code == 404
+    assert client.get("/sandbox/certify/runs/nope/report.pdf", headers=ADMIN).status_code == 404
+
+
+def test_capture_keeps_an_armed_provinces_requests_with_bodies_and_masks_passwords(client, portal_for):
+    assert client.put("/sandbox/certify/capture/56", headers=ADMIN, json={"seconds": 60}).status_code == 200
+    time.sleep(0.6)  # the armed set is re-read every 0.5 s
+    portal = portal_for("56")
+    portal.call("TraCuuHoSo", mahoso="000.00.01.H56-261126-0001")
+    portal_for("79").call("TraCuuHoSo", mahoso="000.00.01.H79-261126-0001")
+    rows = client.get("/sandbox/certify/capture/56?since=0", headers=ADMIN).get_json()
+    assert [r["operation"] for r in rows] == ["auth", "TraCuuHoSo"]
+    assert rows[0]["request"]["password"] == "***"
+    assert rows[1]["request"]["mahoso"] == "000.00.01.H56-261126-0001" and rows[1]["response"]["result"] == []
+    assert client.delete("/sandbox/certify/capture/56", headers=ADMIN).status_code == 204
+
+
+def test_the_dashboard_has_the_readiness_panel(client):
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="certify-panel"' in page and "/dashboard/static/certify.js" in page
+    script = client.get("/dashboard/static/certify.js")
+    assert script.status_code == 200 and b"/sandbox/certify" in script.data
+    script.close()

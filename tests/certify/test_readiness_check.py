@@ -1,0 +1,117 @@
+"""The readiness check on served processes: the reference connector passes the full profile, and each
+deliberately broken variant fails exactly the requirement it breaks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+import requests
+
+from simulator.certify.campaign import Options
+from simulator.certify.runner import run_check
+from tests.certify.conftest import PUSH_SECRET
+from tests.conftest import ADMIN_TOKEN, ROOT
+
+pytestmark = pytest.mark.live
+
+
+def check(sandbox, connector: str, profile: str = "full") -> dict:
+    """Run the check in-process against the served sandbox."""
+    options = Options("56", connector, PUSH_SECRET, sandbox.base, ADMIN_TOKEN, profile, duration_s=120,
+                      sync_deadline_s=10)
+    return run_check(options)
+
+
+def blocking(report: dict) -> set[str]:
+    """Ids of the required checks that failed or were not shown."""
+    return {r["id"] for r in report["results"] if r["level"] == "required" and r["status"] in ("fail", "inconclusive")}
+
+
+def test_the_reference_connector_passes_the_full_profile_from_the_command_line(served_sandbox, start_connector,
+                                                                               tmp_path):
+    connector = start_connector()
+    out = tmp_path / "reports"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "certify", "--province", "56", "--connector", connector, "--secret",
+         PUSH_SECRET, "--profile", "full", "--duration", "2m", "--base", served_sandbox.base, "--out", str(out)],
+        cwd=ROOT, env={**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN}, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert time.monotonic() - started < 60
+    assert "READY: 18 of 18 required checks passed" in done.stdout
+    assert "faults" in done.stderr and "server-errors" in done.stderr  # the progress display
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["ready"] and report["exit_code"] == 0 and blocking(report) == set()
+    assert {r["id"] for r in report["results"] if r["status"] == "pass"} >= {
+        "PUSH-01", "PUSH-02", "PUSH-03", "PUSH-04", "PUSH-05", "SYNC-01", "SYNC-02", "SYNC-03", "SYNC-04",
+        "PROG-01", "PROG-02", "PROG-03", "FAULT-01", "FAULT-02", "FAULT-03", "FAULT-04", "MIN-01", "MIN-02"}
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "READY" in page and "Campaign timeline" in page and "FAULT-02" in page
+    assert "| FAULT-02 | Retry-After honoured | required | PASS |" in (out / "report.md").read_text(encoding="utf-8")
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    assert suite.get("failures") == "0" and len(suite.findall("testcase")) == len(report["results"])
+
+
+@pytest.mark.parametrize(
+    ("variant", "broken"),
+    [
+        ("ignore_retry_after", {"FAULT-02"}),
+        ("no_lookup", {"SYNC-01"}),
+        ("illegal_move", {"PROG-01"}),
+        ("loses_after_reset", {"FAULT-03"}),
+        ("wrong_payment_signature", {"MIN-02"}),
+    ],
+)
+def test_a_broken_connector_fails_exactly_the_requirement_it_breaks(served_sandbox, start_connector, variant, broken):
+    report = check(served_sandbox, start_connector(variant))
+    assert blocking(report) == broken, json.dumps([r for r in report["results"] if r["status"] != "pass"],
+                                                  ensure_ascii=False, indent=1)
+    assert not report["ready"] and report["exit_code"] == 1
+    failed = next(r for r in report["results"] if r["id"] in broken)
+    assert failed["status"] == "fail" and failed["evidence"], failed
+
+
+def test_the_admin_api_runs_a_check_and_serves_its_reports(served_sandbox, start_connector):
+    connector = start_connector()
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    started = requests.post(served_sandbox.base + "/sandbox/certify", headers=headers, timeout=10, json={
+        "province": "56", "connector": connector, "secret": PUSH_SECRET, "profile": "basic", "duration": "90s"})
+    assert started.status_code == 202, started.text
+    run_id = started.json()["id"]
+    again = requests.post(served_sandbox.base + "/sandbox/certify", headers=headers, timeout=10, json={
+        "province": "56", "connector": connector, "secret": PUSH_SECRET})
+    assert again.status_code == 409 and "already running" in again.json()["message"]
+    deadline, run = time.monotonic() + 90, {}
+    while time.monotonic() < deadline:
+        run = requests.get(f"{served_sandbox.base}/sandbox/certify/runs/{run_id}", headers=headers, timeout=10).json()
+        if run["status"] != "running":
+            break
+        assert run["phase"] in ("setup", "push-security", "online", "duplicates", "done")
+        time.sleep(0.5)
+    assert run["status"] == "done" and run["ready"] is True and run["exit_code"] == 0, run
+    assert any("online submissions" in line["text"] for line in run["progress"])
+    assert run["verdict"].startswith("READY")
+    html = requests.get(f"{served_sandbox.base}/sandbox/certify/runs/{run_id}/report.html", headers=headers, timeout=10)
+    assert html.headers["Content-Type"].startswith("text/html") and "Connector readiness check" in html.text
+    junit = requests.get(f"{served_sandbox.base}/sandbox/certify/runs/{run_id}/report.xml", headers=headers, timeout=10)
+    assert ET.fromstring(junit.content).find("testsuite").get("failures") == "0"
+    listed = requests.get(served_sandbox.base + "/sandbox/certify/runs", headers=headers, timeout=10).json()
+    assert listed[0]["id"] == run_id and listed[0]["ready"] is True
+
+
+def test_a_connector_that_does_not_answer_pushes_is_not_ready(served_sandbox, tmp_path):
+    from tests.conftest import free_port
+
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "certify", "--province", "56", "--connector",
+         f"http://127.0.0.1:{free_port()}/push", "--secret", PUSH_SECRET, "--base", served_sandbox.base,
+         "--duration", "30s", "--out", str(tmp_path / "r")],
+        cwd=ROOT, env={**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "did not answer a push" in done.stdout + done.stderr
