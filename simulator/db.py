@@ -1,12 +1,11 @@
 """SQLite access through sqlite-utils: one file, WAL mode, one connection per worker greenlet.
 
-Each feature owns its tables and declares them in a `create_tables(db)` function listed in
-`SCHEMA_MODULES`; `init_schema` runs them all, idempotently, at start-up.
+Each feature owns its tables and declares them in a `create_tables(db)` function; the list of
+those modules is `simulator.schema`, which creates them all, idempotently, at start-up.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sqlite3
 from pathlib import Path
@@ -14,9 +13,6 @@ from pathlib import Path
 import gevent
 import sqlite_utils
 from gevent import monkey
-
-# Modules that own tables; each exposes create_tables(db). Order matters only for readability.
-SCHEMA_MODULES: list[str] = []
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -77,12 +73,6 @@ def off_loop(fn, *args):
 
 def _gevent_patched() -> bool:
     return monkey.is_module_patched("threading")
-
-
-def init_schema(db: sqlite_utils.Database) -> None:
-    """Create every feature's tables and indexes if they do not exist yet."""
-    for name in SCHEMA_MODULES:
-        importlib.import_module(name).create_tables(db)
 
 
 class transaction:  # noqa: N801 - used as a context manager, reads like a statement

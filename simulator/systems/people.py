@@ -54,7 +54,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id TEXT PRIMARY KEY, record TEXT NOT NULL, source TEXT)")
     db.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)")
     db.execute(f"INSERT OR IGNORE INTO {VERSION_TABLE} (id, n) VALUES (1, 0)")
-    for table in (TABLE, OVERLAYS):  # the overlays table is created first (SCHEMA_MODULES order)
+    for table in (TABLE, OVERLAYS):  # the overlays table is created first (simulator.schema order)
         for event in ("INSERT", "UPDATE", "DELETE"):
             db.execute(
                 f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_identity_bump AFTER {event} ON {table} "
