@@ -293,6 +293,13 @@ def _rule_put(ctx: Context) -> Bodies:
     return one({**_rule(), "effects": [{"error": {"status": 503}}]}, "Replace the rule: answer 503 instead")
 
 
+@example("post", "/sandbox/verify")
+def _verify(ctx: Context) -> Bodies:
+    body = {"match": {"system": "portal", "operation": "auth", "client": "H56"}, "count": {"at_least": 1}}
+    note = "200 once province 56 has logged in (POST /dvcqg/api/auth); else 409 with the nearest misses."
+    return one(body, "Did province 56 run the portal handshake at least once?", note)
+
+
 SCENARIO_NAME = "slow-police"
 
 

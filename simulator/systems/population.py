@@ -32,7 +32,7 @@ SOAP callers get errors as SOAP Faults carrying the same `{error_code, message}`
 
 from __future__ import annotations
 
-from flask import has_request_context, jsonify
+from flask import has_request_context, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -295,6 +295,9 @@ def _unwrap_json(body: dict) -> tuple[str | None, dict]:
 
 def _read_request(operation: str | None = None) -> tuple[str | None, dict]:
     """(SOAP operation, validated fields) from a SOAP envelope, a JSON-wrapped one or JSON fields."""
+    requested = request.args.get("format")
+    if requested is not None and requested not in ("json", "soap"):
+        raise MinistryError(400, f"invalid request: format must be json or soap, got {requested!r}", "invalid_field")
     if soap.is_soap_request():
         operation, raw = soap.parse_envelope()
     else:

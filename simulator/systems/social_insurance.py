@@ -280,7 +280,15 @@ class CardValidityView(MethodView):
         description="`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
         "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
         security=[{"bearer": []}],
-        parameters=[{"in": "query", "name": "date", "required": False, "schema": {"type": "string", "pattern": "^[0-9]{8}$"}}],
+        parameters=[
+            {
+                "in": "query",
+                "name": "date",
+                "required": False,
+                "description": 'yyyyMMdd; empty or absent means today (connectors send "" for an absent date)',
+                "schema": {"type": "string", "pattern": "^([0-9]{8})?$"},
+            }
+        ],
         responses=common.responses_doc(InsuranceValidityReply, InsuranceError, _ERRORS),
     )
     @gateway_service("social_insurance.card-validity", "Whether a health-insurance card is valid on a date")
