@@ -139,6 +139,8 @@ COLUMNS = (
     "response_body_encoding",
     "response_body_truncated",
 )
+# A captured row's plain columns, before the headers and bodies that are decoded one by one.
+SUMMARY_COLUMNS = ("id", *COLUMNS[: COLUMNS.index("request_headers")])
 
 
 def create_tables(db) -> None:
@@ -303,25 +305,7 @@ def shown(raw: dict) -> dict:
             "body_truncated": bool(raw[f"{prefix}_body_truncated"]),
         }
 
-    out = {
-        k: raw[k]
-        for k in (
-            "id",
-            "ts",
-            "request_id",
-            "province",
-            "client",
-            "system",
-            "via",
-            "operation",
-            "method",
-            "path",
-            "query",
-            "status",
-            "fault",
-            "latency_ms",
-        )
-    }
+    out = {k: raw[k] for k in SUMMARY_COLUMNS}
     out["request"], out["response"] = part("request"), part("response")
     return out
 
