@@ -365,11 +365,6 @@ def _certify(ctx: Context) -> Bodies:
     )
 
 
-@example("put", "/sandbox/certify/capture/{province}")
-def _capture(ctx: Context) -> Bodies:
-    return one({"seconds": 300}, "Capture province 56's requests for five minutes")
-
-
 @example("put", "/sandbox/clock")
 def _clock(ctx: Context) -> Bodies:
     return one({"scale": 1}, "Real time (one simulated second per second)")

@@ -18,24 +18,21 @@ import random
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import requests
 
-from simulator.certify.sandbox_api import SandboxAPI, SandboxError, require_loopback
+from simulator.certify.options import Options
+from simulator.certify.record import CampaignRecord, FaultWindow, PlannedDossier
+from simulator.certify.sandbox_api import SandboxAPI, SandboxError
+from simulator.certify.signed_push import CampaignAborted, SignedPusher
 from simulator.flows import push as portal_push
 from simulator.flows.submissions import build_dossier, pick_procedure
-from simulator.systems import registry as systems_registry
 from simulator.systems.payment import signing
 from simulator.wire_formats import to_portal
 
-# A procedure with an online fee: its dossiers make a connector that pays fees call the platform.
-DEFAULT_PROCEDURE = "1.004222"
-BODY_STYLES = ("flat", "nested")
 RULE_REFRESH_S = 0.6  # every worker re-reads the fault rules within 0.5 s
-CAPTURE_REFRESH_S = 0.7  # every worker re-reads the armed provinces within 0.5 s
 REPLAY_AGE_S = 900
 PHASES_BASIC = ("setup", "push-security", "online", "duplicates")
 PHASES_FULL = (*PHASES_BASIC, "faults", "ministries")
@@ -47,114 +44,6 @@ FAULTS = (
     ("resets", {"reset": {}}, None),
 )
 FAULTED_ATTEMPTS = 2  # with rule sequences (`times`), the first two attempts meet the fault
-
-
-class CampaignAborted(RuntimeError):
-    """The campaign could not go on (sandbox or connector unusable); the message says why."""
-
-
-@dataclass
-class Options:
-    """What to check and how: the province, its connector, the sandbox, the profile and the budget."""
-
-    province: str
-    connector: str
-    secret: str
-    base: str
-    admin_token: str
-    profile: str = "basic"
-    duration_s: float = 180.0
-    sync_deadline_s: float = 15.0
-    dossiers: int = 3
-    body_style: str = "flat"
-    procedure: str = DEFAULT_PROCEDURE
-
-    def validate(self) -> None:
-        """Refuse options that cannot make a bounded, loopback-only check (ValueError naming the option)."""
-        require_loopback(self.connector, "--connector")
-        require_loopback(self.base, "--base")
-        if not (len(self.province) == 2 and self.province.isdigit()):
-            raise ValueError(f"--province must be a 2-digit province code, got {self.province!r}")
-        if self.profile not in ("basic", "full"):
-            raise ValueError(f"--profile must be basic or full, got {self.profile!r}")
-        if not 10 <= self.duration_s <= 3600:
-            raise ValueError(f"--duration must be between 10 s and 60 min, got {self.duration_s:g} s")
-        if not 1 <= self.sync_deadline_s <= 600:
-            raise ValueError("--sync-deadline must be between 1 and 600 s")
-        if not 1 <= self.dossiers <= 50:
-            raise ValueError("--dossiers must be between 1 and 50")
-        if self.body_style not in BODY_STYLES:
-            raise ValueError(f"--body-style must be one of {', '.join(BODY_STYLES)}")
-        if not self.secret:
-            raise ValueError("--secret (the push secret your connector verifies) is required")
-
-    def public(self) -> dict:
-        """The options as a report shows them (no secret, no token)."""
-        out = asdict(self)
-        out.pop("secret")
-        out.pop("admin_token")
-        return out
-
-
-@dataclass
-class PlannedDossier:
-    """A dossier the campaign made the portal push, and what became of the push."""
-
-    code: str
-    phase: str
-    kind: str  # online, forged, replayed, tampered, repeated, existing, fault:<name>
-    record: dict
-    pushed_at: float | None = None
-    delivery_id: str = ""
-    replies: list[dict] = field(default_factory=list)  # {status, body, at} per direct push
-
-
-@dataclass
-class FaultWindow:
-    """A fault rule the campaign applied in front of the portal."""
-
-    name: str
-    rule_id: str
-    effect: Any
-    retry_after_s: float | None
-    operation: str
-    applied_at: float
-    removed_at: float | None = None
-    dossier: str = ""
-    sequenced: bool = False
-
-
-@dataclass
-class CampaignRecord:
-    """Everything the campaign did, for the grader and the report's timeline."""
-
-    run_id: str
-    options: dict
-    started_at: float
-    since: float = 0.0
-    finished_at: float | None = None
-    phases: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    timeline: list[dict] = field(default_factory=list)
-    dossiers: dict[str, PlannedDossier] = field(default_factory=dict)
-    faults: list[FaultWindow] = field(default_factory=list)
-    submissions: list[dict] = field(default_factory=list)
-    final: dict[str, dict] = field(default_factory=dict)
-    callback: dict = field(default_factory=dict)
-    clock: dict = field(default_factory=dict)
-    error: str = ""
-
-    def of_kind(self, *kinds: str) -> list[PlannedDossier]:
-        """Planned dossiers whose kind is one of `kinds` (a kind ending in ':' matches a prefix)."""
-        return [d for d in self.dossiers.values() if any(d.kind == k or (k.endswith(":") and d.kind.startswith(k)) for k in kinds)]
-
-    def to_json(self) -> dict:
-        """The record as plain JSON."""
-        out = asdict(self)
-        for item in out["dossiers"].values():
-            item.pop("record", None)
-        return out
-
 
 Progress = Callable[[str, str], None]
 
@@ -171,6 +60,7 @@ class Campaign:
         self.record = CampaignRecord(self.run_id, options.public(), time.time())
         self.deadline = time.monotonic() + options.duration_s
         self.http = requests.Session()
+        self.pusher = SignedPusher(options, self.http)
         self.rng = random.Random(self.run_id)
         self.counter = 0
         self.day = self._code_day()
@@ -233,20 +123,25 @@ class Campaign:
 
     # -- setup -------------------------------------------------------------------------------
     def phase_setup(self) -> None:
-        """Check the sandbox and token, register the connector, put one dossier on the portal, start capture."""
+        """Check the sandbox, its token and its request capture, register the connector, put one dossier on the portal."""
         opts = self.options
         self.record.clock = self.api.check_admin()
+        self.record.capture = self.api.capture_settings()
+        if not self.record.capture.get("enabled"):
+            raise CampaignAborted(
+                "the sandbox's request capture is off (setting capture_enabled): the check grades the connector's requests "
+                "from it; start the sandbox with SANDBOX_CAPTURE_ENABLED=1"
+            )
         self.credentials = self.api.credentials(opts.province)
+        self.pusher.madonvi = self.credentials.get("madonvi", "")
         self.api.set_connector(opts.province, opts.connector, opts.secret, opts.body_style)
         self.note("setup", f"connector {opts.connector} registered for province {opts.province} ({opts.body_style})")
         # A dossier a desk officer already synced: the connector must find it and update it. Made
-        # before capture starts, so the campaign's own portal calls are never graded.
+        # before `since`, so the campaign's own portal calls are never graded.
         existing = self.plan("duplicates", "existing")
         self.portal_create(existing.record)
         self.note("setup", f"{existing.code} put on the portal beforehand (as a desk officer would)")
         self.record.since = time.time()
-        self.api.arm_capture(opts.province, opts.duration_s + 120)
-        time.sleep(CAPTURE_REFRESH_S)  # every worker sees the province armed before the connector is driven
 
     # -- push security -------------------------------------------------------------------------
     def phase_push_security(self) -> None:
@@ -354,8 +249,8 @@ class Campaign:
         return False
 
     def faults_met(self, window: FaultWindow) -> int:
-        """How many of the connector's calls met the window's fault so far (from the journal)."""
-        rows = self.api.journal(window.applied_at, f"H{self.options.province}")
+        """How many of the connector's calls met the window's fault so far (from the request capture)."""
+        rows = self.api.captured(self.options.province, window.applied_at)
         return sum(1 for r in rows if r["operation"] == window.operation and r.get("fault") and r["fault"] != "latency")
 
     # -- ministries ----------------------------------------------------------------------------
@@ -377,14 +272,14 @@ class Campaign:
         }
         right = signing.signature(signing.CONFIRM, values, self.credentials.get("gateway_secret", ""))
         message = {**values, "MaXacThuc": hashlib.sha256(b"forged" + right.encode()).hexdigest(), "MaHoSo": code}
-        status, body = self.send_push("payment.result", message, uuid.uuid4().hex)
+        status, body = self.pusher.send("payment.result", message, uuid.uuid4().hex)
         self.record.callback = {"MaHoSo": code, "status": status, "body": body, "at": time.time()}
         self.note("ministries", f"payment.result with a wrong MaXacThuc for {code}: HTTP {status}")
 
     # -- the end -------------------------------------------------------------------------------
     def collect(self) -> None:
         """Read the portal's final record of every planned dossier and the submissions' push state."""
-        time.sleep(0.5)  # the journal flushes every 200 ms per worker
+        time.sleep(0.5)  # every worker writes its captured requests within journal_flush_ms (200 ms)
         self.record.submissions = self.api.submissions(self.options.province)
         for code in self.record.dossiers:
             found = self.api.dossier(code)
@@ -408,45 +303,6 @@ class Campaign:
         self.record.dossiers[code] = planned
         return planned
 
-    def body(self, event: str, data: dict, delivery_id: str) -> dict:
-        """The push body in the connector's body style, as the portal builds it."""
-        flat_events = systems_registry.flat_events()
-        if self.options.body_style == "flat" or event in flat_events:
-            extra = {"delivery_id": delivery_id, "event": event} if event in flat_events else {}
-            return {**data, **extra}
-        return {
-            "delivery_id": delivery_id,
-            "event": event,
-            "sent_at": to_portal(datetime.now()),
-            "madonvi": self.credentials.get("madonvi", ""),
-            "data": data,
-        }
-
-    def send_push(
-        self, event: str, data: dict, delivery_id: str, *, secret: str | None = None, timestamp: int | None = None, tamper: bool = False
-    ) -> tuple[int | None, Any]:
-        """POST one signed push to the connector; returns (HTTP status or None, JSON body or text)."""
-        raw = json.dumps(self.body(event, data, delivery_id), ensure_ascii=False).encode()
-        stamp = str(int(time.time()) if timestamp is None else timestamp)
-        headers = {
-            "Content-Type": "application/json",
-            "X-DVCQG-Delivery": delivery_id,
-            "X-DVCQG-Event": event,
-            "X-DVCQG-Timestamp": stamp,
-            "X-DVCQG-Signature": portal_push.sign(secret or self.options.secret, stamp, raw),
-        }
-        if tamper:
-            raw = raw.replace(b'"TrangThaiHoSo": "1"', b'"TrangThaiHoSo": "2"', 1)
-        try:
-            response = self.http.post(self.options.connector, data=raw, headers=headers, timeout=10)
-        except requests.RequestException as err:
-            raise CampaignAborted(f"the connector at {self.options.connector} did not answer a push: {err}") from err
-        try:
-            body: Any = response.json()
-        except ValueError:
-            body = response.text[:500]
-        return response.status_code, body
-
     def push_direct(
         self,
         planned: PlannedDossier,
@@ -459,7 +315,7 @@ class Campaign:
         """Push a planned dossier as `dossier.submitted` and keep the reply."""
         planned.delivery_id = delivery_id or uuid.uuid4().hex
         planned.pushed_at = planned.pushed_at or time.time()
-        status, body = self.send_push(
+        status, body = self.pusher.send(
             portal_push.SUBMITTED, planned.record, planned.delivery_id, secret=secret, timestamp=timestamp, tamper=tamper
         )
         planned.replies.append({"status": status, "body": body, "at": time.time()})

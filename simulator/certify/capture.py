@@ -1,22 +1,29 @@
 """What the connector did on the wire, as one list of exchanges: the grader's only input about it.
 
-`Exchange` is one request the connector made to the sandbox: when, to which system and
-operation, the HTTP status, the fault the sandbox injected (if any), and the JSON request and
-response bodies when they are known. `CaptureSource` is the one small interface the grader
-reads through; `SandboxCapture` fills it from a served sandbox: bodies from the check's
-capture (`/sandbox/certify/capture/{province}`), and the requests the fault engine answered
-itself (which never reach the app) from the request journal.
+`Exchange` is one request the connector made to the sandbox: when it started and when it was
+answered, to which system and operation, the HTTP status, the fault the sandbox answered it with (if any), and the JSON
+request and response bodies. `CaptureSource` is the one small interface the grader reads
+through; `SandboxCapture` fills it from a served sandbox's request capture
+(`GET /sandbox/requests`, see simulator/faults/capture.py): every simulated request of the
+province, with its bodies (secrets masked; the fields the checks read are never masked).
+
+A request the fault engine answered itself (a reset, an injected 429 or 503) never reached the
+system: the grader judges it by its time and fault only, so its exchange carries no bodies, as
+if the system had never seen it.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from simulator.certify.sandbox_api import SandboxAPI
+from simulator.faults import kinds
 
-# Effects that answer in place of the app: the journal is the only witness of those requests.
-TERMINAL_FAULTS = ("error", "hang", "reset", "empty", "truncated", "malformed_json", "dribble", "maintenance", "rate_limit")
+# Effects that answer in place of the system (one source: the fault kinds' declarations).
+TERMINAL_FAULTS = frozenset(kinds.names(stage="terminal"))
 
 
 @dataclass
@@ -32,6 +39,12 @@ class Exchange:
     response: Any = None
     path: str = ""
     extra: dict = field(default_factory=dict)
+    started: float | None = None  # when the sandbox received it (`ts`: when it finished answering)
+
+    @property
+    def began(self) -> float:
+        """When the sandbox received the request (`ts` when unknown)."""
+        return self.ts if self.started is None else self.started
 
     @property
     def body(self) -> dict:
@@ -63,22 +76,52 @@ class CaptureSource(Protocol):
         """Every exchange of the province's connector since a POSIX time, oldest first."""
 
 
+def decoded_body(part: dict) -> Any:
+    """A captured request or response body as the checks read it: parsed JSON, else `{"_raw": text}` (SOAP, forms), else None.
+
+    A body cut at `capture_body_bytes` is no longer JSON: it is kept as `_raw` text, which the
+    checks still search for SOAP-style fields, and counted by `truncated`.
+    """
+    text = part.get("body") or ""
+    if not text:
+        return None
+    if part.get("body_encoding") == "base64":
+        text = base64.b64decode(text).decode("utf-8", "replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"_raw": text}
+
+
+def exchange_of(item: dict) -> Exchange:
+    """The exchange of one captured request (an item of GET /sandbox/requests)."""
+    label = item.get("fault") or ""
+    terminal = label if TERMINAL_FAULTS.intersection(label.split(",")) else None
+    ex = Exchange(item["ts"], item["system"], item["operation"], item["status"] or None, terminal, path=item.get("path") or "")
+    # `ts` is when the last byte went out, which a busy worker may note after the client's next
+    # call began: the start (ts - latency) orders one client's calls as it made them.
+    ex.started = item["ts"] - (item.get("latency_ms") or 0.0) / 1000
+    if terminal is None:
+        ex.request, ex.response = decoded_body(item["request"]), decoded_body(item["response"])
+    return ex
+
+
+def truncated(items: list[dict]) -> int:
+    """How many captured requests had a request body cut at `capture_body_bytes`."""
+    return sum(1 for item in items if item["request"]["body_truncated"])
+
+
 class SandboxCapture:
-    """Exchanges from a served sandbox: captured bodies plus the journal's fault-answered requests."""
+    """Exchanges from a served sandbox's request capture."""
 
     def __init__(self, api: SandboxAPI):
         self.api = api
+        self.cut = 0
 
     def exchanges(self, province: str, since: float) -> list[Exchange]:
-        """Every exchange of the province's connector since `since`, oldest first."""
-        out = [
-            Exchange(c["ts"], c["system"], c["operation"], c["status"], None, c["request"], c["response"], c["path"])
-            for c in self.api.captured(province, since)
-        ]
-        for row in self.api.journal(since, f"H{province}"):
-            faults = set((row.get("fault") or "").split(","))
-            if faults & set(TERMINAL_FAULTS):
-                out.append(
-                    Exchange(row["ts"], row["system"], row["operation"], row["status"] or None, row["fault"], path=row.get("path") or "")
-                )
-        return sorted(out, key=lambda e: e.ts)
+        """Every exchange of the province's connector since `since`, in the order they began (`cut`: bodies cut short)."""
+        items = self.api.captured(province, since)
+        self.cut = truncated(items)
+        # The capture filters by `ts`, when a request finished; a call that began before `since` (the
+        # campaign's own set-up, answered a moment later) is not the connector's.
+        return sorted((e for e in map(exchange_of, items) if e.began >= since), key=lambda e: e.began)

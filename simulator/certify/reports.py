@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from simulator.certify.grader import FAIL, INCONCLUSIVE, NOT_EXERCISED, PASS
+from simulator.certify.checks.context import FAIL, INCONCLUSIVE, NOT_EXERCISED, PASS
 
 FORMATS = ("html", "md", "json", "xml")
 STATUS_LABEL = {PASS: "PASS", FAIL: "FAIL", NOT_EXERCISED: "NOT EXERCISED", INCONCLUSIVE: "INCONCLUSIVE"}

@@ -1,4 +1,4 @@
-"""Admin API of the readiness check: start a check, follow it, read its report; request capture.
+"""Admin API of the readiness check: start a check, follow it, read its report.
 
 `POST /sandbox/certify` starts a check in the background (one per province at a time) and
 answers 202 with its id; `GET /sandbox/certify/runs/{id}` shows the phase and progress lines,
@@ -19,8 +19,8 @@ from marshmallow import Schema, fields, validate
 
 from simulator.app_context import db, settings
 from simulator.auth import require_admin
-from simulator.certify import capture_store, reports, store
-from simulator.certify.campaign import BODY_STYLES, Options
+from simulator.certify import reports, store
+from simulator.certify.options import BODY_STYLES, Options
 from simulator.certify.runner import parse_duration, run_check
 from simulator.certify.sandbox_api import LOOPBACK
 from simulator.db import database
@@ -70,19 +70,6 @@ class CertifyIn(Schema):
     body_style = fields.String(load_default="flat", validate=validate.OneOf(BODY_STYLES))
 
 
-class CaptureIn(Schema):
-    """How long to capture."""
-
-    seconds = fields.Float(load_default=300, validate=validate.Range(min=1, max=capture_store.MAX_ARM_S))
-
-
-class CaptureQuery(Schema):
-    """Which captured requests."""
-
-    since = fields.Float(load_default=0)
-    limit = fields.Integer(load_default=5000, validate=validate.Range(min=1, max=capture_store.MAX_ROWS))
-
-
 class RunsQuery(Schema):
     """How many runs."""
 
@@ -95,12 +82,6 @@ def _base_url() -> str:
     if host not in LOOPBACK:
         abort(422, message=f"the check talks to the sandbox over loopback only; call it on 127.0.0.1, not {host}")
     return request.host_url.rstrip("/")
-
-
-def _province_or_404(province: str) -> str:
-    if province not in PROVINCES:
-        abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
-    return province
 
 
 def _run_in_background(db_path: str, run_id: str, options: Options) -> None:
@@ -194,38 +175,6 @@ def report(run_id: str, fmt: str):
     return Response(body, content_type=content_type)
 
 
-@blp.route("/capture/<string:province>")
-class Capture(MethodView):
-    """Request capture for one province while a check runs (until the fault engine captures bodies)."""
-
-    @blp.arguments(CaptureIn)
-    @blp.response(200)
-    @blp.alt_response(401, description=UNAUTHORIZED)
-    @blp.alt_response(404, description="Unknown province")
-    @blp.doc(security=ADMIN)
-    def put(self, body: dict, province: str):
-        """Capture the province's requests with their JSON bodies for `seconds`."""
-        return {"province": province, "until": capture_store.arm(db(), _province_or_404(province), body["seconds"])}
-
-    @blp.response(204)
-    @blp.alt_response(401, description=UNAUTHORIZED)
-    @blp.alt_response(404, description="Unknown province")
-    @blp.doc(security=ADMIN)
-    def delete(self, province: str):
-        """Stop capturing the province's requests."""
-        capture_store.disarm(db(), _province_or_404(province))
-
-    @blp.arguments(CaptureQuery, location="query")
-    @blp.response(200)
-    @blp.alt_response(401, description=UNAUTHORIZED)
-    @blp.alt_response(404, description="Unknown province")
-    @blp.doc(security=ADMIN)
-    def get(self, query: dict, province: str):
-        """Captured requests of the province since `since` (POSIX seconds), oldest first."""
-        return capture_store.captured(db(), _province_or_404(province), query["since"], query["limit"])
-
-
 def register(app: Flask, api: Api) -> None:
-    """Register the blueprint and the capture hook."""
+    """Register the blueprint."""
     api.register_blueprint(blp)
-    capture_store.install(app)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import time
 
-from simulator.certify.campaign import Campaign, Options, Progress
+from simulator.certify.campaign import Campaign, Progress
 from simulator.certify.capture import CaptureSource, SandboxCapture
 from simulator.certify.grader import grade
+from simulator.certify.options import Options
 from simulator.certify.reports import counts
+from simulator.certify.sandbox_api import SandboxError
 
 EXIT_READY, EXIT_NOT_READY, EXIT_UNUSABLE = 0, 1, 2
 DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
@@ -23,20 +25,35 @@ def parse_duration(text: str) -> float:
     return value * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
 
 
+def _check_capture_kept_everything(campaign: Campaign, source: SandboxCapture) -> None:
+    """Note bodies cut by the capture's bound; fail the run when the capture dropped requests of it (grading would be blind)."""
+    record = campaign.record
+    if source.cut:
+        bound = record.capture.get("body_bytes")
+        campaign.note(
+            "collect", f"{source.cut} request bod(ies) longer than capture_body_bytes ({bound}) were graded from their first bytes"
+        )
+    oldest = campaign.api.oldest_captured()
+    if oldest is not None and oldest["ts"] > record.since:
+        record.error = record.error or (
+            f"the sandbox's request capture dropped requests of this run (it keeps capture_max_rows = "
+            f"{record.capture.get('max_rows')}): raise SANDBOX_CAPTURE_MAX_ROWS or run the check on a quieter sandbox"
+        )
+
+
 def run_check(options: Options, progress: Progress | None = None, capture: CaptureSource | None = None) -> dict:
     """Run the campaign, grade it and return the report (a JSON-ready dict with `ready` and `exit_code`)."""
     campaign = Campaign(options, progress)
     record = campaign.run()
-    exchanges = []
+    exchanges: list = []
     if record.since:
         source = capture or SandboxCapture(campaign.api)
         try:
             exchanges = source.exchanges(options.province, record.since)
-        finally:
-            try:
-                campaign.api.disarm_capture(options.province)
-            except Exception:  # noqa: BLE001 - disarming is best effort; the arm expires by itself
-                pass
+            if isinstance(source, SandboxCapture):
+                _check_capture_kept_everything(campaign, source)
+        except SandboxError as err:
+            record.error = record.error or str(err)
     results = [r.to_json() for r in grade(record, exchanges, options)]
     tally = counts(results)
     ready = not record.error and tally["blocking"] == 0
@@ -54,6 +71,7 @@ def run_check(options: Options, progress: Progress | None = None, capture: Captu
         "timeline": record.timeline,
         "faults": [f.__dict__ for f in record.faults],
         "exchanges_seen": len(exchanges),
+        "capture": record.capture,
         "campaign": record.to_json(),
     }
     return report

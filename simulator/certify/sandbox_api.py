@@ -7,7 +7,10 @@ from urllib.parse import urlsplit
 
 import requests
 
+from simulator.faults.capture import QUERY_LIMIT_MAX
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+CAPTURE_PAGE = QUERY_LIMIT_MAX  # the most rows GET /sandbox/requests answers a call
 
 
 class SandboxError(RuntimeError):
@@ -22,7 +25,7 @@ def require_loopback(url: str, what: str) -> None:
 
 
 class SandboxAPI:
-    """Admin calls the campaign needs (rules, submissions, connectors, journal, capture, dossiers)."""
+    """Admin calls the campaign needs (rules, submissions, connectors, journal, captured requests, dossiers)."""
 
     def __init__(self, base: str, admin_token: str, timeout_s: float = 10.0):
         require_loopback(base, "--base")
@@ -98,26 +101,23 @@ class SandboxAPI:
         found = self.call("GET", f"/api/v1/dossiers/{code}", ok=(200, 404))
         return found if isinstance(found, dict) and found.get("MaHoSo") == code else None
 
-    def journal(self, since: float, client: str, limit: int = 1000) -> list[dict]:
-        """Journal rows of a client since a POSIX time, oldest first."""
+    def capture_settings(self) -> dict:
+        """The sandbox's request capture settings: enabled, max_rows, body_bytes."""
+        return self.call("GET", "/sandbox/requests", params={"limit": 1})["capture"]
+
+    def captured(self, province: str, since: float, page: int = CAPTURE_PAGE) -> list[dict]:
+        """Captured requests of the province since a POSIX time, oldest first (paged by id, so none is skipped)."""
         rows: list[dict] = []
-        offset = 0
+        after_id = 0
         while True:
-            page = self.call("GET", "/sandbox/journal", params={"since": since, "client": client, "limit": limit, "offset": offset})
-            rows.extend(page["items"])
-            offset += len(page["items"])
-            if not page["items"] or offset >= page["total"]:
-                break
-        return sorted(rows, key=lambda r: (r["ts"], r["id"]))
+            params = {"province": province, "since": since, "after_id": after_id, "limit": page}
+            items = self.call("GET", "/sandbox/requests", params=params)["items"]
+            rows.extend(items)
+            if len(items) < page:
+                return rows
+            after_id = items[-1]["id"]
 
-    def arm_capture(self, province: str, seconds: float) -> None:
-        """Start capturing the province's requests with their bodies."""
-        self.call("PUT", f"/sandbox/certify/capture/{province}", json={"seconds": seconds})
-
-    def disarm_capture(self, province: str) -> None:
-        """Stop capturing."""
-        self.call("DELETE", f"/sandbox/certify/capture/{province}", ok=(200, 204, 404))
-
-    def captured(self, province: str, since: float) -> list[dict]:
-        """Captured requests of the province since a POSIX time."""
-        return self.call("GET", f"/sandbox/certify/capture/{province}", params={"since": since})
+    def oldest_captured(self) -> dict | None:
+        """The oldest request the capture still holds (any province), or None when it holds none."""
+        items = self.call("GET", "/sandbox/requests", params={"after_id": 0, "limit": 1})["items"]
+        return items[0] if items else None

@@ -1,4 +1,4 @@
-"""The check's tables: captured requests (capture_store) and the runs started through the admin API."""
+"""The check's table: the runs started through the admin API, with their progress and reports."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ import time
 
 import sqlite_utils
 
-from simulator.certify import capture_store
-
 RUN_COLUMNS = ("id", "province", "profile", "connector", "status", "started_at", "finished_at", "phase", "progress", "ready", "exit_code")
 PROGRESS_LINES = 200
 STALE_AFTER_S = 3900  # longer than the longest allowed check: a run still "running" then died with its worker
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
-    """Create the capture tables and `certify_runs` if missing."""
-    capture_store.create_tables(db)
+    """Create `certify_runs` if missing (and drop the check's own capture tables, replaced by `request_capture`)."""
+    db.execute("DROP TABLE IF EXISTS certify_capture")
+    db.execute("DROP TABLE IF EXISTS certify_armed")
     db.execute(
         "CREATE TABLE IF NOT EXISTS certify_runs (id TEXT PRIMARY KEY, province TEXT NOT NULL, profile TEXT,"
         " connector TEXT, status TEXT NOT NULL, started_at REAL NOT NULL, finished_at REAL, phase TEXT,"

@@ -74,8 +74,23 @@ def mask_text(text: str) -> str:
     if not ("password" in low or "secret" in low or "matkhau" in low or "session" in low or "token" in low):
         return text
     text = _JSON_FIELD.sub(lambda m: m.group(1) + _hidden(m.group(2), m.group(3)) + m.group(4), text)
+    if _is_json(text):
+        # Whole JSON: its fields are masked above; `<secret>` or `?password=` inside a string value
+        # (an error message naming what it checks) is prose, and masking it would break the JSON.
+        return text
     text = _FORM_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}={_hidden(m.group(2), m.group(3))}", text)
     return _XML_FIELD.sub(lambda m: m.group(1) + _hidden(m.group(2), m.group(3)), text)
+
+
+def _is_json(text: str) -> bool:
+    """Whether the text is one whole JSON object or array (not cut, not SOAP, not a form)."""
+    if text.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def mask_header(name: str, value: str) -> str:

@@ -153,59 +153,17 @@ class Journal:
                 self._capture_since_trim = capture.write(conn, batch, self.capture, self._capture_since_trim)
             metrics.write_aggregates(conn, batch)
 
-    def query(
-        self,
-        system: str | None = None,
-        operation: str | None = None,
-        client: str | None = None,
-        status: int | None = None,
-        fault: str | None = None,
-        since: Any = None,
-        until: Any = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[dict]:
-        """Journal rows matching every given filter, newest first (`fault` matches one effect name)."""
-        where, params = self._where(system, operation, client, status, fault, since, until)
+    def query(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict]:
+        """Journal rows matching every filter of `where_clause`, newest first, paged by `limit` and `offset`."""
+        where, params = where_clause(**filters)
         limit = max(1, min(int(limit), QUERY_LIMIT_MAX))
         sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_journal {where} ORDER BY id DESC LIMIT {limit} OFFSET {max(0, int(offset))}"
         return [dict(zip(("id", *COLUMNS), row)) for row in self.db.execute(sql, params)]
 
-    def count(
-        self,
-        system: str | None = None,
-        operation: str | None = None,
-        client: str | None = None,
-        status: int | None = None,
-        fault: str | None = None,
-        since: Any = None,
-        until: Any = None,
-    ) -> int:
-        """How many journal rows match the filters."""
-        where, params = self._where(system, operation, client, status, fault, since, until)
+    def count(self, **filters: Any) -> int:
+        """How many journal rows match every filter of `where_clause`."""
+        where, params = where_clause(**filters)
         return self.db.execute(f"SELECT count(*) FROM request_journal {where}", params).fetchone()[0]
-
-    @staticmethod
-    def _where(system, operation, client, status, fault, since, until) -> tuple[str, list]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for column, value in (("system", system), ("operation", operation), ("client", client), ("status", status)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if fault is not None:
-            if fault == "none":
-                clauses.append("fault IS NULL")
-            else:
-                clauses.append("(',' || fault || ',') LIKE ?")
-                params.append(f"%,{fault},%")
-        if since is not None:
-            clauses.append("ts >= ?")
-            params.append(_posix(since))
-        if until is not None:
-            clauses.append("ts < ?")
-            params.append(_posix(until))
-        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def requests(self, **filters: Any) -> list[dict]:
         """Captured requests (headers, bodies, response), newest first; filters as `capture.query`."""
@@ -218,3 +176,34 @@ class Journal:
             capture.clear(self.db)
         if "metrics" in entries:
             metrics.clear_metrics(self.db)
+
+
+def where_clause(
+    system: str | None = None,
+    operation: str | None = None,
+    client: str | None = None,
+    status: int | None = None,
+    fault: str | None = None,
+    since: Any = None,
+    until: Any = None,
+) -> tuple[str, list]:
+    """The SQL WHERE of the journal's filters (each optional; `fault` matches one effect name, "none" no fault)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("system", system), ("operation", operation), ("client", client), ("status", status)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if fault is not None:
+        if fault == "none":
+            clauses.append("fault IS NULL")
+        else:
+            clauses.append("(',' || fault || ',') LIKE ?")
+            params.append(f"%,{fault},%")
+    if since is not None:
+        clauses.append("ts >= ?")
+        params.append(_posix(since))
+    if until is not None:
+        clauses.append("ts < ?")
+        params.append(_posix(until))
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

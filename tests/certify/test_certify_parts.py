@@ -1,16 +1,18 @@
-"""The readiness check's parts in-process: requirements data, options, reports, admin API guards, dashboard panel."""
+"""The readiness check's parts in-process: requirements data, options, reports, the exchanges it reads from the
+sandbox's request capture, admin API guards, dashboard panel."""
 
 from __future__ import annotations
 
 import json
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from simulator.certify import reports
-from simulator.certify.campaign import Options
+from simulator.certify.capture import Exchange, decoded_body, exchange_of
+from simulator.certify.checks.context import FAIL, NOT_EXERCISED, PASS, judge_each
 from simulator.certify.grader import CHECKS
+from simulator.certify.options import Options
 from simulator.certify.requirements import all_requirements, for_profile
 from simulator.certify.runner import parse_duration
 from tests.conftest import ADMIN_TOKEN
@@ -117,7 +119,6 @@ def test_a_passing_report_is_ready_and_its_junit_has_no_failure():
 def test_the_admin_api_needs_the_admin_token_before_reading_the_body(client):
     assert client.post("/sandbox/certify", json={}).status_code == 401
     assert client.get("/sandbox/certify/runs").status_code == 401
-    assert client.get("/sandbox/certify/capture/56").status_code == 401
 
 
 def test_a_check_of_a_connector_off_loopback_is_refused_naming_the_reason(client):
@@ -129,23 +130,73 @@ def test_a_check_of_a_connector_off_loopback_is_refused_naming_the_reason(client
     assert reply.status_code == 422 and "connector" in reply.get_json()["message"]
 
 
-def test_unknown_runs_report_formats_and_provinces_are_404(client):
+def test_unknown_runs_and_report_formats_are_404(client):
     assert client.get("/sandbox/certify/runs/nope", headers=ADMIN).status_code == 404
-    assert client.put("/sandbox/certify/capture/99", headers=ADMIN, json={"seconds": 5}).status_code == 404
     assert client.get("/sandbox/certify/runs/nope/report.pdf", headers=ADMIN).status_code == 404
 
 
-def test_capture_keeps_an_armed_provinces_requests_with_bodies_and_masks_passwords(client, portal_for):
-    assert client.put("/sandbox/certify/capture/56", headers=ADMIN, json={"seconds": 60}).status_code == 200
-    time.sleep(0.6)  # the armed set is re-read every 0.5 s
+def captured_exchanges(client, province: str) -> list[Exchange]:
+    """The province's exchanges as the check reads them: GET /sandbox/requests, oldest first."""
+    items = client.get(f"/sandbox/requests?province={province}&after_id=0&limit=500", headers=ADMIN).get_json()["items"]
+    return [exchange_of(item) for item in items]
+
+
+def test_the_check_reads_a_provinces_requests_from_the_capture_with_the_bodies_it_grades(client, portal_for):
     portal = portal_for("56")
     portal.call("TraCuuHoSo", mahoso="000.00.01.H56-261126-0001")
     portal_for("79").call("TraCuuHoSo", mahoso="000.00.01.H79-261126-0001")
-    rows = client.get("/sandbox/certify/capture/56?since=0", headers=ADMIN).get_json()
-    assert [r["operation"] for r in rows] == ["auth", "TraCuuHoSo"]
-    assert rows[0]["request"]["password"] == "***"
-    assert rows[1]["request"]["mahoso"] == "000.00.01.H56-261126-0001" and rows[1]["response"]["result"] == []
-    assert client.delete("/sandbox/certify/capture/56", headers=ADMIN).status_code == 204
+    exchanges = captured_exchanges(client, "56")
+    assert [(e.system, e.operation, e.status, e.fault) for e in exchanges] == [
+        ("portal", "auth", 200, None),
+        ("portal", "TraCuuHoSo", 200, None),
+    ]
+    assert exchanges[0].body["password"] == "***"  # masked: the checks never read it
+    assert exchanges[1].body["mahoso"] == "000.00.01.H56-261126-0001" and exchanges[1].reply["result"] == []
+
+
+def test_a_request_the_fault_engine_answered_is_graded_without_bodies(client, portal_for):
+    portal = portal_for("56")
+    rule = {
+        "id": "down",
+        "match": {"system": "portal", "operation": "TraCuuHoSo", "client": "H56"},
+        "effects": [{"error": {"status": 503}}],
+    }
+    assert client.post("/sandbox/rules", headers=ADMIN, json=rule).status_code in (200, 201)
+    portal.call("TraCuuHoSo", mahoso="000.00.01.H56-261126-0001")
+    faulted = captured_exchanges(client, "56")[-1]
+    assert (faulted.operation, faulted.status, faulted.fault) == ("TraCuuHoSo", 503, "error")
+    assert faulted.request is None and faulted.response is None  # the portal never saw it
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [
+        ({"body": '{"MaHoSo": "X"}', "body_encoding": "utf-8"}, {"MaHoSo": "X"}),
+        ({"body": '{"MaHoSo": "X", "TenTT', "body_encoding": "utf-8"}, {"_raw": '{"MaHoSo": "X", "TenTT'}),
+        (
+            {"body": "<s:Body><SoDinhDanh>1</SoDinhDanh></s:Body>", "body_encoding": "utf-8"},
+            {"_raw": "<s:Body><SoDinhDanh>1</SoDinhDanh></s:Body>"},
+        ),
+        ({"body": "eyJhIjogMX0=", "body_encoding": "base64"}, {"a": 1}),
+        ({"body": "", "body_encoding": "utf-8"}, None),
+    ],
+)
+def test_a_captured_body_is_json_when_it_parses_and_raw_text_otherwise(part, expected):
+    assert decoded_body(part) == expected
+
+
+def test_judge_each_passes_fails_with_evidence_or_says_not_exercised():
+    req = next(r for r in all_requirements() if r.id == "MIN-01")
+    calls = [Exchange(float(i), "population", "lookup", 200, request={"ok": i != 2}) for i in range(4)]
+
+    def judge(e: Exchange) -> list[str]:
+        return [] if e.body["ok"] else [f"call {e.ts:g} bad"]
+
+    failed = judge_each(req, calls, "none", judge, "{n} fine", "{n} bad call(s)")
+    assert (failed.status, failed.summary, failed.evidence) == (FAIL, "1 bad call(s)", ["call 2 bad"])
+    passed = judge_each(req, calls[:2], "none", judge, "{n} fine", "{n} bad call(s)")
+    assert (passed.status, passed.summary) == (PASS, "2 fine")
+    assert judge_each(req, [], "no call made", judge, "{n} fine", "{n} bad").status == NOT_EXERCISED
 
 
 def test_the_dashboard_has_the_readiness_panel(client):

@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from simulator.certify.campaign import Options
+from simulator.certify.options import Options
 from simulator.certify.runner import run_check
 from tests.certify.conftest import PUSH_SECRET
-from tests.conftest import ADMIN_TOKEN, ROOT, free_port
+from tests.conftest import ADMIN_TOKEN, ROOT, LiveSandbox, free_port
 
 pytestmark = pytest.mark.live
 
@@ -25,6 +25,19 @@ def check(sandbox, connector: str, profile: str = "full") -> dict:
     """Run the check in-process against the served sandbox."""
     options = Options("56", connector, PUSH_SECRET, sandbox.base, ADMIN_TOKEN, profile, duration_s=120, sync_deadline_s=10)
     return run_check(options)
+
+
+def certify_cli(sandbox, connector: str, out, *options: str, timeout: float) -> subprocess.CompletedProcess:
+    """Run `python -m simulator certify` on province 56's connector against the served sandbox, reports to `out`."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", "certify", "--province", "56", "--connector", connector, "--secret", PUSH_SECRET]
+        + ["--base", sandbox.base, "--out", str(out), *options],
+        cwd=ROOT,
+        env={**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def blocking(report: dict) -> set[str]:
@@ -36,33 +49,7 @@ def test_the_reference_connector_passes_the_full_profile_from_the_command_line(s
     connector = start_connector()
     out = tmp_path / "reports"
     started = time.monotonic()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "certify",
-            "--province",
-            "56",
-            "--connector",
-            connector,
-            "--secret",
-            PUSH_SECRET,
-            "--profile",
-            "full",
-            "--duration",
-            "2m",
-            "--base",
-            served_sandbox.base,
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = certify_cli(served_sandbox, connector, out, "--profile", "full", "--duration", "2m", timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     assert time.monotonic() - started < 60
     assert "READY: 18 of 18 required checks passed" in done.stdout
@@ -151,31 +138,17 @@ def test_the_admin_api_runs_a_check_and_serves_its_reports(served_sandbox, start
 
 
 def test_a_connector_that_does_not_answer_pushes_is_not_ready(served_sandbox, tmp_path):
-
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "certify",
-            "--province",
-            "56",
-            "--connector",
-            f"http://127.0.0.1:{free_port()}/push",
-            "--secret",
-            PUSH_SECRET,
-            "--base",
-            served_sandbox.base,
-            "--duration",
-            "30s",
-            "--out",
-            str(tmp_path / "r"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = certify_cli(served_sandbox, f"http://127.0.0.1:{free_port()}/push", tmp_path / "r", "--duration", "30s", timeout=60)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "did not answer a push" in done.stdout + done.stderr
+
+
+def test_a_sandbox_without_request_capture_is_refused_at_setup_naming_the_setting(tmp_path):
+    sandbox = LiveSandbox(tmp_path / "no-capture.db", workers=1, extra_env={"SANDBOX_CAPTURE_ENABLED": "0"}).start()
+    try:
+        report = check(sandbox, f"http://127.0.0.1:{free_port()}/push", profile="basic")
+    finally:
+        sandbox.stop()
+    assert report["exit_code"] == 2 and not report["ready"], report["error"]
+    assert "capture_enabled" in report["error"] and "SANDBOX_CAPTURE_ENABLED=1" in report["error"]
+    assert report["exchanges_seen"] == 0 and "setup" not in report["campaign"]["phases"]

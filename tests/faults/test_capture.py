@@ -111,6 +111,17 @@ def test_masking_works_on_text_that_is_cut_or_not_json(body, secret):
     assert secret not in masked and "***" in masked
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"MaLoi": "03", "MoTaLoi": "wrong MaXacThuc: sha256 of LoaiBanTin|...|Ip|<secret>"}',
+        '{"message": "see https://example.test/login?password=reset for help"}',
+    ],
+)
+def test_a_whole_json_body_mentioning_a_secret_in_prose_stays_as_it_is(body):
+    assert capture.mask_text(body) == body
+
+
 def test_a_refused_payload_is_captured_exactly_as_sent(client):
     raw = b'{"session": "x", "madonvi": "000.00.00.H56", "service": "DongBoHoSoMC", "data": [{"MaHoSo": 1}],}'
     reply = call(client, "POST", "/dvcqg/api/service", data=raw, content_type="application/json")
