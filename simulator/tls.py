@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import fcntl
+import inspect
 import ipaddress
 import os
 import re
@@ -43,6 +44,8 @@ LEAF_LIFETIME = datetime.timedelta(days=397)
 RENEW_BEFORE = datetime.timedelta(days=30)
 # Issued a little in the past, so a client whose clock is a few minutes behind still accepts it.
 BACKDATE = datetime.timedelta(minutes=5)
+# The flags of X.509 KeyUsage (RFC 5280 4.2.1.3), as the library names them: a certificate turns on only what it needs.
+KEY_USAGES = tuple(inspect.signature(x509.KeyUsage).parameters)
 DEFAULT_HOSTS = ("127.0.0.1", "::1", "localhost")
 # RFC 1123 host names, with an optional leading wildcard label (`*.sandbox.test`).
 DNS_NAME = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
@@ -149,17 +152,7 @@ def _certificate(
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=ca,
-                crl_sign=ca,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            x509.KeyUsage(**{**dict.fromkeys(KEY_USAGES, False), "digital_signature": True, "key_cert_sign": ca, "crl_sign": ca}),
             critical=True,
         )
     )

@@ -59,6 +59,21 @@ def test_the_ca_is_created_once_and_the_server_certificate_covers_loopback_and_a
     verify_chain(files.cert.read_bytes(), ca_pem, x509.DNSName("other.test"))
 
 
+def test_only_the_ca_may_sign_certificates_and_a_server_key_only_signs_handshakes(tmp_path):
+    files = tls.ensure_server_files(tmp_path / "s.db", tls.server_hosts())
+
+    def usage(path: Path) -> tuple[x509.KeyUsage, x509.BasicConstraints]:
+        cert = x509.load_pem_x509_certificate(path.read_bytes())
+        return cert.extensions.get_extension_for_class(x509.KeyUsage).value, cert.extensions.get_extension_for_class(
+            x509.BasicConstraints
+        ).value
+
+    (ca_usage, ca_basic), (leaf_usage, leaf_basic) = usage(files.ca), usage(files.cert)
+    assert ca_basic.ca and ca_basic.path_length == 0 and ca_usage.key_cert_sign and ca_usage.crl_sign
+    assert not leaf_basic.ca and not leaf_usage.key_cert_sign and not leaf_usage.crl_sign
+    assert leaf_usage.digital_signature and not leaf_usage.key_encipherment and not leaf_usage.content_commitment
+
+
 def test_a_certificate_from_another_ca_does_not_verify(tmp_path):
     ours = tls.ensure_server_files(tmp_path / "a" / "s.db", tls.server_hosts())
     theirs = tls.ensure_server_files(tmp_path / "b" / "s.db", tls.server_hosts())

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from simulator.faults.filters import where as filters_where
 from simulator.faults.matching import RequestView
 
 MASK = "***"
@@ -264,46 +265,23 @@ def write(conn, batch: list[dict], settings: CaptureSettings, since_trim: int) -
     return since_trim
 
 
-def query(
-    db,
-    system: str | None = None,
-    operation: str | None = None,
-    province: str | None = None,
-    body_contains: str | None = None,
-    since: float | None = None,
-    after_id: int | None = None,
-    limit: int = 50,
-) -> list[dict]:
-    """Captured requests matching every filter, as the admin API shows them.
+def query(db, limit: int = 50, **filters: Any) -> list[dict]:
+    """Captured requests matching every filter (`simulator.faults.filters`), as the admin API shows them.
 
     Newest first (by the time they were answered); with `after_id`, the rows written after that
     one, oldest first, which is how `requests tail` follows them.
     """
-    clauses, params = [], []
-    for column, value in (("system", system), ("operation", operation), ("province", province)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if body_contains:
-        clauses.append("instr(request_body, ?) > 0")
-        params.append(body_contains)
-    if since is not None:
-        clauses.append("ts >= ?")
-        params.append(float(since))
-    if after_id is not None:
-        clauses.append("id > ?")
-        params.append(int(after_id))
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    where, params = filters_where(**filters)
     limit = max(1, min(int(limit), QUERY_LIMIT_MAX))
     # Following (after_id): the next rows in the order they were written, so a full page loses nothing.
-    order = "id" if after_id is not None else "ts DESC, id DESC"
+    order = "id" if filters.get("after_id") is not None else "ts DESC, id DESC"
     sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_capture {where} ORDER BY {order} LIMIT {limit}"
     return [shown(dict(zip(("id", *COLUMNS), r))) for r in db.execute(sql, params)]
 
 
 def recent(db, since: float | None = None, limit: int = 10_000) -> list[dict]:
     """Every captured request (newest first, at most `limit`), for verification."""
-    where, params = ("WHERE ts >= ?", [float(since)]) if since is not None else ("", [])
+    where, params = filters_where(since=since)
     sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_capture {where} ORDER BY ts DESC, id DESC LIMIT {int(limit)}"
     return [shown(dict(zip(("id", *COLUMNS), r))) for r in db.execute(sql, params)]
 

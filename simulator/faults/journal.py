@@ -20,7 +20,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ import sqlite_utils
 
 from simulator.db import off_loop, transaction
 from simulator.faults import capture, metrics
+from simulator.faults import filters as journal_filters
 from simulator.faults.capture import CaptureSettings
 from simulator.faults.connection import ProcessLocalDB
 
@@ -47,14 +47,6 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS request_journal_system ON request_journal (system, operation)")
     metrics.create_tables(db)
     capture.create_tables(db)
-
-
-def _posix(value: Any) -> float:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).timestamp()
-    return float(value)
 
 
 class Journal:
@@ -154,15 +146,15 @@ class Journal:
             metrics.write_aggregates(conn, batch)
 
     def query(self, limit: int = 100, offset: int = 0, **filters: Any) -> list[dict]:
-        """Journal rows matching every filter of `where_clause`, newest first, paged by `limit` and `offset`."""
-        where, params = where_clause(**filters)
+        """Journal rows matching every filter (`simulator.faults.filters`), newest first, paged by `limit` and `offset`."""
+        where, params = journal_filters.where(**filters)
         limit = max(1, min(int(limit), QUERY_LIMIT_MAX))
         sql = f"SELECT id, {', '.join(COLUMNS)} FROM request_journal {where} ORDER BY id DESC LIMIT {limit} OFFSET {max(0, int(offset))}"
         return [dict(zip(("id", *COLUMNS), row)) for row in self.db.execute(sql, params)]
 
     def count(self, **filters: Any) -> int:
-        """How many journal rows match every filter of `where_clause`."""
-        where, params = where_clause(**filters)
+        """How many journal rows match every filter (`simulator.faults.filters`)."""
+        where, params = journal_filters.where(**filters)
         return self.db.execute(f"SELECT count(*) FROM request_journal {where}", params).fetchone()[0]
 
     def requests(self, **filters: Any) -> list[dict]:
@@ -176,34 +168,3 @@ class Journal:
             capture.clear(self.db)
         if "metrics" in entries:
             metrics.clear_metrics(self.db)
-
-
-def where_clause(
-    system: str | None = None,
-    operation: str | None = None,
-    client: str | None = None,
-    status: int | None = None,
-    fault: str | None = None,
-    since: Any = None,
-    until: Any = None,
-) -> tuple[str, list]:
-    """The SQL WHERE of the journal's filters (each optional; `fault` matches one effect name, "none" no fault)."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (("system", system), ("operation", operation), ("client", client), ("status", status)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if fault is not None:
-        if fault == "none":
-            clauses.append("fault IS NULL")
-        else:
-            clauses.append("(',' || fault || ',') LIKE ?")
-            params.append(f"%,{fault},%")
-    if since is not None:
-        clauses.append("ts >= ?")
-        params.append(_posix(since))
-    if until is not None:
-        clauses.append("ts < ?")
-        params.append(_posix(until))
-    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -10,7 +10,7 @@ import pytest
 
 from simulator.certify import reports
 from simulator.certify.capture import Exchange, decoded_body, exchange_of
-from simulator.certify.checks.context import FAIL, NOT_EXERCISED, PASS, judge_each
+from simulator.certify.checks.context import FAIL, INCONCLUSIVE, NOT_EXERCISED, PASS, Wording, judge_each
 from simulator.certify.grader import CHECKS
 from simulator.certify.options import Options
 from simulator.certify.requirements import all_requirements, for_profile
@@ -185,18 +185,20 @@ def test_a_captured_body_is_json_when_it_parses_and_raw_text_otherwise(part, exp
     assert decoded_body(part) == expected
 
 
-def test_judge_each_passes_fails_with_evidence_or_says_not_exercised():
+def test_judge_each_passes_fails_with_evidence_or_says_what_it_lacked():
     req = next(r for r in all_requirements() if r.id == "MIN-01")
     calls = [Exchange(float(i), "population", "lookup", 200, request={"ok": i != 2}) for i in range(4)]
+    wording = Wording("no call made", "{n} fine", "{n} bad call(s)")
 
     def judge(e: Exchange) -> list[str]:
         return [] if e.body["ok"] else [f"call {e.ts:g} bad"]
 
-    failed = judge_each(req, calls, "none", judge, "{n} fine", "{n} bad call(s)")
+    failed = judge_each(req, calls, judge, wording)
     assert (failed.status, failed.summary, failed.evidence) == (FAIL, "1 bad call(s)", ["call 2 bad"])
-    passed = judge_each(req, calls[:2], "none", judge, "{n} fine", "{n} bad call(s)")
+    passed = judge_each(req, calls[:2], judge, wording)
     assert (passed.status, passed.summary) == (PASS, "2 fine")
-    assert judge_each(req, [], "no call made", judge, "{n} fine", "{n} bad").status == NOT_EXERCISED
+    assert (judge_each(req, [], judge, wording).status, judge_each(req, [], judge, wording).summary) == (NOT_EXERCISED, "no call made")
+    assert judge_each(req, [], judge, Wording("nothing planned", "", "", INCONCLUSIVE)).status == INCONCLUSIVE
 
 
 def test_the_dashboard_has_the_readiness_panel(client):

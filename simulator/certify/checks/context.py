@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from simulator.certify.capture import Exchange
 from simulator.certify.options import Options
@@ -178,19 +179,21 @@ def verdict(req: Requirement, failures: list[str], ok_summary: str, fail_summary
     return Result(req, PASS, ok_summary)
 
 
-def judge_each(
-    req: Requirement,
-    calls: list[Exchange],
-    none_made: str,
-    judge: Callable[[Exchange], Iterable[str]],
-    ok_summary: str,
-    fail_summary: str,
-) -> Result:
-    """The verdict over every call of one kind: `judge` lists a call's failures; no call at all is not exercised."""
-    if not calls:
-        return Result(req, NOT_EXERCISED, none_made)
-    failures = [failure for call in calls for failure in judge(call)]
-    return verdict(req, failures, ok_summary.format(n=len(calls)), fail_summary)
+class Wording(NamedTuple):
+    """What a check judged item by item says: with no item at all (and its status then), all good, some bad ({n}: how many)."""
+
+    none: str
+    ok: str
+    bad: str
+    when_none: str = NOT_EXERCISED
+
+
+def judge_each(req: Requirement, items: list, judge: Callable[[Any], Iterable[str]], wording: Wording) -> Result:
+    """The verdict over every item of one kind (calls, dossiers): `judge` lists an item's failures."""
+    if not items:
+        return Result(req, wording.when_none, wording.none)
+    failures = [failure for item in items for failure in judge(item)]
+    return verdict(req, failures, wording.ok.format(n=len(items)), wording.bad)
 
 
 def request_field(ex: Exchange, name: str) -> str | None:

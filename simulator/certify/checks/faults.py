@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from simulator.certify.checks.context import GENUINE, INCONCLUSIVE, Context, Result, verdict
+from simulator.certify.checks.context import GENUINE, INCONCLUSIVE, Context, Result, Wording, judge_each, verdict
 from simulator.certify.requirements import Requirement
 
 # A reply's Retry-After counts as honoured this much early (two clocks, one HTTP round trip).
 RETRY_AFTER_TOLERANCE_S = 0.15
 # More attempts than this within one second is a retry storm.
 STORM_PER_S = 5
+NONE_LOST = Wording(
+    "no dossier was pushed under faults", "{n} dossier(s) pushed under faults, none lost", "{n} dossier(s) lost", INCONCLUSIVE
+)
 
 
 def check_fault_01(ctx: Context, req: Requirement) -> Result:
@@ -58,16 +61,15 @@ def check_fault_02(ctx: Context, req: Requirement) -> Result:
 
 def check_fault_03(ctx: Context, req: Requirement) -> Result:
     """No dossier lost under faults."""
-    items = ctx.planned("fault:")
-    if not items:
-        return Result(req, INCONCLUSIVE, "no dossier was pushed under faults")
-    failures = []
-    for d in items:
-        if ctx.first_ok_sync(d.code) is None and d.code not in ctx.record.final:
-            window = next((w for w in ctx.record.faults if w.dossier == d.code), None)
-            tried = [e.evidence() for e in ctx.window_attempts(window)][-3:] if window else []
-            failures.append(f"{d.code} ({d.kind[6:]}) pushed, acknowledged, never synced; last calls: " + ("; ".join(tried) or "none"))
-    return verdict(req, failures, f"{len(items)} dossier(s) pushed under faults, none lost", "{n} dossier(s) lost")
+
+    def lost(d) -> list[str]:
+        if ctx.first_ok_sync(d.code) is not None or d.code in ctx.record.final:
+            return []
+        window = next((w for w in ctx.record.faults if w.dossier == d.code), None)
+        tried = [e.evidence() for e in ctx.window_attempts(window)][-3:] if window else []
+        return [f"{d.code} ({d.kind[6:]}) pushed, acknowledged, never synced; last calls: " + ("; ".join(tried) or "none")]
+
+    return judge_each(req, ctx.planned("fault:"), lost, NONE_LOST)
 
 
 def check_fault_04(ctx: Context, req: Requirement) -> Result:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 
 from simulator.certify.capture import Exchange
-from simulator.certify.checks.context import FAIL, INCONCLUSIVE, PASS, Context, Result, judge_each, refused, request_field
+from simulator.certify.checks.context import FAIL, INCONCLUSIVE, PASS, Context, Result, Wording, judge_each, refused, request_field
 from simulator.certify.requirements import Requirement
 
 PAYMENT_VERSION = "1.0.6"
 JUDICIAL_REQUEST_FIELDS = ("maHoSoMCDT", "soDinhDanh", "hoTen", "loaiPhieu")
+POPULATION_CALLS = Wording(
+    "the connector made no population database call", "{n} population call(s) well-formed", "{n} malformed population call(s)"
+)
+PAYMENT_MESSAGES = Wording("the connector sent no payment message", "{n} payment message(s) accepted", "{n} payment message(s) refused")
+JUDICIAL_REQUESTS = Wording(
+    "the connector filed no judicial record request", "{n} judicial record request(s) complete", "{n} incomplete request(s)"
+)
 
 
 def _population_call_problems(e: Exchange) -> list[str]:
@@ -28,14 +35,7 @@ def _population_call_problems(e: Exchange) -> list[str]:
 
 def check_min_01(ctx: Context, req: Requirement) -> Result:
     """Population calls well-formed: request id, identifier, no malformed-request refusal."""
-    return judge_each(
-        req,
-        ctx.calls("population", faulted=False),
-        "the connector made no population database call",
-        _population_call_problems,
-        "{n} population call(s) well-formed",
-        "{n} malformed population call(s)",
-    )
+    return judge_each(req, ctx.calls("population", faulted=False), _population_call_problems, POPULATION_CALLS)
 
 
 def _payment_message_problems(e: Exchange) -> list[str]:
@@ -49,14 +49,7 @@ def _payment_message_problems(e: Exchange) -> list[str]:
 
 def check_min_02(ctx: Context, req: Requirement) -> Result:
     """Payment messages signed and versioned."""
-    return judge_each(
-        req,
-        ctx.calls("payment", faulted=False),
-        "the connector sent no payment message",
-        _payment_message_problems,
-        "{n} payment message(s) accepted",
-        "{n} payment message(s) refused",
-    )
+    return judge_each(req, ctx.calls("payment", faulted=False), _payment_message_problems, PAYMENT_MESSAGES)
 
 
 def check_min_03(ctx: Context, req: Requirement) -> Result:
@@ -81,14 +74,7 @@ def _judicial_request_problems(e: Exchange) -> list[str]:
 
 def check_min_04(ctx: Context, req: Requirement) -> Result:
     """Judicial record requests complete."""
-    return judge_each(
-        req,
-        [e for e in ctx.calls("judicial_record", "requests") if e.body],
-        "the connector filed no judicial record request",
-        _judicial_request_problems,
-        "{n} judicial record request(s) complete",
-        "{n} incomplete request(s)",
-    )
+    return judge_each(req, [e for e in ctx.calls("judicial_record", "requests") if e.body], _judicial_request_problems, JUDICIAL_REQUESTS)
 
 
 CHECKS = {

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from simulator import statuses
-from simulator.certify.checks.context import GENUINE, INCONCLUSIVE, OK_CODES, Context, Result, judge_each, verdict
+from simulator.certify.checks.context import GENUINE, INCONCLUSIVE, OK_CODES, Context, Result, Wording, judge_each, verdict
 from simulator.certify.checks.syncs import DATE_RE
 from simulator.certify.requirements import Requirement
 from simulator.wire_formats import from_portal, to_portal, wall_clock_portal
 
 # ThoiDiemXuLy may run this far ahead of the sandbox clock (clocks of two machines differ).
 FUTURE_SLACK_MIN = 5
+RESULTS = Wording("no online dossier was submitted", "{n} dossier(s) reached status 10", "{n} dossier(s) without a result", INCONCLUSIVE)
+RATINGS = Wording("the connector sent no DongBoDanhGia during the campaign", "{n} DongBoDanhGia accepted", "{n} DongBoDanhGia refused")
 
 
 def check_prog_01(ctx: Context, req: Requirement) -> Result:
@@ -89,26 +91,18 @@ def _plus_minutes(portal: str, minutes: float) -> str:
 
 def check_prog_03(ctx: Context, req: Requirement) -> Result:
     """Online dossiers reach status 10."""
-    items = ctx.planned("online")
-    if not items:
-        return Result(req, INCONCLUSIVE, "no online dossier was submitted")
-    failures = []
-    for d in items:
+
+    def unfinished(d) -> list[str]:
         status = str((ctx.record.final.get(d.code) or {}).get("TrangThaiHoSo", "not on the portal"))
-        if status != "10":
-            failures.append(f"{d.code}: status {status} at the end of the campaign")
-    return verdict(req, failures, f"{len(items)} dossier(s) reached status 10", "{n} dossier(s) without a result")
+        return [] if status == "10" else [f"{d.code}: status {status} at the end of the campaign"]
+
+    return judge_each(req, ctx.planned("online"), unfinished, RESULTS)
 
 
 def check_prog_04(ctx: Context, req: Requirement) -> Result:
     """DongBoDanhGia sent."""
     return judge_each(
-        req,
-        ctx.calls("portal", "DongBoDanhGia"),
-        "the connector sent no DongBoDanhGia during the campaign",
-        lambda e: [] if str(e.reply.get("error_code")) in OK_CODES else [e.evidence()],
-        "{n} DongBoDanhGia accepted",
-        "{n} DongBoDanhGia refused",
+        req, ctx.calls("portal", "DongBoDanhGia"), lambda e: [] if str(e.reply.get("error_code")) in OK_CODES else [e.evidence()], RATINGS
     )
 
 
