@@ -80,7 +80,7 @@ def decoded_body(part: dict) -> Any:
     """A captured request or response body as the checks read it: parsed JSON, else `{"_raw": text}` (SOAP, forms), else None.
 
     A body cut at `capture_body_bytes` is no longer JSON: it is kept as `_raw` text, which the
-    checks still search for SOAP-style fields, and counted by `truncated`.
+    checks still search for SOAP-style fields (and the exchange notes `request_cut`).
     """
     text = part.get("body") or ""
     if not text:
@@ -103,12 +103,8 @@ def exchange_of(item: dict) -> Exchange:
     ex.started = item["ts"] - (item.get("latency_ms") or 0.0) / 1000
     if terminal is None:
         ex.request, ex.response = decoded_body(item["request"]), decoded_body(item["response"])
+        ex.extra["request_cut"] = bool(item["request"].get("body_truncated"))
     return ex
-
-
-def truncated(items: list[dict]) -> int:
-    """How many captured requests had a request body cut at `capture_body_bytes`."""
-    return sum(1 for item in items if item["request"]["body_truncated"])
 
 
 class SandboxCapture:
@@ -120,8 +116,8 @@ class SandboxCapture:
 
     def exchanges(self, province: str, since: float) -> list[Exchange]:
         """Every exchange of the province's connector since `since`, in the order they began (`cut`: bodies cut short)."""
-        items = self.api.captured(province, since)
-        self.cut = truncated(items)
         # The capture filters by `ts`, when a request finished; a call that began before `since` (the
         # campaign's own set-up, answered a moment later) is not the connector's.
-        return sorted((e for e in map(exchange_of, items) if e.began >= since), key=lambda e: e.began)
+        out = sorted((e for e in map(exchange_of, self.api.captured(province, since)) if e.began >= since), key=lambda e: e.began)
+        self.cut = sum(1 for e in out if e.extra.get("request_cut"))
+        return out

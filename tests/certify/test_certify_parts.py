@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from simulator.certify import reports
-from simulator.certify.capture import Exchange, decoded_body, exchange_of
+from simulator.certify.capture import Exchange, SandboxCapture, decoded_body, exchange_of
 from simulator.certify.checks.context import FAIL, INCONCLUSIVE, NOT_EXERCISED, PASS, Wording, judge_each
 from simulator.certify.grader import CHECKS
 from simulator.certify.options import Options
@@ -166,6 +166,28 @@ def test_a_request_the_fault_engine_answered_is_graded_without_bodies(client, po
     faulted = captured_exchanges(client, "56")[-1]
     assert (faulted.operation, faulted.status, faulted.fault) == ("TraCuuHoSo", 503, "error")
     assert faulted.request is None and faulted.response is None  # the portal never saw it
+
+
+def captured_item(ts: float, latency_ms: float, operation: str, body: str = "{}", cut: bool = False) -> dict:
+    """One item as GET /sandbox/requests shows it."""
+    part = {"body": body, "body_encoding": "utf-8", "body_truncated": cut}
+    return {"ts": ts, "latency_ms": latency_ms, "system": "portal", "operation": operation, "status": 200, "fault": None,
+            "path": "/dvcqg/api/service", "request": part, "response": {"body": "{}", "body_encoding": "utf-8"}}  # fmt: skip
+
+
+def test_exchanges_are_the_calls_that_began_after_since_in_the_order_they_began():
+    class Captured:
+        def captured(self, province: str, since: float) -> list[dict]:
+            return [
+                captured_item(100.9, 1000, "DongBoHoSoMC"),  # the campaign's set-up: began at 99.9, answered after `since`
+                captured_item(101.5, 600, "DongBoHoSoMC", '{"data": [', cut=True),  # began 100.9
+                captured_item(101.2, 100, "TraCuuHoSo"),  # began 101.1, answered first
+            ]
+
+    source = SandboxCapture(Captured())
+    exchanges = source.exchanges("56", since=100.0)
+    assert [(e.operation, round(e.began, 3)) for e in exchanges] == [("DongBoHoSoMC", 100.9), ("TraCuuHoSo", 101.1)]
+    assert exchanges[0].body == {"_raw": '{"data": ['} and source.cut == 1
 
 
 @pytest.mark.parametrize(

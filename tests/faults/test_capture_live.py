@@ -186,24 +186,15 @@ def test_requests_tail_prints_new_requests_as_they_come(sandbox):
 
 def test_tail_without_the_admin_token_says_what_to_set(sandbox):
     env = {k: v for k, v in os.environ.items() if k != "SANDBOX_ADMIN_TOKEN"}
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+
+    def tail() -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+
+    done = tail()
     assert done.returncode == 2 and "SANDBOX_ADMIN_TOKEN" in done.stderr
     env["SANDBOX_ADMIN_TOKEN"] = "wrong"
-    done = subprocess.run(
-        [sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    done = tail()
     assert done.returncode == 1 and "refused the admin token" in done.stderr
 
 
