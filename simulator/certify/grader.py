@@ -17,13 +17,21 @@ from simulator.certify.options import Options
 from simulator.certify.record import CampaignRecord
 from simulator.certify.requirements import Requirement, for_profile
 
-CHECKS: dict[str, Callable[[Context, Requirement], Result]] = {
-    **pushes.CHECKS,
-    **syncs.CHECKS,
-    **progress.CHECKS,
-    **faults.CHECKS,
-    **ministries.CHECKS,
-}
+Check = Callable[[Context, Requirement], Result]
+
+
+def joined(*tables: dict[str, Check]) -> dict[str, Check]:
+    """The modules' check tables as one; a requirement id declared twice is an error, never a silent override."""
+    out: dict[str, Check] = {}
+    for table in tables:
+        twice = sorted(out.keys() & table.keys())
+        if twice:
+            raise ValueError(f"requirement(s) {', '.join(twice)} declared by two check modules")
+        out.update(table)
+    return out
+
+
+CHECKS = joined(pushes.CHECKS, syncs.CHECKS, progress.CHECKS, faults.CHECKS, ministries.CHECKS)
 
 
 def grade(record: CampaignRecord, exchanges: list[Exchange], options: Options) -> list[Result]:

@@ -11,7 +11,7 @@ import pytest
 from simulator.certify import reports
 from simulator.certify.capture import Exchange, SandboxCapture, decoded_body, exchange_of
 from simulator.certify.checks.context import FAIL, INCONCLUSIVE, NOT_EXERCISED, PASS, Wording, judge_each
-from simulator.certify.grader import CHECKS
+from simulator.certify.grader import CHECKS, joined
 from simulator.certify.options import Options
 from simulator.certify.requirements import all_requirements, for_profile
 from simulator.certify.runner import parse_duration
@@ -27,6 +27,11 @@ def test_every_requirement_has_a_rule_a_source_and_exactly_one_check():
         assert req.rule and req.source and req.title, req.id
     assert {r.id for r in for_profile("basic")} < {r.id for r in for_profile("full")}
     assert all(r.profile == "basic" for r in for_profile("basic"))
+
+
+def test_a_requirement_declared_by_two_check_modules_is_refused_naming_it():
+    with pytest.raises(ValueError, match="PUSH-01"):
+        joined({"PUSH-01": CHECKS["PUSH-01"]}, {"PUSH-01": CHECKS["PUSH-02"]})
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("90s", 90), ("10m", 600), ("1h", 3600), ("500ms", 0.5)])
