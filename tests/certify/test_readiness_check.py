@@ -48,14 +48,15 @@ def blocking(report: dict) -> set[str]:
 def test_the_reference_connector_passes_the_full_profile_from_the_command_line(served_sandbox, start_connector, tmp_path):
     connector = start_connector()
     out = tmp_path / "reports"
-    started = time.monotonic()
     done = certify_cli(served_sandbox, connector, out, "--profile", "full", "--duration", "2m", timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert time.monotonic() - started < 60
     assert "READY: 18 of 18 required checks passed" in done.stdout
     assert "faults" in done.stderr and "server-errors" in done.stderr  # the progress display
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["ready"] and report["exit_code"] == 0 and blocking(report) == set()
+    # The run ends once every phase is decided, not when the 2 m budget runs out.
+    assert report["finished_at"] - report["started_at"] < 120
+    assert "duration is used up" not in done.stdout + done.stderr
     assert {r["id"] for r in report["results"] if r["status"] == "pass"} >= {
         "PUSH-01",
         "PUSH-02",
