@@ -154,10 +154,14 @@ class Processor:
             receipt=receipt,
             ip="127.0.0.1",
         )
-        message = signing.signed(message, self.gateway.secret)
+        message = self.sign_payment(message)
         reply = self.gateway.request("POST", PAYMENT_PATH, json=message)
         if reply is not None and reply.get("MaLoi") == "00":
             self.stats["payments"] += 1
+
+    def sign_payment(self, message: dict) -> dict:
+        """The message with its MaXacThuc, signed with the gateway secret (payment platform 1.0.6)."""
+        return signing.signed(message, self.gateway.secret)
 
     def _link_applicant(self, dossier: dict) -> None:
         """Find the applicant's portal account as OpenCPS does: TraCuuTechID by MaSoThue (ID or tax code)."""
