@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from simulator import connector_messages
+from simulator import config, connector_messages
 from simulator.app import create_app
 from simulator.app_context import db
 from simulator.clients import by_province
@@ -211,6 +211,12 @@ def dossier(code: str = "000.00.01.H56-261126-0001", **overrides) -> dict:
 def progress(code: str = "000.00.01.H56-261126-0001", status: str = "4", **overrides) -> dict:
     """A progress entry as connectors send it."""
     return {**connector_messages.progress_entry(code, status, at="20261126100000", note="Chuyển xử lý"), **overrides}
+
+
+def settings_env(**settings) -> dict[str, str]:
+    """The environment serving a sandbox with these settings (registry names; an unknown or out-of-range one fails)."""
+    config.resolve(settings)
+    return {config.SETTINGS[name].env: str(value) for name, value in settings.items()}
 
 
 def wait_until(condition, timeout: float = 10.0, what: str = "the condition", every: float = 0.05):

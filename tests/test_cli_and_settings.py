@@ -12,7 +12,7 @@ from simulator import config, credential_sheet, reference_tables
 from simulator.cli import main
 from simulator.clients import by_province
 from simulator.identity.personas import personas
-from tests.conftest import SEED
+from tests.conftest import SEED, settings_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,3 +136,11 @@ def test_credential_sheet_token_requests_carry_the_gateway_key_and_secret():
     assert base64.b64decode(basic).decode() == f"{client.gateway_key}:{client.gateway_secret}"
     assert f"client_id={client.gateway_key}&client_secret={client.gateway_secret}" in requests["oauth2_form"]["body"]
     assert json.loads(base64.b64decode(requests["lgspaccesstoken"]["lgspaccesstoken"]))["SecretKey"] == client.gateway_secret
+
+
+def test_settings_env_names_each_setting_by_its_environment_variable_and_refuses_a_bad_one():
+    assert settings_env(runner_poll_ms=50, job_max_attempts=3) == {"SANDBOX_RUNNER_POLL_MS": "50", "SANDBOX_JOB_MAX_ATTEMPTS": "3"}
+    with pytest.raises(config.SettingError, match="no_such_setting"):
+        settings_env(no_such_setting=1)
+    with pytest.raises(config.SettingError, match="session_ttl_seconds"):
+        settings_env(session_ttl_seconds=10**9)
