@@ -8,6 +8,10 @@ MaThamChieu|SoTien|MaTienTe|MaGiaoDich|MaNganHang|ThoiGianGD|ThongTinGiaoDich`. 
 hashed as the client sent it (`"50000"` and `50000` both read 50000); an absent field counts as
 "". The shared secret of a province is its gateway client secret (`python -m simulator
 credentials`).
+
+Partners' messages are built here too (`init_message`, `lookup_message`, then `signed`), so the
+OpenAPI examples, the reference connector and the tests sign exactly as the sandbox verifies;
+tests/contract checks these orders against independent implementations of the public clients.
 """
 
 from __future__ import annotations
