@@ -9,8 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from loadtests import junit, thresholds
+from loadtests.cli_options import add_shared
 from loadtests.rundef import RunDefinitionError, load_run
-from loadtests.runner import DEFAULT_SEED, RunOptions, execute
+from loadtests.runner import RunOptions, execute
 from loadtests.shapes import ShapeError
 
 
@@ -27,17 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="http://127.0.0.1:8000", help="sandbox base URL (ignored with --spawn)")
     run.add_argument("--out", type=Path, default=None, help="report directory (default reports/<name>)")
     run.add_argument("--spawn", action="store_true", help="start a fresh sandbox (and reference connector) here")
-    run.add_argument("--admin-token", default="", help="sandbox admin token (scenarios, submissions, stats)")
-    run.add_argument("--connector-url", default="", help="push endpoint of the connector under test")
-    run.add_argument("--push-secret", default="", help="push HMAC secret shared with the connector")
-    run.add_argument("--seed", type=int, default=DEFAULT_SEED, help="sandbox seed (derives credentials)")
+    add_shared(run, "--admin-token", "--connector-url", "--push-secret", "--seed", "--ca-file")
     run.add_argument(
         "--workers",
         type=int,
         default=None,
         help="Locust worker processes on this host, via Locust's --processes (overrides the definition)",
     )
-    run.add_argument("--ca-file", default="", help="CA bundle (PEM) verifying an https:// --host (the sandbox's tls/ca.pem)")
     run.add_argument("--tls", action="store_true", help="with --spawn: serve the spawned sandbox over HTTPS (its own CA)")
     run.add_argument("--junit", type=Path, default=None, help="also write a JUnit XML report here: one test case per threshold (for CI)")
     check = sub.add_parser(

@@ -23,12 +23,12 @@ import requests
 
 from loadtests import junit, summary, thresholds, wire
 from loadtests.admin import AdminAPI
+from loadtests.cli_options import DEFAULT_SEED
 from loadtests.processes import Child, free_port, start_reference_connector, start_sandbox
 from loadtests.reference_connector.app import PUSH_PATH
 from loadtests.rundef import RunDefinition
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-DEFAULT_SEED = 20250701
 
 
 @dataclass

@@ -14,6 +14,7 @@ import time
 import uuid
 from datetime import date, datetime, timedelta
 
+from simulator import connector_messages
 from simulator.wire_formats import PORTAL_DATETIME, TZ
 
 # The Locust request name under which the kit records push→sync latencies (and lost dossiers).
@@ -71,55 +72,21 @@ def citizen_id(province: str, n: int) -> str:
 
 
 def dossier_payload(code: str, *, status: str = "2", channel: str = "1", applicant_id: str = "") -> dict:
-    """A dossier as one-stop software syncs it (optional fields as empty strings)."""
-    applicant_id = applicant_id or "056090001234"
-    return {
-        "MaHoSo": code,
-        "MaTTHC": "1.001193",
-        "TenTTHC": "Thủ tục đăng ký khai sinh",
-        "MaLinhVuc": "G09-TP03",
-        "TenLinhVuc": "Hộ tịch",
-        "KenhThucHien": channel,
-        "SoBienNhan": "",
-        "ChuHoSo": "Nguyễn Văn An",
-        "SoGiayToChuHoSo": applicant_id,
-        "LoaiDoiTuong": "1",
-        "MaDoiTuong": "",
-        "Email": "",
-        "SoDienThoai": "0912345678",
-        "TrichYeuHoSo": "Đăng ký khai sinh cho con",
-        "DinhDanhCHS": [{"LoaiDinhDanh": "1", "SoDinhDanh": applicant_id}],
-        "NgayTiepNhan": portal_now(),
-        "NgayHenTra": portal_now(5 * 86400),
-        "NgayTra": "",
-        "NgayKetThucXuLy": "",
-        "NgayTuChoi": "",
-        "NgayNopHoSo": portal_now(-600),
-        "TrangThaiHoSo": status,
-        "DonViXuLy": "UBND Phường Nha Trang",
-        "NoiNopHoSo": "1",
-        "HinhThuc": "0",
-        "DuocThanhToanTrucTuyen": "3",
-        "TaiLieuNop": [],
-        "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}],
-        "DanhSachHoSoBoSung": [],
-        "DanhSachGiayToKetQua": [],
-    }
+    """A dossier as one-stop software syncs it (optional fields as empty strings), received now."""
+    return connector_messages.dossier(
+        code,
+        applicant_id=applicant_id or connector_messages.APPLICANT_ID,
+        status=status,
+        channel=channel,
+        submitted=portal_now(-600),
+        received=portal_now(),
+        due=portal_now(5 * 86400),
+    )
 
 
-def progress_entry(code: str, status: str, *, officer: str = "Trần Thị Bình", note: str = "") -> dict:
-    """A progress entry (tiến độ) as connectors report it."""
-    return {
-        "MaHoSo": code,
-        "NguoiXuLy": officer,
-        "ChucDanh": "",
-        "ThoiDiemXuLy": portal_now(),
-        "PhongBanXuLy": "",
-        "NoiDungXuLy": note or f"Chuyển trạng thái {status}",
-        "TrangThai": status,
-        "NgayBatDau": "",
-        "NgayKetThucTheoQuyDinh": "",
-    }
+def progress_entry(code: str, status: str, *, officer: str = connector_messages.OFFICER, note: str = "") -> dict:
+    """A progress entry (tiến độ) as connectors report it, made now."""
+    return connector_messages.progress_entry(code, status, at=portal_now(), note=note or f"Chuyển trạng thái {status}", officer=officer)
 
 
 def sign_push(secret: str, timestamp: int | str, raw_body: bytes) -> str:

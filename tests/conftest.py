@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from simulator import config, connector_messages
 from simulator.app import create_app
 from simulator.app_context import db
 from simulator.clients import by_province
@@ -204,57 +205,18 @@ def callbacks(app) -> QueuedCallbacks:
 
 def dossier(code: str = "000.00.01.H56-261126-0001", **overrides) -> dict:
     """A realistic dossier as connectors send it (optional fields as empty strings)."""
-    base = {
-        "MaHoSo": code,
-        "MaTTHC": "1.001193",
-        "TenTTHC": "Thủ tục đăng ký khai sinh",
-        "MaLinhVuc": "G09-TP03",
-        "TenLinhVuc": "Hộ tịch",
-        "KenhThucHien": "1",
-        "SoBienNhan": "",
-        "ChuHoSo": "Nguyễn Văn An",
-        "SoGiayToChuHoSo": "056090001234",
-        "LoaiDoiTuong": "1",
-        "MaDoiTuong": "",
-        "Email": "",
-        "SoDienThoai": "0912345678",
-        "TrichYeuHoSo": "Đăng ký khai sinh cho con",
-        "DinhDanhCHS": [{"LoaiDinhDanh": "1", "SoDinhDanh": "056090001234"}],
-        "NgayTiepNhan": "20261126083000",
-        "NgayHenTra": "20261203170000",
-        "NgayTra": "",
-        "NgayKetThucXuLy": "",
-        "NgayTuChoi": "",
-        "NgayNopHoSo": "20261126080000",
-        "TrangThaiHoSo": "2",
-        "DonViXuLy": "UBND Phường Nha Trang",
-        "NoiNopHoSo": "1",
-        "HinhThuc": "0",
-        "DuocThanhToanTrucTuyen": "3",
-        "TaiLieuNop": [],
-        "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "MaPhiLePhi": "LP01", "HinhThucThu": "1", "Gia": "0", "LoaiPhiLePhi": "1"}],
-        "DanhSachHoSoBoSung": [],
-        "DanhSachGiayToKetQua": [],
-    }
-    base.update(overrides)
-    return base
+    return {**connector_messages.dossier(code), **overrides}
 
 
 def progress(code: str = "000.00.01.H56-261126-0001", status: str = "4", **overrides) -> dict:
     """A progress entry as connectors send it."""
-    entry = {
-        "MaHoSo": code,
-        "NguoiXuLy": "Trần Thị Bình",
-        "ChucDanh": "",
-        "ThoiDiemXuLy": "20261126100000",
-        "PhongBanXuLy": "",
-        "NoiDungXuLy": "Chuyển xử lý",
-        "TrangThai": status,
-        "NgayBatDau": "",
-        "NgayKetThucTheoQuyDinh": "",
-    }
-    entry.update(overrides)
-    return entry
+    return {**connector_messages.progress_entry(code, status, at="20261126100000", note="Chuyển xử lý"), **overrides}
+
+
+def settings_env(**settings) -> dict[str, str]:
+    """The environment serving a sandbox with these settings (registry names; an unknown or out-of-range one fails)."""
+    config.resolve(settings)
+    return {config.SETTINGS[name].env: str(value) for name, value in settings.items()}
 
 
 def wait_until(condition, timeout: float = 10.0, what: str = "the condition", every: float = 0.05):

@@ -1,5 +1,6 @@
 """The command line and the settings registry."""
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -7,9 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simulator import config
+from simulator import config, credential_sheet, reference_tables
 from simulator.cli import main
+from simulator.clients import by_province
 from simulator.identity.personas import personas
+from tests.conftest import SEED, settings_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,3 +105,42 @@ def test_connector_set_stores_the_body_style_pushes_use(tmp_path):
     assert "flat bodies" in flat.output
     refused = CliRunner().invoke(main, [*args, "--body-style", "xml", "--db", db])
     assert refused.exit_code == 2 and "body-style" in refused.output
+
+
+def test_the_personas_table_in_the_docs_is_the_registry():
+    docs = (ROOT / "docs" / "identity.md").read_text(encoding="utf-8")
+    assert reference_tables.personas_markdown() in docs, "docs/identity.md is stale: python -m simulator personas --format markdown"
+
+
+def test_credential_sheet_reads_no_database_into_existence(tmp_path):
+    missing = tmp_path / "none.db"
+    rows = credential_sheet.sheet(SEED, str(missing), "56")
+    assert [r["province_code"] for r in rows] == ["56"] and rows[0]["gateway_dialect"] == "all"
+    assert not missing.exists()
+
+
+def test_credential_sheet_shows_a_stored_dialect_and_refuses_an_unknown_province(tmp_path):
+    db = str(tmp_path / "sheet.db")
+    credential_sheet.set_dialect(SEED, db, "56", "lgspaccesstoken")
+    assert credential_sheet.sheet(SEED, db, "56")[0]["gateway_dialect"] == "lgspaccesstoken"
+    with pytest.raises(credential_sheet.UnknownProvinceError, match="'99'"):
+        credential_sheet.sheet(SEED, db, "99")
+    with pytest.raises(credential_sheet.UnknownProvinceError, match="'99'"):
+        credential_sheet.set_dialect(SEED, db, "99", "oauth2")
+
+
+def test_credential_sheet_token_requests_carry_the_gateway_key_and_secret():
+    client = by_province(SEED, "56")
+    requests = credential_sheet.token_requests(client)
+    basic = requests["oauth2_basic"]["Authorization"].removeprefix("Basic ")
+    assert base64.b64decode(basic).decode() == f"{client.gateway_key}:{client.gateway_secret}"
+    assert f"client_id={client.gateway_key}&client_secret={client.gateway_secret}" in requests["oauth2_form"]["body"]
+    assert json.loads(base64.b64decode(requests["lgspaccesstoken"]["lgspaccesstoken"]))["SecretKey"] == client.gateway_secret
+
+
+def test_settings_env_names_each_setting_by_its_environment_variable_and_refuses_a_bad_one():
+    assert settings_env(runner_poll_ms=50, job_max_attempts=3) == {"SANDBOX_RUNNER_POLL_MS": "50", "SANDBOX_JOB_MAX_ATTEMPTS": "3"}
+    with pytest.raises(config.SettingError, match="no_such_setting"):
+        settings_env(no_such_setting=1)
+    with pytest.raises(config.SettingError, match="session_ttl_seconds"):
+        settings_env(session_ttl_seconds=10**9)

@@ -15,11 +15,11 @@ import gevent.event  # noqa: E402
 import requests  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
 
+from loadtests.cli_options import add_shared, credentials  # noqa: E402
 from loadtests.reference_connector.app import PUSH_PATH, ConnectorApp  # noqa: E402
 from loadtests.reference_connector.inbox import Inbox  # noqa: E402
 from loadtests.reference_connector.portal import GatewayClient, PortalClient, RetryPolicy  # noqa: E402
 from loadtests.reference_connector.processor import Processor, WalkSettings  # noqa: E402
-from simulator.clients import by_province  # noqa: E402
 
 log = logging.getLogger("reference_connector")
 
@@ -33,13 +33,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--province 56 --port 9000 --secret S --admin-token T",
     )
     parser.add_argument("--sandbox", default="http://127.0.0.1:8000", help="portal (sandbox) base URL")
-    parser.add_argument("--province", default="56", help="2-digit province code")
+    add_shared(parser, "--province", "--seed", "--portal-username", "--portal-password", "--admin-token", "--ca-file")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=9000, help="port to listen on")
     parser.add_argument("--secret", required=True, help="HMAC secret shared with the portal for pushes")
-    parser.add_argument("--seed", type=int, default=20250701, help="sandbox seed (derives the credentials)")
-    parser.add_argument("--username", default="", help="portal username (default: derived from the seed)")
-    parser.add_argument("--password", default="", help="portal password (default: derived from the seed)")
     parser.add_argument("--state", default=":memory:", help="SQLite file of the inbox (durable de-duplication)")
     parser.add_argument("--walk-seconds", type=float, default=3.0, help="time to walk a dossier 2 → 4 → 9 → 10")
     parser.add_argument("--batch-interval", type=float, default=0.5, help="seconds between progress batches")
@@ -48,9 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--retry-base", type=float, default=0.2, help="first backoff step, seconds (doubles)")
     parser.add_argument("--retry-cap", type=float, default=10.0, help="longest backoff, seconds")
     parser.add_argument("--max-skew", type=float, default=300.0, help="oldest accepted push timestamp, seconds")
-    parser.add_argument("--admin-token", default="", help="register with the sandbox admin API on start")
     parser.add_argument("--public-url", default="", help="push URL to register (default http://host:port/...)")
-    parser.add_argument("--ca-file", default="", help="CA bundle (PEM) verifying an https:// sandbox (its tls/ca.pem)")
     return parser.parse_args(argv)
 
 
@@ -79,14 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     """Serve until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     args = parse_args(argv)
-    client = by_province(args.seed, args.province)
-    if client is None:
-        print(f"unknown province {args.province!r}", file=sys.stderr)
+    try:
+        creds = credentials(args)
+    except SystemExit as err:
+        print(err, file=sys.stderr)
         return 2
     policy = RetryPolicy(attempts=args.retry_attempts, base_s=args.retry_base, cap_s=args.retry_cap)
-    portal = PortalClient(args.sandbox, args.username or client.username, args.password or client.password, client.madonvi, policy=policy)
+    portal = PortalClient(args.sandbox, creds.username, creds.password, creds.madonvi, policy=policy)
     portal.http.verify = args.ca_file or True  # the one HTTP session every portal and gateway call goes through
-    gateway = GatewayClient(portal, client.gateway_key, client.gateway_secret)
+    gateway = GatewayClient(portal, creds.gateway_key, creds.gateway_secret)
     inbox = Inbox(args.state)
     settings = WalkSettings(args.walk_seconds, args.batch_interval, args.workers)
     processor = Processor(portal, gateway, inbox, settings)

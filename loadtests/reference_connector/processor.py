@@ -11,7 +11,6 @@ officers, and after a restart the dossiers it was walking simply stay where they
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import itertools
 import json
@@ -26,6 +25,7 @@ import gevent.queue
 from loadtests import wire
 from loadtests.reference_connector.inbox import Inbox
 from loadtests.reference_connector.portal import GatewayClient, PortalClient, PortalUnavailableError
+from simulator.systems.payment import signing
 
 log = logging.getLogger("reference_connector")
 
@@ -35,24 +35,6 @@ WALK = ("4", "9", "10")
 # database's citizen look-up, both through the NGSP gateway.
 PAYMENT_PATH = "/ngsp/payment/messages"
 POPULATION_PATH = "/ngsp/population/TraCuuThongTinCongDan"
-# MaXacThuc of INIT: SHA-256 hex of these fields joined by "|", the shared secret last, in the order
-# public one-stop clients sign (docs/contract.md, "Payment platform").
-INIT_MAC_FIELDS = (
-    "LoaiBanTin",
-    "PhienBan",
-    "MaDoiTac",
-    "MaThamChieu",
-    "SoTien",
-    "LoaiHinhThanhToan",
-    "MaKenhThanhToan",
-    "MaThietBi",
-    "NgonNgu",
-    "MaTienTe",
-    "MaNganHang",
-    "ThongTinGiaoDich",
-    "ThoiGianGD",
-    "Ip",
-)
 
 
 @dataclass
@@ -144,45 +126,42 @@ class Processor:
             return
         payer = next((d.get("SoDinhDanh") for d in dossier.get("DinhDanhCHS") or [] if d.get("LoaiDinhDanh") == "1"), "")
         description = f"Nộp phí, lệ phí hồ sơ {dossier['MaHoSo']}"
-        message = {
-            "LoaiBanTin": "INIT",
-            "PhienBan": "1.0.6",
-            "MaDoiTac": self.portal.madonvi,
-            "MaThamChieu": f"TT-{dossier['MaHoSo']}",  # one payment per dossier: retries reuse the reference
-            "SoTien": str(total),  # clients send the amount as a string
-            "LoaiHinhThanhToan": "PAY",
-            "MaKenhThanhToan": "1",
-            "MaThietBi": "1",
-            "NgonNgu": "vi-VN",
-            "MaTienTe": "VND",
-            "MaNganHang": "PAYMENT",
-            "ThongTinGiaoDich": description,
-            "ThoiGianGD": wire.portal_now(),
-            "Ip": "127.0.0.1",
-            "ThongTinBienLai": {
-                "MaDichVu": "2",
-                "MaHoSo": dossier["MaHoSo"],
-                "MaTTHC": dossier.get("MaTTHC", ""),
-                "NoiDungThanhToan": description,
-                "HoTenNguoiNop": dossier.get("ChuHoSo", ""),
-                "SoCMNDNguoiNop": payer,
-                "PhiLePhi": [
-                    {
-                        "LoaiPhiLePhi": "2",
-                        "TenPhiLePhi": f.get("TenPhiLePhi") or "Lệ phí",
-                        "MaPhiLePhi": f.get("MaPhiLePhi", ""),
-                        "SoTien": str(int(float(f["Gia"]))),
-                    }
-                    for f in fees
-                ],
-                "DSKhoanNop": [{"NoiDung": description, "SoTien": str(total)}],
-            },
+        receipt = {
+            "MaDichVu": "2",
+            "MaHoSo": dossier["MaHoSo"],
+            "MaTTHC": dossier.get("MaTTHC", ""),
+            "NoiDungThanhToan": description,
+            "HoTenNguoiNop": dossier.get("ChuHoSo", ""),
+            "SoCMNDNguoiNop": payer,
+            "PhiLePhi": [
+                {
+                    "LoaiPhiLePhi": "2",
+                    "TenPhiLePhi": f.get("TenPhiLePhi") or "Lệ phí",
+                    "MaPhiLePhi": f.get("MaPhiLePhi", ""),
+                    "SoTien": str(int(float(f["Gia"]))),
+                }
+                for f in fees
+            ],
+            "DSKhoanNop": [{"NoiDung": description, "SoTien": str(total)}],
         }
-        joined = "|".join(str(message[k]) for k in INIT_MAC_FIELDS) + "|" + self.gateway.secret
-        message["MaXacThuc"] = hashlib.sha256(joined.encode("utf-8")).hexdigest()
+        # One payment per dossier (retries reuse the reference); clients send the amount as a string.
+        message = signing.init_message(
+            self.portal.madonvi,
+            f"TT-{dossier['MaHoSo']}",
+            str(total),
+            description=description,
+            at=wire.portal_now(),
+            receipt=receipt,
+            ip="127.0.0.1",
+        )
+        message = self.sign_payment(message)
         reply = self.gateway.request("POST", PAYMENT_PATH, json=message)
         if reply is not None and reply.get("MaLoi") == "00":
             self.stats["payments"] += 1
+
+    def sign_payment(self, message: dict) -> dict:
+        """The message with its MaXacThuc, signed with the gateway secret (payment platform 1.0.6)."""
+        return signing.signed(message, self.gateway.secret)
 
     def _link_applicant(self, dossier: dict) -> None:
         """Find the applicant's portal account as OpenCPS does: TraCuuTechID by MaSoThue (ID or tax code)."""

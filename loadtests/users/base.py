@@ -19,7 +19,8 @@ import gevent.ssl
 from locust import FastHttpUser
 
 from loadtests import wire
-from loadtests.users.options import credentials, next_dossier_code
+from loadtests.cli_options import credentials
+from loadtests.users.options import next_dossier_code
 
 # Codes recently synced by this process, for pollers to read back (bounded: no memory growth).
 recent_codes: deque[str] = deque(maxlen=500)

@@ -7,14 +7,12 @@ which is how the runner and distributed workers receive them.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 from locust import events
 
 from loadtests import wire
-from simulator.clients import by_province
+from loadtests.cli_options import add_shared
 
-DEFAULT_SEED = 20250701
 DEFAULT_PUSH_PATH = "/webhooks/dvcqg"
 
 
@@ -22,25 +20,24 @@ DEFAULT_PUSH_PATH = "/webhooks/dvcqg"
 def add_kit_options(parser) -> None:
     """Register the kit's options on Locust's parser (shown under `locust --help`)."""
     group = parser.add_argument_group("national portal sandbox load kit")
+    shared = (
+        "--province",
+        "--seed",
+        "--portal-username",
+        "--portal-password",
+        "--admin-token",
+        "--connector-url",
+        "--push-secret",
+        "--ca-file",
+    )
+    add_shared(group, *shared, connector_url="http://127.0.0.1:9000" + DEFAULT_PUSH_PATH)
     group.add_argument(
         "--target",
         choices=["sandbox", "connector"],
         default="sandbox",
         help="sandbox: the users act as a connector; connector: drive a connector under test",
     )
-    group.add_argument("--province", default="56", help="2-digit province code whose client the users log in as")
-    group.add_argument("--seed", type=int, default=DEFAULT_SEED, help="sandbox seed (derives the credentials)")
-    group.add_argument("--portal-username", default="", help="override the seed-derived portal username")
-    group.add_argument("--portal-password", default="", help="override the seed-derived portal password")
     group.add_argument("--run-id", default="", help="id shared by every process of one run (keeps MaHoSo unique)")
-    group.add_argument("--admin-token", default="", help="sandbox admin token (submissions, scenarios, stats)")
-    group.add_argument(
-        "--connector-url",
-        default="http://127.0.0.1:9000" + DEFAULT_PUSH_PATH,
-        help="push endpoint of the connector under test",
-    )
-    group.add_argument("--push-secret", default="", help="HMAC secret shared with the connector under test")
-    group.add_argument("--ca-file", default="", help="CA bundle (PEM) that verifies an https:// host, e.g. the sandbox's tls/ca.pem")
     group.add_argument("--shape", default="steady", help="load shape name in the shapes file")
     group.add_argument("--shape-file", default="", help="YAML file of shapes (default loadtests/shapes.yaml)")
     group.add_argument("--step-pause", type=float, default=0.2, help="seconds an officer waits between steps")
@@ -56,31 +53,6 @@ def add_kit_options(parser) -> None:
     group.add_argument("--submission-batch", type=int, default=1, help="online dossiers per submission call")
     group.add_argument("--e2e-timeout", type=float, default=30.0, help="seconds before a pushed dossier is lost")
     group.add_argument("--e2e-poll", type=float, default=0.1, help="seconds between e2e watch polls (resolution)")
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """The portal identity the users log in with."""
-
-    username: str
-    password: str
-    madonvi: str
-    gateway_key: str
-    gateway_secret: str
-
-
-def credentials(options) -> Credentials:
-    """The province client's credentials from the seed, with command-line overrides."""
-    client = by_province(options.seed, options.province)
-    if client is None:
-        raise SystemExit(f"unknown province code {options.province!r}")
-    return Credentials(
-        username=options.portal_username or client.username,
-        password=options.portal_password or client.password,
-        madonvi=client.madonvi,
-        gateway_key=client.gateway_key,
-        gateway_secret=client.gateway_secret,
-    )
 
 
 # One counter per Locust process; with the worker index and run id it makes codes unique.

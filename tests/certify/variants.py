@@ -16,6 +16,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import hashlib  # noqa: E402
 import heapq  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -25,6 +26,7 @@ import requests  # noqa: E402
 import loadtests.reference_connector.__main__ as reference  # noqa: E402
 from loadtests import wire  # noqa: E402
 from loadtests.reference_connector import portal, processor  # noqa: E402
+from simulator.systems.payment import signing  # noqa: E402
 
 VARIANTS = ("ignore_retry_after", "no_lookup", "illegal_move", "loses_after_reset", "wrong_payment_signature")
 
@@ -59,6 +61,15 @@ class IllegalMoveProcessor(processor.Processor):
             heapq.heappush(self._due, (now + i * step, next(self._seq), wire.progress_entry(code, status)))
 
 
+class PreviousOrderSignatureProcessor(processor.Processor):
+    """Signs INIT over the pre-1.0.6 field order: the fourteen fields without Ip."""
+
+    def sign_payment(self, message: dict) -> dict:
+        """MaXacThuc over every 1.0.6 INIT field but Ip, then the secret."""
+        fields = [str(message[k]) for k in signing.FIELD_ORDER["INIT"] if k != "Ip"]
+        return {**message, "MaXacThuc": hashlib.sha256("|".join([*fields, self.gateway.secret]).encode()).hexdigest()}
+
+
 class GiveUpOnResetSession(requests.Session):
     """An HTTP session that turns a connection reset into a final failure instead of a retried fault."""
 
@@ -90,7 +101,7 @@ def configure(variant: str) -> list[str]:
     elif variant == "loses_after_reset":
         reference.PortalClient = GiveUpOnResetPortal
     elif variant == "wrong_payment_signature":
-        processor.INIT_MAC_FIELDS = tuple(f for f in processor.INIT_MAC_FIELDS if f != "Ip")
+        reference.Processor = PreviousOrderSignatureProcessor
     else:
         raise SystemExit(f"unknown variant {variant!r}; one of: {', '.join(VARIANTS)}")
     return []

@@ -9,6 +9,7 @@ import time
 import pytest
 import requests
 
+from simulator.flows.satisfaction import INDICATORS
 from tests.conftest import ADMIN, ROOT, Portal, dossier
 from tests.dashboard.conftest import ARTIFACTS, enter_token
 
@@ -74,19 +75,6 @@ def test_english_toggle_is_remembered(page, dashboard_sandbox):
     assert page.locator("h1").inner_text() == "Public-service interconnection — sandbox"
     page.click("#lang-toggle")  # back to Vietnamese for the other tests' screenshots
     assert page.evaluate("localStorage.getItem('dashboard.lang')") == "vi"
-
-
-INDICATORS = (
-    "ThoiGianGiaiQuyet",
-    "ThoiGianTungCoQuan",
-    "SoLanLienHe",
-    "SoCoQuanLienHe",
-    "TiepNhanTraKetQua",
-    "CongKhaiThuTuc",
-    "ThaiDoCanBo",
-    "GiaiQuyetKienNghi",
-    "TienDoChatLuongTrucTuyen",
-)
 
 
 def sync_some_dossiers(sandbox, province: str, count: int, finished: int, score: int) -> None:

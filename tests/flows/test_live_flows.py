@@ -10,20 +10,15 @@ import psutil
 import pytest
 import requests
 
-from tests.conftest import ADMIN, LiveSandbox, Portal, progress
+from tests.conftest import ADMIN, LiveSandbox, Portal, progress, settings_env
 from tests.flows.conftest import SECRET
 from tests.flows.receiver import Receiver
 
 pytestmark = pytest.mark.live
 
-FAST_ENV = {
-    "SANDBOX_JOB_BACKOFF_BASE_MS": "200",
-    "SANDBOX_JOB_BACKOFF_CAP_MS": "800",
-    "SANDBOX_RUNNER_POLL_MS": "50",
-    "SANDBOX_RUNNER_LEASE_SECONDS": "2",
-    "SANDBOX_PUSH_TIMEOUT_SECONDS": "3",
-    "SANDBOX_JOB_LEASE_SECONDS": "5",
-}
+FAST_ENV = settings_env(
+    job_backoff_base_ms=200, job_backoff_cap_ms=800, runner_poll_ms=50, runner_lease_seconds=2, push_timeout_seconds=3, job_lease_seconds=5
+)
 
 
 def admin(live: LiveSandbox, method: str, path: str, **kwargs) -> requests.Response:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 from dataclasses import dataclass
 
 import requests
 
 from simulator.clients import by_province
+from simulator.systems.payment import signing
 from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox, Portal, dossier, progress
 
 
@@ -76,28 +76,11 @@ def callers_for(sandbox: LiveSandbox) -> Callers:
 
 
 def payment_init(province: str, dossier_code: str, reference: str, secret: str | None = None) -> dict:
-    """A correctly signed payment INIT (version 1.0.6) from `province`: sha256 of its 14 fields | secret."""
+    """A correctly signed payment INIT (version 1.0.6) from `province`, with its own secret unless one is given."""
     client = by_province(SEED, province)
-    msg = {
-        "LoaiBanTin": "INIT",
-        "PhienBan": "1.0.6",
-        "MaDoiTac": client.madonvi,
-        "MaThamChieu": reference,
-        "SoTien": "50000",
-        "LoaiHinhThanhToan": "PAY",
-        "MaKenhThanhToan": "1",
-        "MaThietBi": "1",
-        "NgonNgu": "vi-VN",
-        "MaTienTe": "VND",
-        "MaNganHang": "PAYMENT",
-        "ThongTinGiaoDich": "Lệ phí",
-        "ThoiGianGD": "20261126090000",
-        "Ip": "10.0.0.5",
-        "ThongTinBienLai": {"MaDichVu": "2", "MaHoSo": dossier_code, "PhiLePhi": []},
-    }
-    signed = [v for k, v in msg.items() if k != "ThongTinBienLai"]
-    msg["MaXacThuc"] = hashlib.sha256("|".join([*signed, secret or client.gateway_secret]).encode()).hexdigest()
-    return msg
+    receipt = {"MaDichVu": "2", "MaHoSo": dossier_code, "PhiLePhi": []}
+    message = signing.init_message(client.madonvi, reference, "50000", description="Lệ phí", at="20261126090000", receipt=receipt)
+    return signing.signed(message, secret or client.gateway_secret)
 
 
 def gateway_token_for(client, province: str) -> str:

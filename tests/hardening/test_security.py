@@ -23,6 +23,7 @@ import requests
 from simulator import config
 from simulator.app import create_app
 from simulator.clients import by_province, province_clients
+from simulator.flows.satisfaction import INDICATORS
 from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED, LiveSandbox, dossier, progress
 from tests.hardening.callers import gateway_token_for, payment_init
 
@@ -42,21 +43,7 @@ def finished(portal, code: str = CODE) -> None:
     portal.call("CapNhatTienDoHoSoMC", data=[*steps, progress(code, "10", ThoiDiemXuLy="20261128100000")])
 
 
-RATING = {
-    key: 2
-    for key in (
-        "ThoiGianGiaiQuyet",
-        "ThoiGianTungCoQuan",
-        "SoLanLienHe",
-        "SoCoQuanLienHe",
-        "TiepNhanTraKetQua",
-        "CongKhaiThuTuc",
-        "ThaiDoCanBo",
-        "GiaiQuyetKienNghi",
-        "TienDoChatLuongTrucTuyen",
-    )
-}
-RATING |= {"MucDoThuanTien": "1", "DanhGiaChung": "1"}
+RATING = {**dict.fromkeys(INDICATORS, 2), "MucDoThuanTien": "1", "DanhGiaChung": "1"}
 
 
 # --- province isolation -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from simulator.clients import by_province
+from simulator.systems.payment import signing
 from tests.conftest import SEED
 
 SYSTEM, PREFIX = "payment", "/payment"
@@ -26,32 +27,19 @@ def mac(values: list) -> str:
 
 
 def init_message(reference: str = "TT-H56-0001", amount: int = 150000, payer: str = "056090001234", **over) -> dict:
-    msg = {
-        "LoaiBanTin": "INIT",
-        "PhienBan": "1.0.6",
-        "MaDoiTac": CLIENT.madonvi,
-        "MaThamChieu": reference,
-        "SoTien": amount,
-        "LoaiHinhThanhToan": "PAY",
-        "MaKenhThanhToan": "1",
-        "MaThietBi": "1",
-        "NgonNgu": "vi-VN",
-        "MaTienTe": "VND",
-        "MaNganHang": "PAYMENT",
-        "ThongTinGiaoDich": "Nộp lệ phí hồ sơ 000.00.01.H56-261126-0001",
-        "ThoiGianGD": "20261126090000",
-        "Ip": "10.0.0.5",
-        "ThongTinBienLai": {
-            "MaDichVu": "2",
-            "MaHoSo": "000.00.01.H56-261126-0001",
-            "MaTTHC": "1.001193",
-            "HoTenNguoiNop": "Nguyễn Văn An",
-            "SoCMNDNguoiNop": payer,
-            "PhiLePhi": [{"TenPhiLePhi": "Lệ phí cấp phiếu", "MaPhiLePhi": "LP01", "SoTien": amount}],
-        },
+    """An INIT of a 150,000 VND fee; fields in `over` replace the built ones before it is signed."""
+    receipt = {
+        "MaDichVu": "2",
+        "MaHoSo": "000.00.01.H56-261126-0001",
+        "MaTTHC": "1.001193",
+        "HoTenNguoiNop": "Nguyễn Văn An",
+        "SoCMNDNguoiNop": payer,
+        "PhiLePhi": [{"TenPhiLePhi": "Lệ phí cấp phiếu", "MaPhiLePhi": "LP01", "SoTien": amount}],
     }
+    description = "Nộp lệ phí hồ sơ 000.00.01.H56-261126-0001"
+    msg = signing.init_message(CLIENT.madonvi, reference, amount, description=description, at="20261126090000", receipt=receipt)
     msg.update(over)
-    msg.setdefault("MaXacThuc", mac([msg.get(k, "") for k in INIT_ORDER]))
+    msg.setdefault("MaXacThuc", mac([msg.get(k, "") for k in INIT_ORDER]))  # signed independently of the sandbox
     return msg
 
 

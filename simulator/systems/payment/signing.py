@@ -8,6 +8,10 @@ MaThamChieu|SoTien|MaTienTe|MaGiaoDich|MaNganHang|ThoiGianGD|ThongTinGiaoDich`. 
 hashed as the client sent it (`"50000"` and `50000` both read 50000); an absent field counts as
 "". The shared secret of a province is its gateway client secret (`python -m simulator
 credentials`).
+
+Partners' messages are built here too (`init_message`, `lookup_message`, then `signed`), so the
+OpenAPI examples, the reference connector and the tests sign exactly as the sandbox verifies;
+tests/contract checks these orders against independent implementations of the public clients.
 """
 
 from __future__ import annotations
@@ -79,6 +83,57 @@ def verify(message_type: str, values: dict, secret: str, presented) -> bool:
     """Whether `presented` is the message's MaXacThuc (hex, any case), in constant time."""
     expected = signature(message_type, values, secret)
     return hmac.compare_digest(expected.encode(), _text(presented).strip().lower().encode())
+
+
+def signed(message: dict, secret: str) -> dict:
+    """The message with its MaXacThuc: signed over the field order of its own LoaiBanTin."""
+    return {**message, "MaXacThuc": signature(message["LoaiBanTin"], message, secret)}
+
+
+def init_message(
+    partner: str,
+    reference: str,
+    amount,
+    *,
+    description: str,
+    at: str,
+    receipt: dict | None = None,
+    ip: str = "10.0.0.5",
+    language: str = "vi-VN",
+    bank: str = "PAYMENT",
+) -> dict:
+    """An unsigned INIT of version 1.0.6 as one-stop clients fill it (pass it to `signed`).
+
+    The fourteen signed fields come first, in FIELD_ORDER["INIT"]; the constants (PAY, channel
+    and device "1", VND) are what OpenCPS and TD send. `amount` is kept as given: clients send
+    SoTien as a string, a test may send a number. `receipt` is ThongTinBienLai (not signed).
+    """
+    message = {
+        "LoaiBanTin": "INIT",
+        "PhienBan": VERSION,
+        "MaDoiTac": partner,
+        "MaThamChieu": reference,
+        "SoTien": amount,
+        "LoaiHinhThanhToan": "PAY",
+        "MaKenhThanhToan": "1",
+        "MaThietBi": "1",
+        "NgonNgu": language,
+        "MaTienTe": "VND",
+        "MaNganHang": bank,
+        "ThongTinGiaoDich": description,
+        "ThoiGianGD": at,
+        "Ip": ip,
+    }
+    if receipt is not None:
+        message["ThongTinBienLai"] = receipt
+    return message
+
+
+def lookup_message(message_type: str, partner: str, reference: str, at: str) -> dict:
+    """An unsigned QUERY or GET_BILL of a reference (pass it to `signed`)."""
+    if message_type not in ("QUERY", "GET_BILL"):
+        raise ValueError(f"a look-up is QUERY or GET_BILL, not {message_type!r}")
+    return {"LoaiBanTin": message_type, "PhienBan": VERSION, "MaDoiTac": partner, "MaThamChieu": reference, "ThoiGianGD": at}
 
 
 def order_hint(message_type: str) -> str:

@@ -39,27 +39,31 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The fourteen fields both clients sign an INIT over, in order (PayGateUtil.generateChecksum's
+# arguments; DvcPaymentService.InitPayment's string.Join).
+INIT_ORDER = ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "SoTien", "LoaiHinhThanhToan", "MaKenhThanhToan",
+              "MaThietBi", "NgonNgu", "MaTienTe", "MaNganHang", "ThongTinGiaoDich", "ThoiGianGD", "Ip")  # fmt: skip
+
+
+def init_fields(reference: str, amount: str, *, language: str, bank: str, description: str, at: str, ip: str) -> dict:
+    """The fourteen signed INIT fields: both clients send INIT, 1.0.6, their partner code, PAY, channel "1",
+    device "1" and VND; they differ in NgonNgu, MaNganHang, ThongTinGiaoDich, ThoiGianGD and Ip."""
+    return {"LoaiBanTin": "INIT", "PhienBan": "1.0.6", "MaDoiTac": PARTNER.madonvi, "MaThamChieu": reference,
+            "SoTien": amount, "LoaiHinhThanhToan": "PAY", "MaKenhThanhToan": "1", "MaThietBi": "1", "NgonNgu": language,
+            "MaTienTe": "VND", "MaNganHang": bank, "ThongTinGiaoDich": description, "ThoiGianGD": at, "Ip": ip}  # fmt: skip
+
+
 def opencps_init(reference: str = "1201_8f0c2a4e-3b1d-4", amount: int = 150000) -> dict:
     """PayGateIntegrationActionImpl.createPaymentPlatformInitTransactionPostParam + createReceiptInfo.
 
     SoTien is `String.valueOf(paymentFile.getPaymentAmount())`; MaDichVu is the int 2; fees are
     numbers; MaXacThuc is PayGateUtil.generateChecksum(14 fields..., hash_key).
     """
+    fields = init_fields(
+        reference, str(amount), language="vi", bank="", description="Thanh toan le phi ho so", at="20261126090000", ip="10.0.0.5"
+    )
     data = {
-        "LoaiBanTin": "INIT",
-        "PhienBan": "1.0.6",
-        "MaDoiTac": PARTNER.madonvi,
-        "MaThamChieu": reference,
-        "SoTien": str(amount),
-        "LoaiHinhThanhToan": "PAY",
-        "MaKenhThanhToan": "1",
-        "MaThietBi": "1",
-        "NgonNgu": "vi",
-        "MaTienTe": "VND",
-        "MaNganHang": "",
-        "ThongTinGiaoDich": "Thanh toan le phi ho so",
-        "ThoiGianGD": "20261126090000",
-        "Ip": "10.0.0.5",
+        **fields,
         "ThongTinBienLai": {
             "MaDichVu": 2,
             "MaDonVi": "000.00.01.H56",
@@ -96,30 +100,19 @@ def opencps_init(reference: str = "1201_8f0c2a4e-3b1d-4", amount: int = 150000) 
             "TaiKhoanThuNSNN": "",
         },
     }
-    order = ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "SoTien", "LoaiHinhThanhToan", "MaKenhThanhToan",
-             "MaThietBi", "NgonNgu", "MaTienTe", "MaNganHang", "ThongTinGiaoDich", "ThoiGianGD", "Ip")  # fmt: skip
-    data["MaXacThuc"] = sha256_hex("|".join([*(data[k] for k in order), PARTNER.gateway_secret]))
+    data["MaXacThuc"] = sha256_hex("|".join([*(data[k] for k in INIT_ORDER), PARTNER.gateway_secret]))
     return data
 
 
 def td_init(reference: str = "dvc00000001H562611260001", amount: int = 150000, payer: str = "056090001234") -> dict:
     """DvcPaymentService.InitPayment with InitDvcPaymentRequest's defaults (PAY, "1", "1", vi-VN, PAYMENT)."""
     thong_tin = f"THANH TOAN HO SO {DOSSIER}"
+    # ToString("yyyyMMddhhmmss"): 12-hour clock, 13:00 reads 01
+    fields = init_fields(
+        reference, str(amount), language="vi-VN", bank="PAYMENT", description=thong_tin, at="20261126010000", ip="192.168.1.20"
+    )
     req = {
-        "LoaiBanTin": "INIT",
-        "PhienBan": "1.0.6",
-        "MaDoiTac": PARTNER.madonvi,
-        "MaThamChieu": reference,
-        "SoTien": str(amount),
-        "LoaiHinhThanhToan": "PAY",
-        "MaKenhThanhToan": "1",
-        "MaThietBi": "1",
-        "NgonNgu": "vi-VN",
-        "MaTienTe": "VND",
-        "MaNganHang": "PAYMENT",
-        "ThongTinGiaoDich": thong_tin,
-        "ThoiGianGD": "20261126010000",  # ToString("yyyyMMddhhmmss"): 12-hour clock, 13:00 reads 01
-        "Ip": "192.168.1.20",
+        **fields,
         "MaXacThuc": None,
         "ThongTinBienLai": {
             "MaDichVu": "2", "MaDVC": "1.001193.01", "TenDVC": "Cấp phiếu", "MaTTHC": "1.001193",
@@ -134,12 +127,7 @@ def td_init(reference: str = "dvc00000001H562611260001", amount: int = 150000, p
             "DSKhoanNop": [{"NoiDung": thong_tin, "SoTien": str(amount)}],
         },
     }  # fmt: skip
-    text = "|".join(
-        str(req[k])
-        for k in ("LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "SoTien", "LoaiHinhThanhToan",
-                  "MaKenhThanhToan", "MaThietBi", "NgonNgu", "MaTienTe", "MaNganHang", "ThongTinGiaoDich",
-                  "ThoiGianGD", "Ip")
-    )  # fmt: skip
+    text = "|".join(str(req[k]) for k in INIT_ORDER)
     req["MaXacThuc"] = sha256_hex(f"{text}|{PARTNER.gateway_secret}")
     return req
 

@@ -16,17 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from tests.conftest import ADMIN, LiveSandbox
+from tests.conftest import ADMIN, LiveSandbox, settings_env
 from tests.contract.portal.conftest import OpenCpsClient, get_array, get_integer, get_string
 
 pytestmark = pytest.mark.live
-FAST_ENV = {
-    "SANDBOX_JOB_BACKOFF_BASE_MS": "100",
-    "SANDBOX_JOB_BACKOFF_CAP_MS": "300",
-    "SANDBOX_JOB_MAX_ATTEMPTS": "3",
-    "SANDBOX_RUNNER_POLL_MS": "50",
-    "SANDBOX_PUSH_TIMEOUT_SECONDS": "5",
-}
+FAST_ENV = settings_env(job_backoff_base_ms=100, job_backoff_cap_ms=300, job_max_attempts=3, runner_poll_ms=50, push_timeout_seconds=5)
 
 
 class OpenCpsReceiver:
