@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from simulator.db import transaction
+from simulator.db import transaction, where_clause
 
 STATES = ("pending", "running", "done", "dead")
 
@@ -219,14 +219,7 @@ def get(db: sqlite_utils.Database, job_id: str) -> dict | None:
 
 def list_jobs(db: sqlite_utils.Database, *, status: str | None = None, province: str | None = None, limit: int = 100) -> list[dict]:
     """Jobs, newest first, optionally of one state and province; dead ones carry their attempt log."""
-    where, params = [], []
-    if status:
-        where.append("status = ?")
-        params.append(status)
-    if province:
-        where.append("province = ?")
-        params.append(province)
-    sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+    sql_where, params = where_clause(("status = ?", status), ("province = ?", province))
     rows = db.execute(f"SELECT {_COLUMNS} FROM jobs{sql_where} ORDER BY created_at DESC LIMIT ?", [*params, limit]).fetchall()
     out = []
     for row in rows:
