@@ -66,19 +66,21 @@ def _change(change: Callable, province: str) -> dict:
         abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
 
 
+def _answers_new_credentials(view: Callable) -> Callable:
+    """Document a view that changes one province's credentials: the new ones, or 404."""
+    view = admin_doc(blp)(blp.alt_response(404, description="Unknown province")(view))
+    return blp.response(200, ProvinceCredentials)(view)
+
+
 @blp.route("/<string:province>/rotate", methods=["POST"])
-@blp.response(200, ProvinceCredentials)
-@blp.alt_response(404, description="Unknown province")
-@admin_doc(blp)
+@_answers_new_credentials
 def rotate(province: str):
     """New random password and gateway secret for one province; its sessions and tokens end now."""
     return _change(rotation.rotate, province)
 
 
 @blp.route("/<string:province>/rotation", methods=["DELETE"])
-@blp.response(200, ProvinceCredentials)
-@blp.alt_response(404, description="Unknown province")
-@admin_doc(blp)
+@_answers_new_credentials
 def restore(province: str):
     """Back to the seed-derived credentials; the province's sessions and tokens end now."""
     return _change(rotation.restore, province)

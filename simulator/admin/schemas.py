@@ -145,12 +145,11 @@ class ClockReply(Schema):
     elapsed_s = fields.Float(required=True, metadata={"description": "Sandbox seconds since the last reset"})
 
 
-class JournalRow(Schema):
-    """One recorded request to a simulated system."""
+class RequestRecord(Schema):
+    """What the journal and the capture both record of a request to a simulated system."""
 
     id = fields.Integer(required=True)
     ts = fields.Float(required=True, allow_none=True)
-    sim_ts = fields.Float(required=True, allow_none=True)
     request_id = fields.String(required=True, allow_none=True)
     client = fields.String(required=True, allow_none=True)
     system = fields.String(required=True, allow_none=True)
@@ -160,6 +159,12 @@ class JournalRow(Schema):
     status = fields.Integer(required=True, allow_none=True)
     fault = fields.String(required=True, allow_none=True, metadata={"description": "Comma-separated effect names"})
     latency_ms = fields.Float(required=True, allow_none=True)
+
+
+class JournalRow(RequestRecord):
+    """One recorded request to a simulated system."""
+
+    sim_ts = fields.Float(required=True, allow_none=True)
 
 
 class JournalPage(Schema):
@@ -184,23 +189,17 @@ class CapturedPart(Schema):
     body_truncated = fields.Boolean(required=True, metadata={"description": "True when cut at capture_body_bytes"})
 
 
-class CapturedRequest(Schema):
+class CapturedRequest(RequestRecord):
     """One simulated request as sent and as answered."""
 
     id = fields.Integer(required=True, metadata={"description": "Increasing; `after_id` pages forward with it"})
     ts = fields.Float(required=True, metadata={"description": "POSIX seconds (real time) when answered"})
-    request_id = fields.String(required=True, allow_none=True)
     province = fields.String(required=True, allow_none=True, metadata={"description": "2-digit province code"})
     client = fields.String(required=True, allow_none=True, metadata={"description": "H + province code"})
     system = fields.String(required=True)
     via = fields.String(required=True, allow_none=True, metadata={"description": "gateway, when called through it"})
-    operation = fields.String(required=True, allow_none=True)
-    method = fields.String(required=True, allow_none=True)
-    path = fields.String(required=True, allow_none=True)
     query = fields.String(required=True, allow_none=True)
     status = fields.Integer(required=True, allow_none=True, metadata={"description": "0: no response (hang, reset)"})
-    fault = fields.String(required=True, allow_none=True)
-    latency_ms = fields.Float(required=True, allow_none=True)
     request = fields.Nested(CapturedPart, required=True)
     response = fields.Nested(CapturedPart, required=True)
 

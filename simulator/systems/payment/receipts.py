@@ -1,8 +1,8 @@
-"""Treasury receipts of paid fees: the receipt record as the API answers it, and the bill PDF.
+"""The bill of a paid fee: the printed lines of a treasury receipt and its PDF.
 
 A paid transaction gets a treasury receipt (chứng từ nộp ngân sách nhà nước, `store.receipt`);
-`GET /payment/receipts/{SoBienLai}` answers it as JSON and GET_BILL as the printed bill
-(biên lai thu phí, lệ phí), rendered by `receipt_pdf`.
+`GET /payment/receipts/{SoBienLai}` answers it as JSON (schemas.TreasuryReceipt) and GET_BILL
+as the printed bill (biên lai thu phí, lệ phí), rendered by `receipt_pdf`.
 """
 
 from __future__ import annotations
@@ -16,25 +16,6 @@ BILL_TITLE = "BIÊN LAI THU PHÍ, LỆ PHÍ"
 def vnd(amount: int) -> str:
     """An amount as Vietnamese print writes it: thousands separated by dots (1.250.000)."""
     return f"{amount:,}".replace(",", ".")
-
-
-def treasury_receipt(rec: dict) -> dict:
-    """A stored receipt as `GET /payment/receipts/{SoBienLai}` answers it (TreasuryReceipt)."""
-    return {
-        "SoBienLai": rec["number"],
-        "MaGiaoDich": rec["transaction_id"],
-        "MaThamChieu": rec["reference"],
-        "MaHoSo": rec["dossier"],
-        "MaTTHC": rec["procedure"],
-        "KhoBac": rec["treasury"],
-        "TaiKhoanThuNSNN": rec["account"],
-        "SoTien": rec["amount"],
-        "MaTienTe": "VND",
-        "NgayNop": to_portal(rec["paid_at"]),
-        "NguoiNop": rec["payer_name"],
-        "NoiDung": rec["description"],
-        "PhiLePhi": rec["fees"],
-    }
 
 
 def bill_lines(rec: dict) -> list[str]:

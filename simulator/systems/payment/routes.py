@@ -309,7 +309,7 @@ class Receipt(MethodView):
         rec = store.receipt(db(), g.province, SoBienLai)
         if rec is None:
             raise MinistryError(404, f"Không tìm thấy biên lai {SoBienLai} (unknown receipt)", code="05")
-        return receipts.treasury_receipt(rec)
+        return rec
 
 
 # --- the test payer's page (a citizen's browser, not a gateway service) --------------------
