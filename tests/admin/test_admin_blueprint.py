@@ -6,13 +6,11 @@ from flask_smorest import Api
 
 from simulator.admin.blueprint import SECURITY, UNAUTHORIZED, admin_blueprint, admin_doc
 
-# The blueprints built by admin_blueprint, as the app registers them.
-ADMIN_BLUEPRINTS = ("admin", "requests", "credentials", "calendar", "jobs", "flows", "dashboard")
-
 
 def _admin_rules(app):
+    """Every (method, rule) under /sandbox: sandbox control is the admin's alone."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in ADMIN_BLUEPRINTS:
+        if rule.rule.startswith("/sandbox/") or rule.rule == "/sandbox":
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield method, rule
 
