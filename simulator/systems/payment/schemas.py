@@ -151,6 +151,13 @@ class TransactionState(Schema):
     SoBienLai = fields.String(required=True, metadata={"description": "Treasury receipt number or empty"})
 
 
+class TransactionAmount(Schema):
+    """The platform's transaction id and its amount, as INIT and QUERY answer them."""
+
+    MaGiaoDich = fields.String(required=True)
+    SoTien = fields.Integer(required=True)
+
+
 class Reply(PaymentError):
     """Fields every reply carries."""
 
@@ -162,7 +169,7 @@ class Reply(PaymentError):
     MaXacThuc = fields.String(required=True)
 
 
-class InitReply(Reply):
+class InitReply(Reply, TransactionAmount):
     """The payment is open: send the payer to UrlThanhToan.
 
     `error_code` ("0") and `message` (the same reply as a JSON string) are there for clients
@@ -170,19 +177,15 @@ class InitReply(Reply):
     """
 
     PhienBan = fields.String(required=True, metadata={"example": "1.0.6"})
-    MaGiaoDich = fields.String(required=True)
-    SoTien = fields.Integer(required=True)
     UrlThanhToan = fields.String(required=True)
     error_code = fields.String(required=True, metadata={"example": "0"})
     message = fields.String(required=True)
 
 
-class QueryReply(Reply, TransactionState):
+class QueryReply(Reply, TransactionAmount, TransactionState):
     """The state of a payment (TrangThaiGD 1 paid, 3 pending, 4 failed)."""
 
-    SoTien = fields.Integer(required=True)
     MaTienTe = fields.String(required=True)
-    MaGiaoDich = fields.String(required=True)
     MaNganHang = fields.String(required=True)
     ThongTinGiaoDich = fields.String(required=True)
 
