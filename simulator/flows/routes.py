@@ -10,7 +10,7 @@ from flask_smorest import abort
 
 from simulator.admin.blueprint import admin_blueprint, admin_doc
 from simulator.app_context import db, settings
-from simulator.clock import shared_clock
+from simulator.clock import sandbox_clock
 from simulator.db import transaction
 from simulator.flows import arrivals, connectors, push, submissions
 from simulator.flows import schemas as s
@@ -50,7 +50,7 @@ class PushExampleView(MethodView):
             {"data": {"MaHoSo": "000.00.01.H56-261127-0001", "TrangThaiHoSo": "1", "KenhThucHien": "2"}},
             1,
         )
-        sent_at = to_portal(shared_clock(settings()["db"]).now())
+        sent_at = to_portal(sandbox_clock().now())
         body = push.envelope(job, "000.00.00.H56", sent_at, "flat")
         raw = json.dumps(body, ensure_ascii=False)
         timestamp = str(int(time.time()))
@@ -208,7 +208,7 @@ class TestCallback(MethodView):
         if data is None:
             if not body.get("MaHoSo"):
                 abort(422, message="data or MaHoSo: give the payload, or a MaHoSo to build a sample one")
-            data = sample_result(body["event"], body["MaHoSo"], shared_clock(settings()["db"]).now())
+            data = sample_result(body["event"], body["MaHoSo"], sandbox_clock().now())
         with transaction(db()) as conn:
             delivery = push.enqueue_push(conn, body["province"], body["event"], data)
         return {"delivery_id": delivery, "event": body["event"], "province": body["province"]}

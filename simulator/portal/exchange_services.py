@@ -12,7 +12,7 @@ import sqlite_utils
 
 from simulator import catalogue
 from simulator.app_context import settings
-from simulator.clock import shared_clock
+from simulator.clock import sandbox_clock
 from simulator.flows import satisfaction
 from simulator.portal import exchanges, questions, store
 from simulator.portal.schemas import PortalDossierStatus, ProvinceAnswer, ProvinceQuestion, RatingSummary
@@ -90,8 +90,7 @@ def list_public_services(db: sqlite_utils.Database, caller: Caller, body: dict) 
 
 
 def _seeded(db: sqlite_utils.Database, caller: Caller) -> None:
-    conf = settings()
-    questions.ensure_seeded(db, conf["seed"], caller.province, shared_clock(conf["db"]).now())
+    questions.ensure_seeded(db, settings()["seed"], caller.province, sandbox_clock().now())
 
 
 @handles("LayDanhSachHoiDapGuiTuDVCQG")
@@ -128,7 +127,7 @@ def _question_id(entry: dict) -> None:
 @handles("DongBoHoiDap")
 def sync_province_questions(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Publish the province's own questions (and answers) on the portal; HOIDAPID is the province's id."""
-    now = shared_clock(settings()["db"]).now()
+    now = sandbox_clock().now()
 
     def record(entry: dict, _: str) -> str:
         _question_id(entry)
@@ -142,7 +141,7 @@ def sync_province_questions(db: sqlite_utils.Database, caller: Caller, body: dic
 @handles("DongBoKetQuaHoiDapGuiTuDVCQG")
 def sync_answers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Record the province's answers to questions citizens asked on the portal."""
-    now = shared_clock(settings()["db"]).now()
+    now = sandbox_clock().now()
 
     def record(entry: dict, ref: str) -> str:
         _question_id(entry)
