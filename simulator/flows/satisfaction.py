@@ -24,7 +24,7 @@ import sqlite_utils
 from simulator.clock import shared_clock
 from simulator.db import where_clause
 from simulator.jobs.registry import RunContext, periodic
-from simulator.wire_formats import to_portal
+from simulator.wire_formats import DMY, PORTAL_DATETIME, to_portal
 
 INDICATORS = {
     "ThoiGianGiaiQuyet": "total_time",
@@ -133,7 +133,7 @@ def period_quarter(text: str) -> tuple[str, str]:
     """(period "yyyy-MM", quarter "yyyyQn") of a NgayTongHop: "M-yyyy" (OpenCPS), "MM/yyyy", "yyyyMM",
     "dd/MM/yyyy" or yyyyMMddHHmmss; ValueError naming the forms otherwise."""
     text = str(text).strip()
-    for form in ("%m-%Y", "%m/%Y", "%Y%m", "%d/%m/%Y", "%Y%m%d%H%M%S", "%Y-%m"):
+    for form in ("%m-%Y", "%m/%Y", "%Y%m", DMY, PORTAL_DATETIME, "%Y-%m"):
         try:
             moment = datetime.strptime(text, form)
         except ValueError:
