@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import gevent
 import sqlite_utils
@@ -91,3 +92,15 @@ class transaction:  # noqa: N801 - used as a context manager, reads like a state
         else:
             self.conn.execute("ROLLBACK")
         return False
+
+
+def where_clause(*conditions: tuple[str, Any]) -> tuple[str, list]:
+    """` WHERE a AND b` (or "") and its parameters, from (clause, value) pairs whose value is given.
+
+    A filter left out (None or "") does not narrow the query: `where_clause(("province = ?", None))`
+    is `("", [])`. Each clause takes its value as its one `?` parameter.
+    """
+    given = [(clause, value) for clause, value in conditions if value is not None and value != ""]
+    if not given:
+        return "", []
+    return " WHERE " + " AND ".join(clause for clause, _ in given), [value for _, value in given]

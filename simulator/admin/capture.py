@@ -10,27 +10,21 @@ buffer within `journal_flush_ms`, and this worker's buffer is flushed before ans
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from simulator.admin.blueprint import admin_blueprint, admin_doc
 from simulator.admin.schemas import RequestsPage, VerifyReply, ok
-from simulator.auth import require_admin
 from simulator.faults import RuleError, capture
 from simulator.faults.verify import Expectation, compile_match, verify
 
-blp = Blueprint(
+blp = admin_blueprint(
     "requests",
     __name__,
     url_prefix="/sandbox",
     description="Captured requests (admin token): what connectors sent and got back; verify expected calls.",
 )
-SECURITY = [{"bearer": []}]
 PROVINCE = validate.Regexp(r"^H?\d{2}$", error="province must be a 2-digit code (56) or H + code (H56)")
-
-
-@blp.before_request
-def _admin_only():
-    require_admin()
 
 
 def _journal():
@@ -88,9 +82,8 @@ def _province(value: str | None) -> str | None:
 
 @blp.route("/requests")
 @blp.arguments(RequestsQuery, location="query")
-@blp.doc(security=SECURITY, responses=ok(RequestsPage, "Captured requests matching every filter, newest first"))
-@blp.alt_response(401, description="Admin token required")
 @blp.alt_response(422, description="A filter is not valid (the message names it)")
+@admin_doc(blp, ok(RequestsPage, "Captured requests matching every filter, newest first"))
 def list_requests(query: dict):
     """Captured requests (headers, bodies, response), newest first, filtered by system, province, body text, time."""
     journal = _journal()
@@ -107,15 +100,14 @@ def list_requests(query: dict):
 
 @blp.route("/verify", methods=["POST"])
 @blp.arguments(VerifyBody)
-@blp.doc(
-    security=SECURITY,
-    responses={
+@blp.alt_response(422, description="The match or count is not valid (the message names the field), or capture is off")
+@admin_doc(
+    blp,
+    {
         **ok(VerifyReply, "The count is the expected one"),
         **ok(VerifyReply, "The count is not the expected one: the nearest misses and why", status=409),
     },
 )
-@blp.alt_response(401, description="Admin token required")
-@blp.alt_response(422, description="The match or count is not valid (the message names the field), or capture is off")
 def verify_requests(body: dict):
     """Verify that a match selects the expected number of captured requests (200), or say why not (409)."""
     journal = _journal()

@@ -8,38 +8,31 @@ seed-derived credentials.
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint, abort
+import dataclasses
+from collections.abc import Callable
+
+from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from simulator import rotation
+from simulator.admin.blueprint import admin_blueprint, admin_doc
 from simulator.app_context import db, settings
-from simulator.auth import require_admin
+from simulator.clients import ProvinceClient
 from simulator.gateway import dialects
 
-blp = Blueprint(
+blp = admin_blueprint(
     "credentials",
     __name__,
     url_prefix="/sandbox/credentials",
     description="Province credentials (admin token): as issued now, per-province rotation and restore.",
 )
-SECURITY = [{"bearer": []}]
+# What a province is issued is the client record's fields (simulator/clients.py), all text.
+_ISSUED = Schema.from_dict({f.name: fields.String(required=True) for f in dataclasses.fields(ProvinceClient)})
 
 
-@blp.before_request
-def _admin_only():
-    require_admin()
-
-
-class ProvinceCredentials(Schema):
+class ProvinceCredentials(_ISSUED):
     """A province client's credentials as issued now."""
 
-    province_code = fields.String(required=True)
-    province_name = fields.String(required=True)
-    username = fields.String(required=True)
-    password = fields.String(required=True)
-    madonvi = fields.String(required=True)
-    gateway_key = fields.String(required=True)
-    gateway_secret = fields.String(required=True)
     gateway_dialect = fields.String(required=True, metadata={"description": "Gateway token dialect: all, oauth2 or lgspaccesstoken"})
     lgspaccesstoken = fields.String(
         required=True, metadata={"description": "The lgspaccesstoken header value (base64 JSON) for that dialect"}
@@ -59,34 +52,35 @@ def _out(client) -> dict:
 
 @blp.route("", methods=["GET"])
 @blp.response(200, ProvinceCredentials(many=True))
-@blp.alt_response(401, description="Admin token required")
-@blp.doc(security=SECURITY)
+@admin_doc(blp)
 def list_credentials():
     """Every province's credentials as issued now (rotated ones included)."""
     return [_out(c) for c in rotation.all_current(db(), settings()["seed"])]
 
 
-@blp.route("/<string:province>/rotate", methods=["POST"])
-@blp.response(200, ProvinceCredentials)
-@blp.alt_response(401, description="Admin token required")
-@blp.alt_response(404, description="Unknown province")
-@blp.doc(security=SECURITY)
-def rotate(province: str):
-    """New random password and gateway secret for one province; its sessions and tokens end now."""
+def _change(change: Callable, province: str) -> dict:
+    """Apply `change` (rotate, restore) to a province's credentials: the new ones, or 404."""
     try:
-        return _out(rotation.rotate(db(), settings()["seed"], province))
+        return _out(change(db(), settings()["seed"], province))
     except KeyError:
         abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+
+
+def _answers_new_credentials(view: Callable) -> Callable:
+    """Document a view that changes one province's credentials: the new ones, or 404."""
+    view = admin_doc(blp)(blp.alt_response(404, description="Unknown province")(view))
+    return blp.response(200, ProvinceCredentials)(view)
+
+
+@blp.route("/<string:province>/rotate", methods=["POST"])
+@_answers_new_credentials
+def rotate(province: str):
+    """New random password and gateway secret for one province; its sessions and tokens end now."""
+    return _change(rotation.rotate, province)
 
 
 @blp.route("/<string:province>/rotation", methods=["DELETE"])
-@blp.response(200, ProvinceCredentials)
-@blp.alt_response(401, description="Admin token required")
-@blp.alt_response(404, description="Unknown province")
-@blp.doc(security=SECURITY)
+@_answers_new_credentials
 def restore(province: str):
     """Back to the seed-derived credentials; the province's sessions and tokens end now."""
-    try:
-        return _out(rotation.restore(db(), settings()["seed"], province))
-    except KeyError:
-        abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+    return _change(rotation.restore, province)

@@ -12,32 +12,25 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from simulator import workdays
-from simulator.auth import require_admin
+from simulator.admin.blueprint import admin_blueprint, admin_doc
 from simulator.portal.fields import PortalDate
 from simulator.wire_formats import from_portal, to_portal
 
-blp = Blueprint(
+blp = admin_blueprint(
     "calendar",
     __name__,
     url_prefix="/sandbox",
     description="Working-day calendar (admin token): days off, official make-up days, due-date calculator.",
 )
-SECURITY = [{"bearer": []}]
 # Longest listing in one call: two years of days keeps a reply small and a loop bounded.
 MAX_RANGE_DAYS = 731
 # The lunar calendar behind Tết and the Hùng Kings' day is tabulated up to 2100, so dates stay within
 # these years; a received date leaves room for the longest legal limit (MAX_DAYS, ~14 years).
 FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2099, 12, 31)
 LAST_RECEIVED_YEAR = 2084
-
-
-@blp.before_request
-def _admin_only():
-    require_admin()
 
 
 class CalendarQuery(Schema):
@@ -122,8 +115,7 @@ class Calendar(MethodView):
 
     @blp.arguments(CalendarQuery, location="query")
     @blp.response(200, CalendarReply)
-    @blp.alt_response(401, description="Missing or wrong admin token")
-    @blp.doc(security=SECURITY)
+    @admin_doc(blp)
     def get(self, query: dict):
         """Days from `from` to `to`: working, weekend, public holiday (named) or official make-up day."""
         days = calendar_days(query["from_"], query["to"])
@@ -145,8 +137,7 @@ class DueDate(MethodView):
 
     @blp.arguments(DueQuery, location="query")
     @blp.response(200, DueReply)
-    @blp.alt_response(401, description="Missing or wrong admin token")
-    @blp.doc(security=SECURITY)
+    @admin_doc(blp)
     def get(self, query: dict):
         """The NgayHenTra of a dossier received at `received` with a limit of `days` working days."""
         received: datetime = from_portal(query["received"])

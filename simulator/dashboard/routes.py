@@ -8,8 +8,8 @@ from flask import current_app, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from simulator.admin.blueprint import admin_blueprint, admin_doc
 from simulator.app_context import db, settings
-from simulator.auth import require_admin
 from simulator.dashboard.schemas import DashboardState
 from simulator.dashboard.state import dashboard_state
 
@@ -23,7 +23,7 @@ page = Blueprint(
 )
 _HTML = {"200": {"description": "HTML page", "content": {"text/html": {}}}}
 
-blp = Blueprint(
+blp = admin_blueprint(
     "dashboard",
     __name__,
     url_prefix="/sandbox/dashboard",
@@ -53,11 +53,9 @@ class State(MethodView):
     """The live state of the sandbox, as the dashboard draws it."""
 
     @blp.response(200, DashboardState)
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=[{"bearer": []}])
+    @admin_doc(blp)
     def get(self):
         """Systems with health, rps, p95 and error rate; scenario; dossiers, flows, journal, satisfaction."""
-        require_admin()
         return dashboard_state(db(), current_app.extensions["faults"], settings())
 
 

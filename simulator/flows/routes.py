@@ -6,11 +6,11 @@ import json
 import time
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from simulator.admin.blueprint import admin_blueprint, admin_doc
 from simulator.app_context import db, settings
-from simulator.auth import require_admin
-from simulator.clock import shared_clock
+from simulator.clock import sandbox_clock
 from simulator.db import transaction
 from simulator.flows import arrivals, connectors, push, submissions
 from simulator.flows import schemas as s
@@ -19,21 +19,13 @@ from simulator.flows.stats import flow_stats
 from simulator.jobs.queue import Job
 from simulator.wire_formats import to_portal
 
-blp = Blueprint(
+blp = admin_blueprint(
     "flows",
     __name__,
     url_prefix="/sandbox",
     description="Asynchronous flows (admin token): province connectors, online submissions pushed to them, "
     "arrival streams, end-to-end figures. " + s.PUSH_CONTRACT,
 )
-ADMIN = [{"bearer": []}]
-
-
-@blp.before_request
-def _admin_only():
-    # Before argument parsing: without the token the answer is 401, never a 422 that
-    # describes the expected body to an anonymous caller.
-    require_admin()
 
 
 def _province_or_404(province: str) -> str:
@@ -47,11 +39,9 @@ class PushExampleView(MethodView):
     """The push contract, shown as a signed sample delivery."""
 
     @blp.response(200, s.PushExample)
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN, description=s.PUSH_CONTRACT)
+    @admin_doc(blp, description=s.PUSH_CONTRACT)
     def get(self):
         """A sample `dossier.submitted` delivery signed with the secret `example-secret`."""
-        require_admin()
         job = Job(
             "3f2b1c9e-0000-4000-8000-000000000001",
             push.KIND,
@@ -60,7 +50,7 @@ class PushExampleView(MethodView):
             {"data": {"MaHoSo": "000.00.01.H56-261127-0001", "TrangThaiHoSo": "1", "KenhThucHien": "2"}},
             1,
         )
-        sent_at = to_portal(shared_clock(settings()["db"]).now())
+        sent_at = to_portal(sandbox_clock().now())
         body = push.envelope(job, "000.00.00.H56", sent_at, "flat")
         raw = json.dumps(body, ensure_ascii=False)
         timestamp = str(int(time.time()))
@@ -85,11 +75,9 @@ class ConnectorList(MethodView):
     """Every registered connector."""
 
     @blp.response(200, s.ConnectorOut(many=True))
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def get(self):
         """List the registered province connectors (secrets shown as hints)."""
-        require_admin()
         return [connectors.masked(c) for c in connectors.list_connectors(db())]
 
 
@@ -99,34 +87,28 @@ class ConnectorItem(MethodView):
 
     @blp.arguments(s.ConnectorIn)
     @blp.response(200, s.ConnectorOut)
-    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="Unknown province code")
-    @blp.doc(security=ADMIN, description="Register where the portal pushes this province's events. " + s.PUSH_CONTRACT)
+    @admin_doc(blp, description="Register where the portal pushes this province's events. " + s.PUSH_CONTRACT)
     def put(self, body: dict, province: str):
         """Register or replace the province's connector URL and shared secret."""
-        require_admin()
         _province_or_404(province)
         return connectors.masked(connectors.set_connector(db(), province, body["url"], body["secret"], body["body_style"]))
 
     @blp.response(200, s.ConnectorOut)
-    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="No connector registered for this province")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def get(self, province: str):
         """The province's connector (secret shown as a hint)."""
-        require_admin()
         found = connectors.get_connector(db(), _province_or_404(province))
         if found is None:
             abort(404, message=f"no connector registered for province {province}")
         return connectors.masked(found)
 
     @blp.response(204)
-    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="No connector registered for this province")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def delete(self, province: str):
         """Remove the province's connector; its pending pushes wait (and retry) until one is set again."""
-        require_admin()
         if not connectors.delete_connector(db(), _province_or_404(province)):
             abort(404, message=f"no connector registered for province {province}")
 
@@ -137,11 +119,9 @@ class Submissions(MethodView):
 
     @blp.arguments(s.SubmissionsIn)
     @blp.response(201, s.SubmissionOut(many=True))
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def post(self, body: dict):
         """Submit `count` dossiers online for a province; each is pushed as `dossier.submitted`."""
-        require_admin()
         conf = settings()
         count = min(body["count"], conf["submissions_max_count"])
         try:
@@ -158,11 +138,9 @@ class Submissions(MethodView):
 
     @blp.arguments(s.SubmissionsQuery, location="query")
     @blp.response(200, s.SubmissionOut(many=True))
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def get(self, query: dict):
         """Submissions, newest first, with their push, acknowledgement and sync-back state."""
-        require_admin()
         return submissions.list_submissions(db(), query.get("province"), query["limit"])
 
 
@@ -171,20 +149,16 @@ class Arrivals(MethodView):
     """Arrival streams: submissions at a rate per simulated minute, run by the job runner."""
 
     @blp.response(200, s.ArrivalStream(many=True))
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def get(self):
         """Active arrival streams."""
-        require_admin()
         return arrivals.list_streams(db())
 
     @blp.arguments(s.ArrivalsIn)
     @blp.response(200, s.ArrivalStream)
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def post(self, body: dict):
         """Start (or retune) a province's stream at `rate_per_min` submissions per simulated minute."""
-        require_admin()
         conf = settings()
         if body["rate_per_min"] > conf["arrivals_max_rate"]:
             abort(422, message=f"rate_per_min: at most {conf['arrivals_max_rate']:g} (setting arrivals_max_rate)")
@@ -202,11 +176,9 @@ class Arrivals(MethodView):
 
     @blp.arguments(s.ArrivalsStop, location="query")
     @blp.response(200, s.ArrivalStream(many=True))
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def delete(self, query: dict):
         """Stop one province's stream (`?province=56`) or all; returns the streams still running."""
-        require_admin()
         arrivals.stop_arrivals(db(), query.get("province"))
         return arrivals.list_streams(db())
 
@@ -217,11 +189,9 @@ class Stats(MethodView):
 
     @blp.arguments(s.StatsQuery, location="query")
     @blp.response(200, s.FlowStats)
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def get(self, query: dict):
         """Pushed, acknowledged, synced back, finished, lost, overdue and push→sync latency percentiles."""
-        require_admin()
         return flow_stats(db(), settings(), query.get("province"), query.get("since"))
 
 
@@ -231,16 +201,14 @@ class TestCallback(MethodView):
 
     @blp.arguments(s.CallbackIn)
     @blp.response(202, s.Enqueued)
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def post(self, body: dict):
         """Queue a result event (judicial record, civil status, environment, payment) for a province's connector."""
-        require_admin()
         data = body.get("data")
         if data is None:
             if not body.get("MaHoSo"):
                 abort(422, message="data or MaHoSo: give the payload, or a MaHoSo to build a sample one")
-            data = sample_result(body["event"], body["MaHoSo"], shared_clock(settings()["db"]).now())
+            data = sample_result(body["event"], body["MaHoSo"], sandbox_clock().now())
         with transaction(db()) as conn:
             delivery = push.enqueue_push(conn, body["province"], body["event"], data)
         return {"delivery_id": delivery, "event": body["event"], "province": body["province"]}

@@ -22,8 +22,9 @@ from datetime import datetime
 import sqlite_utils
 
 from simulator.clock import shared_clock
+from simulator.db import where_clause
 from simulator.jobs.registry import RunContext, periodic
-from simulator.wire_formats import to_portal
+from simulator.wire_formats import DMY, PORTAL_DATETIME, to_portal
 
 INDICATORS = {
     "ThoiGianGiaiQuyet": "total_time",
@@ -132,7 +133,7 @@ def period_quarter(text: str) -> tuple[str, str]:
     """(period "yyyy-MM", quarter "yyyyQn") of a NgayTongHop: "M-yyyy" (OpenCPS), "MM/yyyy", "yyyyMM",
     "dd/MM/yyyy" or yyyyMMddHHmmss; ValueError naming the forms otherwise."""
     text = str(text).strip()
-    for form in ("%m-%Y", "%m/%Y", "%Y%m", "%d/%m/%Y", "%Y%m%d%H%M%S", "%Y-%m"):
+    for form in ("%m-%Y", "%m/%Y", "%Y%m", DMY, PORTAL_DATETIME, "%Y-%m"):
         try:
             moment = datetime.strptime(text, form)
         except ValueError:
@@ -193,12 +194,7 @@ def index(db: sqlite_utils.Database, group_by: str, province: str | None = None,
     a group has only summaries), `reported` is how many answers came from summaries.
     """
     column = GROUPS[group_by]
-    where, params = [], []
-    for clause, value in (("province = ?", province), ("quarter = ?", quarter)):
-        if value:
-            where.append(clause)
-            params.append(value)
-    sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+    sql_where, params = where_clause(("province = ?", province), ("quarter = ?", quarter))
     rows = db.execute(
         f"""SELECT grp, sum(n), sum(score_sum), sum(scored), sum(satisfied), sum(reported) FROM (
               SELECT {column} AS grp, 1 AS n, score AS score_sum, 1 AS scored,

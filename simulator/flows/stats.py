@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlite_utils
 
 from simulator.clock import shared_clock
+from simulator.db import where_clause
 from simulator.jobs import queue
 from simulator.wire_formats import to_portal
 
@@ -36,14 +37,7 @@ def _real_seconds(iso_utc: str) -> float:
 
 def flow_rows(db: sqlite_utils.Database, province: str | None, since: str | None) -> list[tuple]:
     """Each submission joined with its synced dossier (status, due, created_at) when there is one."""
-    where, params = [], []
-    if province:
-        where.append("s.province = ?")
-        params.append(province)
-    if since:
-        where.append("s.submitted_at >= ?")
-        params.append(since)
-    sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+    sql_where, params = where_clause(("s.province = ?", province), ("s.submitted_at >= ?", since))
     return db.execute(
         f"""SELECT s.MaHoSo, s.due, s.pushed_at, s.pushed_sim, s.acked_at, d.status, d.due, d.created_at
             FROM online_submissions s LEFT JOIN dossiers d ON d.MaHoSo = s.MaHoSo{sql_where}""",

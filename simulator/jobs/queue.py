@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from simulator.db import transaction
+from simulator.db import transaction, where_clause
 
 STATES = ("pending", "running", "done", "dead")
 
@@ -189,15 +189,17 @@ def requeue(db: sqlite_utils.Database, job_id: str) -> bool:
     return cursor.rowcount == 1
 
 
+# The columns a job is listed with, and those of one attempt: each read by name below.
+_JOB_KEYS = ("id", "kind", "province", "event", "status", "attempts", "run_at", "created_at", "done_at", "last_error")
+_COLUMNS = ", ".join(_JOB_KEYS)
+_ATTEMPT_KEYS = ("attempt", "started_at", "finished_at", "http_status", "error")
+
+
 def _job_dict(row: tuple, attempts: list[dict] | None = None) -> dict:
-    keys = ("id", "kind", "province", "event", "status", "attempts", "run_at", "created_at", "done_at", "last_error")
-    out = dict(zip(keys, row))
+    out = dict(zip(_JOB_KEYS, row))
     if attempts is not None:
         out["attempt_log"] = attempts
     return out
-
-
-_COLUMNS = "id, kind, province, event, status, attempts, run_at, created_at, done_at, last_error"
 
 
 def get(db: sqlite_utils.Database, job_id: str) -> dict | None:
@@ -206,11 +208,8 @@ def get(db: sqlite_utils.Database, job_id: str) -> dict | None:
     if row is None:
         return None
     attempts = [
-        {"attempt": a[0], "started_at": a[1], "finished_at": a[2], "http_status": a[3], "error": a[4]}
-        for a in db.execute(
-            "SELECT attempt, started_at, finished_at, http_status, error FROM job_attempts WHERE job_id = ? ORDER BY id",
-            [job_id],
-        ).fetchall()
+        dict(zip(_ATTEMPT_KEYS, a))
+        for a in db.execute(f"SELECT {', '.join(_ATTEMPT_KEYS)} FROM job_attempts WHERE job_id = ? ORDER BY id", [job_id]).fetchall()
     ]
     job = _job_dict(row[:-1], attempts)
     job["payload"] = json.loads(row[-1])
@@ -219,14 +218,7 @@ def get(db: sqlite_utils.Database, job_id: str) -> dict | None:
 
 def list_jobs(db: sqlite_utils.Database, *, status: str | None = None, province: str | None = None, limit: int = 100) -> list[dict]:
     """Jobs, newest first, optionally of one state and province; dead ones carry their attempt log."""
-    where, params = [], []
-    if status:
-        where.append("status = ?")
-        params.append(status)
-    if province:
-        where.append("province = ?")
-        params.append(province)
-    sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+    sql_where, params = where_clause(("status = ?", status), ("province = ?", province))
     rows = db.execute(f"SELECT {_COLUMNS} FROM jobs{sql_where} ORDER BY created_at DESC LIMIT ?", [*params, limit]).fetchall()
     out = []
     for row in rows:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from simulator.jobs.queue import Job
+from simulator.registrar import file_under
 
 
 @dataclass(frozen=True)
@@ -36,19 +37,9 @@ TASKS: dict[str, Task] = {}
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
     """Register the handler of a job kind."""
-
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-
-    return register
+    return file_under(HANDLERS, kind)
 
 
 def periodic(name: str) -> Callable[[Task], Task]:
     """Register a task the lease holder runs on every tick (arrivals, simulated citizens, ...)."""
-
-    def register(fn: Task) -> Task:
-        TASKS[name] = fn
-        return fn
-
-    return register
+    return file_under(TASKS, name)

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
+from simulator.admin.blueprint import admin_blueprint, admin_doc
 from simulator.app_context import db
-from simulator.auth import require_admin
 from simulator.jobs import lease, queue
 
-blp = Blueprint(
+blp = admin_blueprint(
     "jobs",
     __name__,
     url_prefix="/sandbox/jobs",
     description="The durable job queue (admin token): every outbound delivery and delayed result, its attempts "
     "(time, HTTP status, error), dead letters and re-queueing. Exactly one worker runs jobs (see `runner`).",
 )
-ADMIN = [{"bearer": []}]
-
-
-@blp.before_request
-def _admin_only():
-    # Before argument parsing: without the token the answer is 401, never a 422.
-    require_admin()
 
 
 class JobsQuery(Schema):
@@ -84,11 +77,9 @@ class Jobs(MethodView):
 
     @blp.arguments(JobsQuery, location="query")
     @blp.response(200, JobsPage)
-    @blp.alt_response(401, description="Admin token required")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def get(self, query: dict):
         """Counts by state, the runner lease holder, and jobs (dead ones with every attempt)."""
-        require_admin()
         items = queue.list_jobs(db(), status=query.get("status"), province=query.get("province"), limit=query["limit"])
         return {"counts": queue.counts(db(), query.get("province")), "runner": lease.holder(db()), "items": items}
 
@@ -98,12 +89,10 @@ class JobItem(MethodView):
     """One job."""
 
     @blp.response(200, JobOut)
-    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="Unknown job")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def get(self, job_id: str):
         """A job with its payload and every attempt."""
-        require_admin()
         job = queue.get(db(), job_id)
         if job is None:
             abort(404, message=f"job {job_id} not found")
@@ -115,13 +104,11 @@ class Requeue(MethodView):
     """Give a dead job another round of attempts."""
 
     @blp.response(200, JobOut)
-    @blp.alt_response(401, description="Admin token required")
     @blp.alt_response(404, description="Unknown job")
     @blp.alt_response(409, description="The job is not dead")
-    @blp.doc(security=ADMIN)
+    @admin_doc(blp)
     def post(self, job_id: str):
         """Re-queue a dead job now, with a fresh attempt budget and the same delivery id."""
-        require_admin()
         job = queue.get(db(), job_id)
         if job is None:
             abort(404, message=f"job {job_id} not found")

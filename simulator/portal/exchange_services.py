@@ -12,55 +12,46 @@ import sqlite_utils
 
 from simulator import catalogue
 from simulator.app_context import settings
-from simulator.clock import shared_clock
+from simulator.clock import sandbox_clock
 from simulator.flows import satisfaction
 from simulator.portal import exchanges, questions, store
 from simulator.portal.schemas import PortalDossierStatus, ProvinceAnswer, ProvinceQuestion, RatingSummary
-from simulator.portal.services import Caller, batch_reply, handles, reply, validate_entries
+from simulator.portal.services import Caller, batch_reply, handles, record_entries, reply
 
 
-def _foreign_unit(code: str, caller: Caller) -> bool:
-    """Whether a unit code named in an entry belongs to another province than the caller's."""
-    return bool(code) and catalogue.province_of_agency(code) != caller.province
+def _own_unit(field: str, code: str, caller: Caller) -> None:
+    """Refuse (-6) a unit code named in an entry that belongs to another province than the caller's."""
+    if code and catalogue.province_of_agency(code) != caller.province:
+        raise store.StoreError("-6", f"{field} {code!r} không thuộc tỉnh của đơn vị gọi (H{caller.province})")
 
 
 @handles("DongBoTrangThaiHoSo")
 def report_portal_dossier_status(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Record the province's handling status of dossiers the portal sent down (`data` an object or list)."""
-    outcomes = []
-    for index, entry, error in validate_entries(PortalDossierStatus, body["data"], "data"):
-        raw = body["data"][index]
-        code = str(raw.get("MaHoSo", "")) if isinstance(raw, dict) else ""
-        if entry is None:
-            outcomes.append(store.Outcome(code, "-1", error))
-            continue
+
+    def record(entry: dict, code: str) -> str:
         try:
             exchanges.save_status_report(db, caller.province, str(body.get("type", "2")), entry)
-            outcomes.append(store.Outcome(code, "00", f"Đồng bộ trạng thái hồ sơ {code} thành công"))
         except LookupError:
-            outcomes.append(store.Outcome(code, "-4", f"data[{index}]: Hồ sơ {code} không tồn tại"))
-    return batch_reply(outcomes, "Đồng bộ trạng thái hồ sơ")
+            raise store.StoreError("-4", f"Hồ sơ {code} không tồn tại") from None
+        return f"Đồng bộ trạng thái hồ sơ {code} thành công"
+
+    return batch_reply(record_entries(PortalDossierStatus, body["data"], record), "Đồng bộ trạng thái hồ sơ")
 
 
 @handles("DongBoDanhGia")
 def sync_rating_summaries(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Store each unit's satisfaction summary for a period; they feed the satisfaction index."""
-    outcomes = []
-    for index, entry, error in validate_entries(RatingSummary, body["data"], "data"):
-        raw = body["data"][index]
-        unit = str((raw.get("Madonvi") or "") if isinstance(raw, dict) else "").strip() or caller.madonvi
-        if entry is None:
-            outcomes.append(store.Outcome(unit, "-1", error, key="Madonvi"))
-            continue
-        if _foreign_unit(unit, caller):
-            message = f"data[{index}]: Madonvi {unit!r} không thuộc tỉnh của đơn vị gọi (H{caller.province})"
-            outcomes.append(store.Outcome(unit, "-6", message, key="Madonvi"))
-            continue
+
+    def record(entry: dict, unit: str) -> str:
+        _own_unit("Madonvi", unit, caller)
         try:
             satisfaction.save_summary(db, caller.province, unit, entry)
-            outcomes.append(store.Outcome(unit, "00", "Đồng bộ đánh giá thành công", key="Madonvi"))
         except ValueError as err:
-            outcomes.append(store.Outcome(unit, "-1", f"data[{index}]: {err}", key="Madonvi"))
+            raise store.StoreError("-1", str(err)) from None
+        return "Đồng bộ đánh giá thành công"
+
+    outcomes = record_entries(RatingSummary, body["data"], record, key="Madonvi", default_ref=caller.madonvi)
     return batch_reply(outcomes, "Đồng bộ đánh giá", "mục")
 
 
@@ -99,8 +90,7 @@ def list_public_services(db: sqlite_utils.Database, caller: Caller, body: dict) 
 
 
 def _seeded(db: sqlite_utils.Database, caller: Caller) -> None:
-    conf = settings()
-    questions.ensure_seeded(db, conf["seed"], caller.province, shared_clock(conf["db"]).now())
+    questions.ensure_seeded(db, settings()["seed"], caller.province, sandbox_clock().now())
 
 
 @handles("LayDanhSachHoiDapGuiTuDVCQG")
@@ -128,52 +118,42 @@ def get_answers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     return reply("00", f"Lấy nội dung trả lời thành công ({len(items)})", items)
 
 
-def _question_id_error(entry: dict, index: int) -> str:
+def _question_id(entry: dict) -> None:
+    """Refuse (-1) a HOIDAPID that is not a number (the province's own question id)."""
     if not str(entry["HOIDAPID"]).isdigit():
-        return f"data[{index}].HOIDAPID: {entry['HOIDAPID']!r} phải là số"
-    return ""
+        raise store.StoreError("-1", f"HOIDAPID: {entry['HOIDAPID']!r} phải là số")
 
 
 @handles("DongBoHoiDap")
 def sync_province_questions(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Publish the province's own questions (and answers) on the portal; HOIDAPID is the province's id."""
-    now = shared_clock(settings()["db"]).now()
-    outcomes = []
-    for index, entry, error in validate_entries(ProvinceQuestion, body["data"], "data"):
-        raw = body["data"][index]
-        ref = str(raw.get("HOIDAPID", "")) if isinstance(raw, dict) else ""
-        error = error or (_question_id_error(entry, index) if entry else "")
-        if error:
-            outcomes.append(store.Outcome(ref, "-1", error, key="HOIDAPID"))
-        elif _foreign_unit(entry["MADONVI"], caller):
-            message = f"data[{index}]: MADONVI {entry['MADONVI']!r} không thuộc tỉnh của đơn vị gọi (H{caller.province})"
-            outcomes.append(store.Outcome(ref, "-6", message, key="HOIDAPID"))
-        else:
-            portal_id = questions.sync_province_question(db, caller.province, entry, now)
-            outcomes.append(store.Outcome(ref, "00", f"Đồng bộ hỏi đáp thành công (mã trên Cổng {portal_id})", key="HOIDAPID"))
+    now = sandbox_clock().now()
+
+    def record(entry: dict, _: str) -> str:
+        _question_id(entry)
+        _own_unit("MADONVI", entry["MADONVI"], caller)
+        return f"Đồng bộ hỏi đáp thành công (mã trên Cổng {questions.sync_province_question(db, caller.province, entry, now)})"
+
+    outcomes = record_entries(ProvinceQuestion, body["data"], record, key="HOIDAPID")
     return batch_reply(outcomes, "Đồng bộ hỏi đáp", "câu hỏi")
 
 
 @handles("DongBoKetQuaHoiDapGuiTuDVCQG")
 def sync_answers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Record the province's answers to questions citizens asked on the portal."""
-    now = shared_clock(settings()["db"]).now()
-    outcomes = []
-    for index, entry, error in validate_entries(ProvinceAnswer, body["data"], "data"):
-        raw = body["data"][index]
-        ref = str(raw.get("HOIDAPID", "")) if isinstance(raw, dict) else ""
-        error = error or (_question_id_error(entry, index) if entry else "")
-        if not error and entry is not None:
-            try:
-                answered_at = questions.answer_date(entry.get("NGAYTRALOI", ""), now)
-            except ValueError as err:
-                error = f"data[{index}]: {err}"
-        if error:
-            outcomes.append(store.Outcome(ref, "-1", error, key="HOIDAPID"))
-            continue
+    now = sandbox_clock().now()
+
+    def record(entry: dict, ref: str) -> str:
+        _question_id(entry)
+        try:
+            answered_at = questions.answer_date(entry.get("NGAYTRALOI", ""), now)
+        except ValueError as err:
+            raise store.StoreError("-1", str(err)) from None
         try:
             answer_id = questions.answer_citizen_question(db, caller.province, entry, answered_at)
-            outcomes.append(store.Outcome(ref, "00", f"Đồng bộ trả lời thành công (TRALOIID {answer_id})", key="HOIDAPID"))
         except LookupError:
-            outcomes.append(store.Outcome(ref, "-4", f"data[{index}]: Câu hỏi {ref} không tồn tại", key="HOIDAPID"))
+            raise store.StoreError("-4", f"Câu hỏi {ref} không tồn tại") from None
+        return f"Đồng bộ trả lời thành công (TRALOIID {answer_id})"
+
+    outcomes = record_entries(ProvinceAnswer, body["data"], record, key="HOIDAPID")
     return batch_reply(outcomes, "Đồng bộ trả lời hỏi đáp", "câu trả lời")

@@ -18,6 +18,7 @@ from simulator.app_context import settings
 from simulator.identity import InvalidIdentifier
 from simulator.portal import accounts, store
 from simulator.portal.schemas import Dossier, ProgressEntry, flatten_errors
+from simulator.registrar import file_under
 from simulator.schema_cache import schema_instance
 
 # The portal's service error codes, one source for handlers, docs and tests.
@@ -47,12 +48,7 @@ HANDLERS: dict[str, Handler] = {}
 
 def handles(name: str) -> Callable[[Handler], Handler]:
     """Register a handler for a `service` name."""
-
-    def register(fn: Handler) -> Handler:
-        HANDLERS[name] = fn
-        return fn
-
-    return register
+    return file_under(HANDLERS, name)
 
 
 def reply(error_code: str, message: str, result: list | None = None) -> dict:
@@ -76,6 +72,31 @@ def validate_entries(schema: type, entries: list, label: str) -> list[tuple[int,
     return out
 
 
+def record_entries(
+    schema: type, entries: list, record: Callable[[dict, str], str], key: str = "MaHoSo", default_ref: str = ""
+) -> list[store.Outcome]:
+    """Validate and record each entry of a batch on its own: one Outcome per entry, in order.
+
+    `record(entry, ref)` stores a valid entry and returns the success message, or raises
+    `store.StoreError` (its code, and a message this prefixes with `data[i]:`); `ref` is the
+    entry's `key` field as sent, or `default_ref` when blank. An invalid entry is "-1" and
+    writes nothing.
+    """
+    outcomes = []
+    for index, entry, error in validate_entries(schema, entries, "data"):
+        raw = entries[index]
+        value = raw.get(key) if isinstance(raw, dict) else None
+        ref = ("" if value is None else str(value)).strip() or default_ref
+        if entry is None:
+            outcomes.append(store.Outcome(ref, "-1", error, key=key))
+            continue
+        try:
+            outcomes.append(store.Outcome(ref, "00", record(entry, ref), key=key))
+        except store.StoreError as err:
+            outcomes.append(store.Outcome(ref, err.code, f"data[{index}]: {err.message}", key=key))
+    return outcomes
+
+
 def batch_reply(outcomes: list[store.Outcome], verb: str, unit: str = "hồ sơ") -> dict:
     """The reply to a batch: "00" when every entry was recorded, else the first failure's code."""
     failures = [o for o in outcomes if o.error_code != "00"]
@@ -92,35 +113,14 @@ def batch_reply(outcomes: list[store.Outcome], verb: str, unit: str = "hồ sơ"
 def sync_dossiers(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Create or update each dossier of `data`; each entry succeeds or fails on its own."""
     updating = str(body.get("isUpdating", "False")).lower() == "true"
-    outcomes = []
-    for index, dossier, error in validate_entries(Dossier, body["data"], "data"):
-        code = body["data"][index].get("MaHoSo", "") if isinstance(body["data"][index], dict) else ""
-        if dossier is None:
-            outcomes.append(store.Outcome(str(code), "-1", error))
-            continue
-        try:
-            message = store.save_dossier(db, dossier, caller.province, updating)
-            outcomes.append(store.Outcome(dossier["MaHoSo"], "00", message))
-        except store.StoreError as err:
-            outcomes.append(store.Outcome(dossier["MaHoSo"], err.code, f"data[{index}]: {err.message}"))
+    outcomes = record_entries(Dossier, body["data"], lambda dossier, _: store.save_dossier(db, dossier, caller.province, updating))
     return batch_reply(outcomes, "Đồng bộ hồ sơ")
 
 
 @handles("CapNhatTienDoHoSoMC")
 def report_progress(db: sqlite_utils.Database, caller: Caller, body: dict) -> dict:
     """Append progress entries in order; an impossible transition is refused for that entry only."""
-    outcomes = []
-    for index, entry, error in validate_entries(ProgressEntry, body["data"], "data"):
-        raw = body["data"][index]
-        code = raw.get("MaHoSo", "") if isinstance(raw, dict) else ""
-        if entry is None:
-            outcomes.append(store.Outcome(str(code), "-1", error))
-            continue
-        try:
-            message = store.add_progress(db, entry, caller.province)
-            outcomes.append(store.Outcome(entry["MaHoSo"], "00", message))
-        except store.StoreError as err:
-            outcomes.append(store.Outcome(entry["MaHoSo"], err.code, f"data[{index}]: {err.message}"))
+    outcomes = record_entries(ProgressEntry, body["data"], lambda entry, _: store.add_progress(db, entry, caller.province))
     return batch_reply(outcomes, "Cập nhật tiến độ")
 
 

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from simulator import statuses
 from simulator.catalogue import province_of_agency
-from simulator.db import transaction
+from simulator.db import transaction, where_clause
 from simulator.portal import exchanges, questions
 
 
@@ -208,18 +208,13 @@ def list_dossiers(
     offset: int = 0,
 ) -> tuple[int, list[dict]]:
     """Dossiers matching the filters, newest first, with the total count before paging."""
-    where, params = [], []
-    for clause, value in (
+    sql_where, params = where_clause(
         ("province = ?", province),
         ("status = ?", status),
         ("procedure = ?", procedure),
         ("received >= ?", received_from),
         ("received <= ?", received_to),
-    ):
-        if value not in (None, ""):
-            where.append(clause)
-            params.append(value)
-    sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+    )
     total = db.execute(f"SELECT count(*) FROM dossiers{sql_where}", params).fetchone()[0]
     rows = db.execute(
         f"SELECT data FROM dossiers{sql_where} ORDER BY received DESC, MaHoSo LIMIT ? OFFSET ?",

@@ -4,15 +4,7 @@ window.Dash = window.Dash || {};
 
 (function (Dash) {
   const $ = (id) => document.getElementById(id);
-  const LABELS = {
-    vi: { certify: "Kiểm tra sẵn sàng của connector", connector: "URL nhận đẩy", secret: "Khoá bí mật",
-      run: "Kiểm tra", report: "Xem báo cáo", running: "đang chạy", ready: "SẴN SÀNG", not_ready: "CHƯA SẴN SÀNG",
-      none: "Chưa có lần kiểm tra nào" },
-    en: { certify: "Connector readiness check", connector: "Push URL", secret: "Secret",
-      run: "Check", report: "Open report", running: "running", ready: "READY", not_ready: "NOT READY",
-      none: "No check yet" },
-  };
-  const t = (key) => (LABELS[Dash.lang] || LABELS.vi)[key];
+  const t = Dash.t;  // labels live in i18n.js with the others
   let current = null;
   let timer = null;
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from html import escape
 
 from flask import Response, g, jsonify, make_response, request
 from flask.views import MethodView
@@ -38,17 +37,13 @@ from simulator.portal.schemas import flatten_errors
 from simulator.systems import notify, registry
 from simulator.systems.common import document_errors
 from simulator.systems.errors import MinistryError
-from simulator.systems.payment import receipt_pdf, signing, store
+from simulator.systems.payment import payer_page, receipts, signing, store
+from simulator.systems.payment.endpoints import ENDPOINTS, MessageEndpoint, request_body
 from simulator.systems.payment.schemas import (
     SCHEMAS,
-    BillReply,
     DecisionReply,
-    InitMessage,
-    InitReply,
-    Message,
     PayerChoice,
     PaymentError,
-    QueryReply,
     TreasuryReceipt,
 )
 from simulator.systems.registry import SystemSpec
@@ -247,7 +242,7 @@ def _bill(msg: dict) -> Response | dict:
         return refusal
     if tx["status"] != store.PAID:
         return _refuse("06", f"Giao dịch {tx['reference']} chưa thanh toán thành công (no bill yet)")
-    pdf = receipt_pdf.render("BIÊN LAI THU PHÍ, LỆ PHÍ", _bill_lines(store.receipt(db(), g.province, tx["receipt_no"])))
+    pdf = receipts.bill_pdf(store.receipt(db(), g.province, tx["receipt_no"]))
     name = f"{tx['receipt_no']}.pdf"
     accept = request.accept_mimetypes
     if accept["application/json"] > accept["application/pdf"]:
@@ -282,103 +277,23 @@ def handle(expected: str | None):
     return jsonify(result) if isinstance(result, dict) else result
 
 
-def _body(schema) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
+def mount(endpoint: MessageEndpoint) -> None:
+    """Mount `POST endpoint.path` as a gateway service (its token optional: MaXacThuc authenticates)."""
 
-
-_REPLIES = {
-    "200": {
-        "description": "The platform's reply; MaLoi ≠ 00 for a refusal (wrong partner, wrong MaXacThuc, ...)",
-        # A refusal the platform read is a 200 too, in the error shape {MaLoi, MoTaLoi}.
-        "content": {"application/json": {"schema": {"anyOf": [QueryReply, PaymentError]}}},
-    }
-}
-# /messages answers whichever message type it was sent.
-_ANY_REPLY = {
-    "200": {
-        "description": "The reply of the message's type (INIT, QUERY or GET_BILL as JSON); MaLoi ≠ 00 for a refusal",
-        "content": {"application/json": {"schema": {"anyOf": [InitReply, QueryReply, BillReply, PaymentError]}}},
-    }
-}
-_BILL_REPLY = {
-    "200": {
-        "description": "The receipt (biên lai) as a PDF, or as JSON {BienLai: base64} when Accept names JSON only",
-        "content": {
-            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            "application/json": {"schema": {"anyOf": [BillReply, PaymentError]}},
-        },
-    }
-}
-
-
-@blp.route("/messages")
-class Messages(MethodView):
-    """Every message type on one endpoint."""
-
-    @gateway_service("payment.message", "INIT, QUERY or GET_BILL, by LoaiBanTin", token_optional=True)
-    @document_errors(blp, PaymentError, (400, 422))
-    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_ANY_REPLY)
     def post(self):
-        """Any message: dispatched on LoaiBanTin (INIT answers as /init, QUERY as /query, GET_BILL as /bill)."""
-        return handle(None)
+        return handle(endpoint.kind)
+
+    post.__doc__ = endpoint.summary
+    post = blp.doc(security=[{}, {"bearer": []}], requestBody=request_body(endpoint.request), responses=endpoint.replies)(post)
+    post = document_errors(blp, PaymentError, (400, 422))(post)
+    service = SERVICES[endpoint.kind] if endpoint.kind else "payment.message"
+    post = gateway_service(service, endpoint.service_description, token_optional=True)(post)
+    view = type(endpoint.view, (MethodView,), {"__doc__": endpoint.service_description, "post": post})
+    blp.add_url_rule(endpoint.path, view_func=view)
 
 
-@blp.route("/init")
-class Init(MethodView):
-    """INIT."""
-
-    @gateway_service("payment.init", "INIT: open a fee payment and get the payer's URL", token_optional=True)
-    @document_errors(blp, PaymentError, (400, 422))
-    @blp.doc(
-        security=[{}, {"bearer": []}],
-        requestBody=_body(InitMessage),
-        responses={
-            "200": {"description": "UrlThanhToan", "content": {"application/json": {"schema": {"anyOf": [InitReply, PaymentError]}}}}
-        },
-    )
-    def post(self):
-        """Open a payment; an identical retry of a MaThamChieu returns the same payment."""
-        return handle("INIT")
-
-
-@blp.route("/query")
-class Query(MethodView):
-    """QUERY."""
-
-    @gateway_service("payment.query", "QUERY: the state of a payment (TrangThaiGD)", token_optional=True)
-    @document_errors(blp, PaymentError, (400, 422))
-    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_REPLIES)
-    def post(self):
-        """The payment's state: TrangThaiGD 1 paid, 3 pending, 4 failed."""
-        return handle("QUERY")
-
-
-@blp.route("/bill")
-class Bill(MethodView):
-    """GET_BILL."""
-
-    @gateway_service("payment.bill", "GET_BILL: the receipt of a paid payment (PDF or JSON)", token_optional=True)
-    @document_errors(blp, PaymentError, (400, 422))
-    @blp.doc(security=[{}, {"bearer": []}], requestBody=_body(Message), responses=_BILL_REPLY)
-    def post(self):
-        """GET_BILL: the receipt as application/pdf once paid (JSON with base64 when asked; MaLoi 06 before)."""
-        return handle("GET_BILL")
-
-
-def _bill_lines(rec: dict) -> list[str]:
-    lines = [
-        f"Số biên lai: {rec['number']}",
-        f"Mã giao dịch: {rec['transaction_id']}   Mã tham chiếu: {rec['reference']}",
-        f"Kho bạc: {rec['treasury']}",
-        f"Tài khoản thu NSNN: {rec['account']}",
-        f"Mã hồ sơ: {rec['dossier']}   Mã TTHC: {rec['procedure']}",
-        f"Người nộp: {rec['payer_name']} {rec['payer_id']}".rstrip(),
-        f"Nội dung: {rec['description']}",
-        f"Ngày nộp: {to_portal(rec['paid_at'])}",
-    ]
-    lines += [f"  - {f['TenPhiLePhi']}: {f['SoTien']:,} VND".replace(",", ".") for f in rec["fees"]]
-    lines.append(f"Tổng số tiền: {rec['amount']:,} VND".replace(",", "."))
-    return lines
+for _endpoint in ENDPOINTS:
+    mount(_endpoint)
 
 
 @blp.route("/receipts/<string:SoBienLai>")
@@ -394,90 +309,42 @@ class Receipt(MethodView):
         rec = store.receipt(db(), g.province, SoBienLai)
         if rec is None:
             raise MinistryError(404, f"Không tìm thấy biên lai {SoBienLai} (unknown receipt)", code="05")
-        return {
-            "SoBienLai": rec["number"],
-            "MaGiaoDich": rec["transaction_id"],
-            "MaThamChieu": rec["reference"],
-            "MaHoSo": rec["dossier"],
-            "MaTTHC": rec["procedure"],
-            "KhoBac": rec["treasury"],
-            "TaiKhoanThuNSNN": rec["account"],
-            "SoTien": rec["amount"],
-            "MaTienTe": "VND",
-            "NgayNop": to_portal(rec["paid_at"]),
-            "NguoiNop": rec["payer_name"],
-            "NoiDung": rec["description"],
-            "PhiLePhi": rec["fees"],
-        }
+        return rec
 
 
 # --- the test payer's page (a citizen's browser, not a gateway service) --------------------
-def _page_error(status: int, code: str, message: str) -> Response:
-    response = jsonify({"MaLoi": code, "MoTaLoi": message})
-    response.status_code = status
-    return response
-
-
-def _decide(token: str, action: str) -> tuple[dict | None, bool]:
+def _decide(token: str, action: str) -> dict | None:
+    """Settle a payment as the payer chose; a payment that became final is called back to its province."""
     tx, became_final = store.decide(db(), token, action, sandbox_clock().timestamp())
     if became_final:
         secret = rotation.by_province(db(), settings()["seed"], tx["province"]).gateway_secret
         notify.result_ready(tx["province"], EVENT, callback_data(tx, secret))
-    return tx, became_final
-
-
-_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>
-<body style="font-family: sans-serif; max-width: 36em; margin: 2em auto">
-<h1>{title}</h1><p>Sandbox payment page: no money moves.</p>
-<table><tr><th align="left">Mã tham chiếu</th><td>{reference}</td></tr>
-<tr><th align="left">Nội dung</th><td>{description}</td></tr>
-<tr><th align="left">Số tiền</th><td>{amount} VND</td></tr>
-<tr><th align="left">Trạng thái</th><td id="status">{status}</td></tr></table>
-{body}</body></html>"""
-_BUTTONS = """<form method="post"><input type="hidden" name="action" value="pay">
-<button type="submit">Thanh toán (Pay)</button></form>
-<form method="post"><input type="hidden" name="action" value="decline">
-<button type="submit">Hủy giao dịch (Decline)</button></form>"""
-
-
-def _page(tx: dict, note: str = "") -> str:
-    return _PAGE.format(
-        title="Cổng thanh toán - Sandbox",
-        reference=escape(tx["reference"]),
-        description=escape(tx["description"]),
-        amount=f"{tx['amount']:,}".replace(",", "."),
-        status=escape(store.STATUS_NAMES[tx["status"]]),
-        body=(f"<p>{escape(note)}</p>" if note else "") + (_BUTTONS if tx["status"] == store.PENDING else ""),
-    )
-
-
-_HTML_DOC = {"content": {"text/html": {"schema": {"type": "string"}}}}
+    return tx
 
 
 @blp.route("/pay/<string:token>")
 class PayerPage(MethodView):
     """The page a citizen's browser opens from UrlThanhToan."""
 
-    @blp.doc(responses={"200": {"description": "The payment page (HTML)", **_HTML_DOC}})
+    @blp.doc(responses={"200": {"description": "The payment page (HTML)", **payer_page.HTML_DOC}})
     @blp.alt_response(404, schema=PaymentError, description="Unknown payment")
     def get(self, token: str):
         """An HTML page with the amount and two buttons (plain forms): Pay and Decline."""
         tx = store.by_token(db(), token)
         if tx is None:
-            return _page_error(404, "05", "Không tìm thấy giao dịch (unknown payment)")
-        return Response(_page(tx), mimetype="text/html")
+            return payer_page.page_error(404, *payer_page.UNKNOWN)
+        return payer_page.page(tx)
 
     @blp.arguments(PayerChoice, location="form")
-    @blp.doc(responses={"200": {"description": "The page after the choice (HTML)", **_HTML_DOC}})
+    @blp.doc(responses={"200": {"description": "The page after the choice (HTML)", **payer_page.HTML_DOC}})
     @blp.alt_response(404, schema=PaymentError, description="Unknown payment")
     @blp.alt_response(422, schema=PaymentError, description="action is not pay or decline")
     def post(self, choice: dict, token: str):
         """The payer's button: form field action=pay or action=decline."""
-        tx, _ = _decide(token, choice["action"])
+        tx = _decide(token, choice["action"])
         if tx is None:
-            return _page_error(404, "05", "Không tìm thấy giao dịch (unknown payment)")
-        note = "Giao dịch đang được xử lý." if tx["status"] == store.PENDING else ""
-        return Response(_page(tx, note), mimetype="text/html")
+            return payer_page.page_error(404, *payer_page.UNKNOWN)
+        return payer_page.page(tx, "Giao dịch đang được xử lý." if tx["status"] == store.PENDING else "")
 
 
 @blp.route("/pay/<string:token>/decision")
@@ -494,15 +361,7 @@ class PayerDecision(MethodView):
         """Pay or decline as the test payer would, answering JSON (MaLoi 07 if already final)."""
         before = store.by_token(db(), token)
         if before is None:
-            return _page_error(404, "05", "Không tìm thấy giao dịch (unknown payment)")
+            return payer_page.page_error(404, *payer_page.UNKNOWN)
         if before["status"] != store.PENDING:
-            return _page_error(409, "07", f"Giao dịch đã kết thúc: {store.STATUS_NAMES[before['status']]}")
-        tx, _ = _decide(token, choice["action"])
-        return {
-            "MaLoi": "00",
-            "MoTaLoi": "Thành công",
-            "MaThamChieu": tx["reference"],
-            "TrangThaiGD": store.TRANG_THAI_GD[tx["status"]],
-            "TenTrangThai": store.STATUS_NAMES[tx["status"]],
-            "SoBienLai": tx["receipt_no"] or "",
-        }
+            return payer_page.page_error(409, "07", f"Giao dịch đã kết thúc: {store.STATUS_NAMES[before['status']]}")
+        return payer_page.decision_reply(_decide(token, choice["action"]))

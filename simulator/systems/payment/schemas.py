@@ -12,7 +12,7 @@ from datetime import datetime
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from simulator.systems.payment.signing import MESSAGE_TYPES, VERSION
-from simulator.wire_formats import PORTAL_DATETIME
+from simulator.wire_formats import PORTAL_DATETIME, to_portal
 
 
 def _portal_time(value: str) -> None:
@@ -143,11 +143,25 @@ class PaymentError(Schema):
     MoTaLoi = fields.String(required=True)
 
 
-class Reply(Schema):
+class TransactionState(Schema):
+    """Where a transaction stands, as QUERY and the payer's decision answer it."""
+
+    TrangThaiGD = fields.String(required=True, metadata={"description": "1 paid, 3 pending, 4 failed"})
+    TenTrangThai = fields.String(required=True)
+    SoBienLai = fields.String(required=True, metadata={"description": "Treasury receipt number or empty"})
+
+
+class TransactionAmount(Schema):
+    """The platform's transaction id and its amount, as INIT and QUERY answer them."""
+
+    MaGiaoDich = fields.String(required=True)
+    SoTien = fields.Integer(required=True)
+
+
+class Reply(PaymentError):
     """Fields every reply carries."""
 
     MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
     LoaiBanTin = fields.String(required=True)
     MaDoiTac = fields.String(required=True)
     MaThamChieu = fields.String(required=True)
@@ -155,7 +169,7 @@ class Reply(Schema):
     MaXacThuc = fields.String(required=True)
 
 
-class InitReply(Reply):
+class InitReply(Reply, TransactionAmount):
     """The payment is open: send the payer to UrlThanhToan.
 
     `error_code` ("0") and `message` (the same reply as a JSON string) are there for clients
@@ -163,24 +177,17 @@ class InitReply(Reply):
     """
 
     PhienBan = fields.String(required=True, metadata={"example": "1.0.6"})
-    MaGiaoDich = fields.String(required=True)
-    SoTien = fields.Integer(required=True)
     UrlThanhToan = fields.String(required=True)
     error_code = fields.String(required=True, metadata={"example": "0"})
     message = fields.String(required=True)
 
 
-class QueryReply(Reply):
+class QueryReply(Reply, TransactionAmount, TransactionState):
     """The state of a payment (TrangThaiGD 1 paid, 3 pending, 4 failed)."""
 
-    SoTien = fields.Integer(required=True)
     MaTienTe = fields.String(required=True)
-    MaGiaoDich = fields.String(required=True)
     MaNganHang = fields.String(required=True)
     ThongTinGiaoDich = fields.String(required=True)
-    TrangThaiGD = fields.String(required=True, metadata={"description": "1 paid, 3 pending, 4 failed"})
-    TenTrangThai = fields.String(required=True)
-    SoBienLai = fields.String(required=True, metadata={"description": "Treasury receipt number or empty"})
 
 
 class BillReply(Reply):
@@ -192,21 +199,26 @@ class BillReply(Reply):
 
 
 class TreasuryReceipt(Schema):
-    """A treasury receipt (chứng từ nộp ngân sách nhà nước)."""
+    """A treasury receipt (chứng từ nộp ngân sách nhà nước), dumped from a stored receipt (`store.receipt`).
 
-    SoBienLai = fields.String(required=True)
-    MaGiaoDich = fields.String(required=True)
-    MaThamChieu = fields.String(required=True)
-    MaHoSo = fields.String(required=True)
-    MaTTHC = fields.String(required=True)
-    KhoBac = fields.String(required=True)
-    TaiKhoanThuNSNN = fields.String(required=True)
-    SoTien = fields.Integer(required=True)
-    MaTienTe = fields.String(required=True)
-    NgayNop = fields.String(required=True, metadata={"description": "yyyyMMddHHmmss"})
-    NguoiNop = fields.String(required=True)
-    NoiDung = fields.String(required=True)
-    PhiLePhi = fields.List(fields.Dict(), required=True)
+    Each wire field names the stored column it shows (`attribute`), so the mapping is written once.
+    """
+
+    SoBienLai = fields.String(required=True, attribute="number")
+    MaGiaoDich = fields.String(required=True, attribute="transaction_id")
+    MaThamChieu = fields.String(required=True, attribute="reference")
+    MaHoSo = fields.String(required=True, attribute="dossier")
+    MaTTHC = fields.String(required=True, attribute="procedure")
+    KhoBac = fields.String(required=True, attribute="treasury")
+    TaiKhoanThuNSNN = fields.String(required=True, attribute="account")
+    SoTien = fields.Integer(required=True, attribute="amount")
+    MaTienTe = fields.Constant("VND", required=True, metadata={"type": "string"})
+    NgayNop = fields.Function(
+        lambda rec: to_portal(rec["paid_at"]), required=True, metadata={"type": "string", "description": "yyyyMMddHHmmss"}
+    )
+    NguoiNop = fields.String(required=True, attribute="payer_name")
+    NoiDung = fields.String(required=True, attribute="description")
+    PhiLePhi = fields.List(fields.Dict(), required=True, attribute="fees")
 
 
 class PayerChoice(Schema):
@@ -218,12 +230,8 @@ class PayerChoice(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["pay", "decline"]))
 
 
-class DecisionReply(Schema):
+class DecisionReply(PaymentError, TransactionState):
     """The transaction after the payer's choice."""
 
-    MaLoi = fields.String(required=True)
-    MoTaLoi = fields.String(required=True)
+    MaLoi = fields.String(required=True, metadata={"example": "00"})
     MaThamChieu = fields.String(required=True)
-    TrangThaiGD = fields.String(required=True)
-    TenTrangThai = fields.String(required=True)
-    SoBienLai = fields.String(required=True)
