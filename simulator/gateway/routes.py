@@ -16,28 +16,10 @@ from simulator.app_context import db, settings
 from simulator.auth import require_admin
 from simulator.gateway import dialects, registry, tokens
 from simulator.systems import registry as systems
-from simulator.systems.registry import SystemSpec
-
-blp = Blueprint(
-    "gateway",
-    __name__,
-    url_prefix="/ngsp",
-    description="National integration platform (NGSP): OAuth2 client credentials, the service list and "
-    "routing to the ministry systems with per-province access rights.",
-)
 
 # Its error format (OAuth2 style) is the fault engine's built-in "gateway" format.
-SPEC = systems.declare(
-    SystemSpec(
-        name="gateway",
-        module=__name__,
-        label_vi="Nền tảng NGSP",
-        label_en="NGSP gateway",
-        sector_vi="Trục liên thông quốc gia",
-        sector_en="National integration platform",
-        operations=("token", "services"),
-    )
-)
+SPEC = systems.declare(systems.system("gateway", __name__, ministry=False, operations=("token", "services")))
+blp = systems.blueprint(SPEC, url_prefix="/ngsp")
 
 
 class TokenReply(Schema):

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from simulator.gateway.registry import gateway_service
@@ -40,52 +39,16 @@ from simulator.identity.rules import check_tax_code
 from simulator.identity.wire import to_main_information
 from simulator.systems import people, registry
 from simulator.systems.common import bad_identifier, responses_doc
-from simulator.systems.errors import MinistryError
-from simulator.systems.registry import SystemSpec
+from simulator.systems.errors import ErrorFormat, MinistryError
 
-SYSTEM, PREFIX = "business_registration", "/business_registration"
-_CODES = {"invalid_identifier": "MSDN_KHONG_HOP_LE", "missing": "THIEU_THAM_SO"}
+SYSTEM = "business_registration"
 
-blp = Blueprint(
-    "business_registration",
-    __name__,
-    url_prefix=PREFIX,
-    description="National business registration system. Errors `{MaLoi, ThongBao}`: MSDN_KHONG_HOP_LE, "
-    "THIEU_THAM_SO, KHONG_TIM_THAY, YEU_CAU_KHONG_HOP_LE, QUA_NHIEU_YEU_CAU, LOI_HE_THONG.",
-)
-
-
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The business registration system's error reply `{MaLoi, ThongBao}` for an HTTP status."""
-    if code in _CODES:
-        maloi = _CODES[code]
-    elif status == 404:
-        maloi = "KHONG_TIM_THAY"
-    elif status in (401, 403):
-        maloi = "KHONG_CO_QUYEN"
-    elif status == 429:
-        maloi = "QUA_NHIEU_YEU_CAU"
-    elif status >= 500:
-        maloi = "LOI_HE_THONG"
-    else:
-        maloi = "YEU_CAU_KHONG_HOP_LE"
-    return {"MaLoi": maloi, "ThongBao": message}
-
-
-SPEC = registry.declare(
-    SystemSpec(
-        name=SYSTEM,
-        module=__name__,
-        label_vi="Đăng ký doanh nghiệp",
-        label_en="Business registration",
-        sector_vi="Tài chính",
-        sector_en="Finance",
-        prefix=PREFIX,
-        operations=("chiTietDoanhNghiep", "DoanhNghiep"),
-        events=(),
-        error_body=error_body,
-    )
-)
+# The business registration system's error reply `{MaLoi, ThongBao}` (codes in the module docstring).
+_STATUS_CODES = {404: "KHONG_TIM_THAY", 401: "KHONG_CO_QUYEN", 403: "KHONG_CO_QUYEN", 429: "QUA_NHIEU_YEU_CAU"}
+_VIEW_CODES = {"invalid_identifier": "MSDN_KHONG_HOP_LE", "missing": "THIEU_THAM_SO"}
+ERRORS = ErrorFormat("MaLoi", "ThongBao", _STATUS_CODES, server="LOI_HE_THONG", other="YEU_CAU_KHONG_HOP_LE", codes=_VIEW_CODES)
+SPEC = registry.declare(registry.system(SYSTEM, __name__, operations=("chiTietDoanhNghiep", "DoanhNghiep"), error_body=ERRORS))
+blp = registry.blueprint(SPEC)
 
 
 class BusinessRegistrationError(Schema):

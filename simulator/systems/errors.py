@@ -5,9 +5,14 @@ A system declares `error_body` (and `render` for a non-JSON reply) in its `Syste
 `error_response_for(path, err)`, which matches both the system's own prefix
 (`/population/...`) and its gateway route (`/ngsp/population/...`). Views raise
 `MinistryError(status, message, code=...)` for errors that carry a system-specific code.
+Systems whose reply is a code field and a message field declare it as an `ErrorFormat` table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
@@ -23,6 +28,40 @@ class MinistryError(HTTPException):
         super().__init__(description=message)
         self.code = status
         self.system_code = code
+
+
+@dataclass(frozen=True)
+class ErrorFormat:
+    """A system's error reply `{code_field: code, message_field: message, **constant}` declared as a table.
+
+    The code is the one `codes` gives for the view's own code (`MinistryError.system_code`),
+    else the one `statuses` gives for the HTTP status, else `server` for a 5xx and `other` for
+    anything else. With `pass_codes`, a view's own code not in `codes` is the wire code itself
+    (the payment platform raises its MaLoi directly).
+    """
+
+    code_field: str
+    message_field: str
+    statuses: Mapping[int, str]
+    server: str
+    other: str
+    codes: Mapping[str, str] = field(default_factory=dict)
+    constant: Mapping[str, Any] = field(default_factory=dict)
+    pass_codes: bool = False
+
+    def code_for(self, status: int, code: str | None = None) -> str:
+        """The wire code for an HTTP status and a view's own code."""
+        if code in self.codes:
+            return self.codes[code]
+        if code and self.pass_codes:
+            return code
+        if status in self.statuses:
+            return self.statuses[status]
+        return self.server if status >= 500 else self.other
+
+    def __call__(self, status: int, message: str, code: str | None = None) -> dict:
+        """The error reply for an HTTP status, a message and a view's own code."""
+        return {self.code_field: self.code_for(status, code), self.message_field: message, **self.constant}
 
 
 def _message(err: HTTPException) -> str:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from flask import has_request_context, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from simulator.app_context import db
@@ -45,10 +44,9 @@ from simulator.identity.wire import ymd
 from simulator.schema_cache import schema_instance
 from simulator.systems import citizen_match, people, registry, soap
 from simulator.systems.common import bad_identifier, json_body_doc, load, parse_json_object, responses_doc, text_field
-from simulator.systems.errors import MinistryError
-from simulator.systems.registry import SystemSpec
+from simulator.systems.errors import ErrorFormat, MinistryError
 
-SYSTEM, PREFIX = "population", "/population"
+SYSTEM = "population"
 _CODES = {"malformed": "1", "invalid_field": "1", "unsupported_media": "1", "invalid_identifier": "2", "not_found": "4"}
 # SOAP operations public clients call, and what each answers.
 LOOKUP_OPERATIONS = ("TraCuuThongTinCongDan", "XacMinhThongTinNhanThan", "CungCapThongTinCongDan")
@@ -67,37 +65,9 @@ _CAMEL = {
     "ngayThangNamSinh": "NgayThangNamSinh",
 }
 
-blp = Blueprint(
-    "population",
-    __name__,
-    url_prefix=PREFIX,
-    description="National population database (police). SOAP as public clients send it (namespace "
-    "http://dancuquocgia.bca, reply Envelope/Body/CongdanCollection/CongDan), the same envelope wrapped in "
-    "JSON `{data}` by provincial gateways, JSON look-ups, and the sandbox's JSON verify/lookup. Error codes: "
-    "0 ok, 1 malformed request, 2 identifier rule broken, 4 not found, 8 too many requests, 9 system error.",
-)
-
-
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The population database's error reply `{error_code, message}` for an HTTP status."""
-    if code in _CODES:
-        error_code = _CODES[code]
-    elif status in (401, 403):
-        error_code = "3"
-    elif status == 404:
-        error_code = "4"
-    elif status == 429:
-        error_code = "8"
-    elif status >= 500:
-        error_code = "9"
-    else:
-        error_code = "1"
-    return {"error_code": error_code, "message": message}
-
 
 def _render(status: int, body: dict, code: str | None):
     """Errors as SOAP Faults when the caller speaks SOAP, else JSON."""
-
     if has_request_context() and soap.wants_soap():
         return soap.fault(status, body)
     response = jsonify(body)
@@ -105,22 +75,12 @@ def _render(status: int, body: dict, code: str | None):
     return response
 
 
+# The population database's error reply `{error_code, message}` (codes in the module docstring).
+ERRORS = ErrorFormat("error_code", "message", {401: "3", 403: "3", 404: "4", 429: "8"}, server="9", other="1", codes=_CODES)
 SPEC = registry.declare(
-    SystemSpec(
-        name=SYSTEM,
-        module=__name__,
-        label_vi="CSDL quốc gia về dân cư",
-        label_en="Population database",
-        sector_vi="Công an",
-        sector_en="Police",
-        prefix=PREFIX,
-        operations=("verify", "lookup", "soap", *SOAP_OPERATIONS),
-        events=(),
-        settings=("missing_share", "identity_cache_size"),
-        error_body=error_body,
-        render=_render,
-    )
+    registry.system(SYSTEM, __name__, operations=("verify", "lookup", "soap", *SOAP_OPERATIONS), error_body=ERRORS, render=_render)
 )
+blp = registry.blueprint(SPEC)
 
 
 class PopulationRequest(Schema):

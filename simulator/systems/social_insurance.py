@@ -24,7 +24,6 @@ from datetime import date
 
 from flask import jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from simulator.app_context import db
@@ -33,52 +32,15 @@ from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_bhxh
 from simulator.identity.rules import check_health_card
 from simulator.systems import common, people, registry
-from simulator.systems.errors import MinistryError
-from simulator.systems.registry import SystemSpec
+from simulator.systems.errors import ErrorFormat, MinistryError
 
-SYSTEM, PREFIX = "social_insurance", "/social_insurance"
+SYSTEM = "social_insurance"
 
-blp = Blueprint(
-    "social_insurance",
-    __name__,
-    url_prefix=PREFIX,
-    description="Social insurance (BHXH) and health insurance (BHYT) data. The sandbox's own contract (no "
-    "public spec): replies `{MaLoi, MoTaLoi, DuLieu}`; MaLoi 00 ok, 01 invalid input, 02 not found, "
-    "04 request not acceptable, 05 too many requests, 99 system error.",
-)
-
-
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The insurance system's error reply `{MaLoi, MoTaLoi, DuLieu: null}` for an HTTP status."""
-    if status == 404:
-        maloi = "02"
-    elif status in (401, 403):
-        maloi = "03"
-    elif status in (405, 406, 413, 415):
-        maloi = "04"
-    elif status == 429:
-        maloi = "05"
-    elif status >= 500:
-        maloi = "99"
-    else:
-        maloi = "01"
-    return {"MaLoi": maloi, "MoTaLoi": message, "DuLieu": None}
-
-
-SPEC = registry.declare(
-    SystemSpec(
-        name=SYSTEM,
-        module=__name__,
-        label_vi="Bảo hiểm xã hội",
-        label_en="Social insurance",
-        sector_vi="BHXH Việt Nam",
-        sector_en="Social security",
-        prefix=PREFIX,
-        operations=("participants", "cards"),
-        events=(),
-        error_body=error_body,
-    )
-)
+# The insurance system's error reply `{MaLoi, MoTaLoi, DuLieu: null}` (codes in the module docstring).
+_STATUS_CODES = {404: "02", 401: "03", 403: "03", 405: "04", 406: "04", 413: "04", 415: "04", 429: "05"}
+ERRORS = ErrorFormat("MaLoi", "MoTaLoi", _STATUS_CODES, server="99", other="01", constant={"DuLieu": None})
+SPEC = registry.declare(registry.system(SYSTEM, __name__, operations=("participants", "cards"), error_body=ERRORS))
+blp = registry.blueprint(SPEC)
 
 
 class InsuranceError(Schema):

@@ -1,8 +1,8 @@
 """A test-only ministry system: the land registry (đăng ký đất đai), to show that a new system
 is this one module plus its tests (docs/extending.md walks through it).
 
-It declares itself like every real system: a name, its own prefix, the operations the fault
-engine reports, its error body, its labels and the settings it reads. The gateway route
+It declares itself like every real system (`registry.system`): a name (its prefix is `/` + the
+name), the operations the fault engine reports, its error body, and its labels and settings. The gateway route
 (`/ngsp/land_registry/...`), access rights, the fault engine's error bodies, the journal and
 the dashboard pick it up from the declaration; nothing else in the tree names it.
 """
@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from simulator.app_context import settings
 from simulator.gateway.registry import gateway_service
+from simulator.systems import registry
 from simulator.systems.common import document_errors, unit_draw
-from simulator.systems.registry import SystemSpec
+from simulator.systems.registry import Labels
 
 NAME = "land_registry"
-
-blp = Blueprint(NAME, __name__, url_prefix="/" + NAME, description="Land registry (test-only system).")
 
 
 def error_body(status: int, message: str, code: str | None = None) -> dict:
@@ -29,18 +28,15 @@ def error_body(status: int, message: str, code: str | None = None) -> dict:
     return {"maLoi": code or str(status), "moTa": message}
 
 
-SPEC = SystemSpec(
-    name=NAME,
-    module=__name__,
-    label_vi="Đăng ký đất đai",
-    label_en="Land registry",
-    sector_vi="Bộ Tài nguyên và Môi trường",
-    sector_en="Ministry of Natural Resources and Environment",
-    prefix="/" + NAME,
-    operations=("parcels",),  # the first path segment, as the fault engine reports it
-    error_body=error_body,
-    settings=("seed",),
+# A real system lists its labels and settings in simulator/data/systems.json; this test-only one
+# gives them here, so nothing outside the test suite names it.
+LABELS = Labels(
+    "Đăng ký đất đai", "Land registry", "Bộ Nông nghiệp và Môi trường", "Ministry of Agriculture and Environment", "Land registry."
 )
+# Built here, declared by the test's fixture (and withdrawn after it); `operations` are the first
+# path segments, as the fault engine reports them.
+SPEC = registry.system(NAME, __name__, labels=LABELS, operations=("parcels",), error_body=error_body, settings=("seed",))
+blp = registry.blueprint(SPEC)
 
 
 class ParcelQuery(Schema):
