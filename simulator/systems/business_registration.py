@@ -38,7 +38,7 @@ from simulator.identity import InvalidIdentifier, to_doanhnghiep
 from simulator.identity.rules import check_tax_code
 from simulator.identity.wire import to_main_information
 from simulator.systems import people, registry
-from simulator.systems.common import bad_identifier, responses_doc
+from simulator.systems.common import bad_identifier, responses_doc, string_fields
 from simulator.systems.errors import ErrorFormat, MinistryError
 
 SYSTEM = "business_registration"
@@ -58,20 +58,15 @@ class BusinessRegistrationError(Schema):
     ThongBao = fields.String(required=True)
 
 
-class MainInformation(Schema):
+class MainInformation(
+    string_fields(
+        "ENTERPRISE_CODE ENTERPRISE_GDT_CODE NAME NAME_F SHORT_NAME ENTERPRISE_TYPE_NAME ENTERPRISE_STATUS IMP_BUSINESS_CODE"
+        " LAST_AMEND_DATE NUMBER_CHANGES"
+    )
+):
     """`Data.MainInformation`."""
 
-    ENTERPRISE_CODE = fields.String(required=True)
-    ENTERPRISE_GDT_CODE = fields.String(required=True)
-    NAME = fields.String(required=True)
-    NAME_F = fields.String(required=True)
-    SHORT_NAME = fields.String(required=True)
-    ENTERPRISE_TYPE_NAME = fields.String(required=True)
-    ENTERPRISE_STATUS = fields.String(required=True)
-    IMP_BUSINESS_CODE = fields.String(required=True)
     FOUNDING_DATE = fields.String(required=True, metadata={"example": "2015-03-04T00:00:00"})
-    LAST_AMEND_DATE = fields.String(required=True)
-    NUMBER_CHANGES = fields.String(required=True)
 
 
 class PlatformData(Schema):
@@ -83,14 +78,9 @@ class PlatformData(Schema):
     BusinessActivities = fields.List(fields.Dict(), required=True)
 
 
-class EntCert(Schema):
+class EntCert(string_fields("MaSoDoanhNghiep TenTiengViet TenVietTat LoaiHinhDN NgayDangKyLanDau")):
     """A `GetEntCert` item: the registration certificate, representatives and addresses nested."""
 
-    MaSoDoanhNghiep = fields.String(required=True)
-    TenTiengViet = fields.String(required=True)
-    TenVietTat = fields.String(required=True)
-    LoaiHinhDN = fields.String(required=True)
-    NgayDangKyLanDau = fields.String(required=True)
     TinhTrangPhapLy = fields.List(fields.Dict(), required=True)
     DaiDienPhapLuat = fields.List(fields.Dict(), required=True, metadata={"description": "[{ThongTinCaNhan: [...]}]"})
     DiaChiTruSo = fields.List(fields.Dict(), required=True)
@@ -133,9 +123,8 @@ _DOC = {
 }
 
 
-@blp.route("/chiTietDoanhNghiep")
 class EnterpriseDetail(MethodView):
-    """Enterprise details by msdn."""
+    """Enterprise details by msdn, also at the path a provincial API exposes (`.../DoanhNghiep/chiTietDoanhNghiep`)."""
 
     @blp.doc(**_DOC)
     @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
@@ -144,15 +133,8 @@ class EnterpriseDetail(MethodView):
         return _enterprise_reply(request.args.get("msdn", ""))
 
 
-@blp.route("/DoanhNghiep/chiTietDoanhNghiep")
-class EnterpriseDetailByResource(MethodView):
-    """Enterprise details at the path a provincial API exposes (`.../DoanhNghiep/chiTietDoanhNghiep`)."""
-
-    @blp.doc(**_DOC)
-    @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
-    def get(self):
-        """Same reply as `/chiTietDoanhNghiep`."""
-        return _enterprise_reply(request.args.get("msdn", ""))
+blp.route("/chiTietDoanhNghiep")(EnterpriseDetail)
+blp.route("/DoanhNghiep/chiTietDoanhNghiep", endpoint="EnterpriseDetailByResource")(EnterpriseDetail)
 
 
 @blp.route("/")

@@ -32,6 +32,7 @@ from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_bhxh
 from simulator.identity.rules import check_health_card
 from simulator.systems import common, people, registry
+from simulator.systems.common import string_fields
 from simulator.systems.errors import ErrorFormat, MinistryError
 
 SYSTEM = "social_insurance"
@@ -51,98 +52,74 @@ class InsuranceError(Schema):
     DuLieu = fields.Raw(allow_none=True, required=True, metadata={"description": "always null"})
 
 
+class InsuranceReply(Schema):
+    """The envelope of every successful reply; `DuLieu` is declared by each reply."""
+
+    MaLoi = fields.String(required=True, metadata={"example": "00"})
+    MoTaLoi = fields.String(required=True)
+
+
 class InsuranceContribution(Schema):
-    """InsuranceContribution summary inside a participant record."""
+    """Contribution summary inside a participant record."""
 
     SoThangDong = fields.Integer(required=True)
     DonViSuDungLaoDong = fields.String(required=True)
     MucLuongDong = fields.Integer(required=True)
 
 
-class InsuranceHouseholdMember(Schema):
+class InsuranceHouseholdMember(string_fields("SoDinhDanh HoVaTen QuanHe")):
     """A member of the BHYT household."""
 
-    SoDinhDanh = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
-    QuanHe = fields.String(required=True)
 
-
-class InsuranceParticipant(Schema):
+class InsuranceParticipant(
+    string_fields(
+        "MaSoBHXH SoDinhDanh HoVaTen NgaySinh GioiTinh MaTheBHYT MaDoiTuong MucHuong GiaTriTuNgay GiaTriDenNgay MaKCBBanDau TenKCBBanDau"
+    )
+):
     """A participant: BHXH code, card and its validity, registered care facility, household."""
 
-    MaSoBHXH = fields.String(required=True)
-    SoDinhDanh = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
-    NgaySinh = fields.String(required=True)
-    GioiTinh = fields.String(required=True)
-    MaTheBHYT = fields.String(required=True)
-    MaDoiTuong = fields.String(required=True)
-    MucHuong = fields.String(required=True)
-    GiaTriTuNgay = fields.String(required=True)
-    GiaTriDenNgay = fields.String(required=True)
-    MaKCBBanDau = fields.String(required=True)
-    TenKCBBanDau = fields.String(required=True)
     QuaTrinhDong = fields.Nested(InsuranceContribution, required=True)
     HoGiaDinh = fields.List(fields.Nested(InsuranceHouseholdMember), required=True)
 
 
-class InsuranceParticipantReply(Schema):
+class InsuranceParticipantReply(InsuranceReply):
     """Envelope with a participant."""
 
-    MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
     DuLieu = fields.Nested(InsuranceParticipant, required=True)
 
 
-class InsuranceCardValidity(Schema):
+class InsuranceCardValidity(string_fields("MaTheBHYT MaSoBHXH HoVaTen NgaySinh NgayKiemTra GiaTriTuNgay GiaTriDenNgay")):
     """Whether a card is valid on a date; `LyDo` says why not (or "Thẻ còn giá trị sử dụng")."""
 
-    MaTheBHYT = fields.String(required=True)
-    MaSoBHXH = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
-    NgaySinh = fields.String(required=True)
-    NgayKiemTra = fields.String(required=True)
-    GiaTriTuNgay = fields.String(required=True)
-    GiaTriDenNgay = fields.String(required=True)
     ConHieuLuc = fields.Boolean(required=True)
     MaLyDo = fields.String(required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"})
     LyDo = fields.String(required=True)
 
 
-class InsuranceValidityReply(Schema):
+class InsuranceValidityReply(InsuranceReply):
     """Envelope with a validity answer."""
 
-    MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
     DuLieu = fields.Nested(InsuranceCardValidity, required=True)
 
 
-class InsurancePeriod(Schema):
+class InsurancePeriod(string_fields("TuThang DenThang DonViSuDungLaoDong")):
     """One contribution period (months `MM/yyyy`)."""
 
-    TuThang = fields.String(required=True)
-    DenThang = fields.String(required=True)
-    DonViSuDungLaoDong = fields.String(required=True)
     MucLuongDong = fields.Integer(required=True)
     SoThang = fields.Integer(required=True)
 
 
-class InsuranceContributionHistory(Schema):
+class InsuranceContributionHistory(string_fields("MaSoBHXH SoDinhDanh HoVaTen")):
     """Summary of a participant's contribution history."""
 
-    MaSoBHXH = fields.String(required=True)
-    SoDinhDanh = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
     TongSoThangDong = fields.Integer(required=True)
     DangDong = fields.Boolean(required=True)
     QuaTrinh = fields.List(fields.Nested(InsurancePeriod), required=True)
 
 
-class InsuranceContributionReply(Schema):
+class InsuranceContributionReply(InsuranceReply):
     """Envelope with a contribution history."""
 
-    MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
     DuLieu = fields.Nested(InsuranceContributionHistory, required=True)
 
 
