@@ -44,19 +44,17 @@ SPEC = registry.declare(registry.system(SYSTEM, __name__, operations=("participa
 blp = registry.blueprint(SPEC)
 
 
-class InsuranceError(Schema):
-    """An insurance error."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "01"})
-    MoTaLoi = fields.String(required=True)
-    DuLieu = fields.Raw(allow_none=True, required=True, metadata={"description": "always null"})
-
-
 class InsuranceReply(Schema):
-    """The envelope of every successful reply; `DuLieu` is declared by each reply."""
+    """The envelope of every reply: `MaLoi` "00" and `DuLieu` (declared by each reply) on success."""
 
     MaLoi = fields.String(required=True, metadata={"example": "00"})
     MoTaLoi = fields.String(required=True)
+
+
+class InsuranceError(InsuranceReply):
+    """An insurance error: its `MaLoi` (01, 02, 04, 05, 99) and `DuLieu` null."""
+
+    DuLieu = fields.Raw(allow_none=True, required=True, metadata={"description": "always null"})
 
 
 class InsuranceContribution(Schema):
@@ -138,7 +136,19 @@ def _participant(identifier: str):
     return record
 
 
+def _doc(summary: str, reply: type, description: str = _ID_DOC, **extra) -> dict:
+    """The OpenAPI doc of an endpoint answering `reply`, the system's errors and the gateway's."""
+    return {
+        "summary": summary,
+        "description": description,
+        "security": [{"bearer": []}],
+        "responses": common.responses_doc(reply, InsuranceError, _ERRORS),
+        **extra,
+    }
+
+
 def _ok(data: dict):
+    """A successful reply carrying `data`."""
     return jsonify({"MaLoi": "00", "MoTaLoi": "Thành công", "DuLieu": data})
 
 
@@ -146,12 +156,7 @@ def _ok(data: dict):
 class ParticipantView(MethodView):
     """A participant by citizen ID or BHXH code."""
 
-    @blp.doc(
-        summary="InsuranceParticipant by BHXH code or citizen ID",
-        description=_ID_DOC,
-        security=[{"bearer": []}],
-        responses=common.responses_doc(InsuranceParticipantReply, InsuranceError, _ERRORS),
-    )
+    @blp.doc(**_doc("Participant by BHXH code or citizen ID", InsuranceParticipantReply))
     @gateway_service("social_insurance.participant", "A BHXH/BHYT participant by BHXH code or citizen ID")
     def get(self, identifier: str):
         """The participant's insurance record."""
@@ -166,12 +171,7 @@ def _month(d: date) -> str:
 class ContributionsView(MethodView):
     """InsuranceContribution history summary."""
 
-    @blp.doc(
-        summary="InsuranceContribution history summary",
-        description=_ID_DOC,
-        security=[{"bearer": []}],
-        responses=common.responses_doc(InsuranceContributionReply, InsuranceError, _ERRORS),
-    )
+    @blp.doc(**_doc("Contribution history summary", InsuranceContributionReply))
     @gateway_service("social_insurance.contributions", "A participant's social-insurance contribution history")
     def get(self, identifier: str):
         """Months contributed, one period ending this month (or at death) when contributing."""
@@ -203,6 +203,15 @@ class ContributionsView(MethodView):
         return _ok(data)
 
 
+_DATE_PARAMETER = {
+    "in": "query",
+    "name": "date",
+    "required": False,
+    "description": 'yyyyMMdd; empty or absent means today (connectors send "" for an absent date)',
+    "schema": {"type": "string", "pattern": "^([0-9]{8})?$"},
+}
+
+
 def _check_date() -> date:
     raw = request.args.get("date", "")
     if not raw:
@@ -215,20 +224,13 @@ class CardValidityView(MethodView):
     """Health-insurance card validity on a date."""
 
     @blp.doc(
-        summary="Health-insurance card validity on a date",
-        description="`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
-        "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
-        security=[{"bearer": []}],
-        parameters=[
-            {
-                "in": "query",
-                "name": "date",
-                "required": False,
-                "description": 'yyyyMMdd; empty or absent means today (connectors send "" for an absent date)',
-                "schema": {"type": "string", "pattern": "^([0-9]{8})?$"},
-            }
-        ],
-        responses=common.responses_doc(InsuranceValidityReply, InsuranceError, _ERRORS),
+        **_doc(
+            "Health-insurance card validity on a date",
+            InsuranceValidityReply,
+            "`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
+            "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
+            parameters=[_DATE_PARAMETER],
+        )
     )
     @gateway_service("social_insurance.card-validity", "Whether a health-insurance card is valid on a date")
     def get(self, card: str):
