@@ -49,13 +49,7 @@ _VIEW_CODES = {"invalid_identifier": "MSDN_KHONG_HOP_LE", "missing": "THIEU_THAM
 ERRORS = ErrorFormat("MaLoi", "ThongBao", _STATUS_CODES, server="LOI_HE_THONG", other="YEU_CAU_KHONG_HOP_LE", codes=_VIEW_CODES)
 SPEC = registry.declare(registry.system(SYSTEM, __name__, operations=("chiTietDoanhNghiep", "DoanhNghiep"), error_body=ERRORS))
 blp = registry.blueprint(SPEC)
-
-
-class BusinessRegistrationError(Schema):
-    """A business registration error."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "MSDN_KHONG_HOP_LE"})
-    ThongBao = fields.String(required=True)
+BusinessRegistrationError = ERRORS.schema("BusinessRegistrationError")
 
 
 class MainInformation(

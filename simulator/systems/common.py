@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from simulator import json_provider, schema_cache
 from simulator.faults import wsgi_body
+from simulator.gateway.registry import gateway_service
 from simulator.gateway.routes import OAuthError
 from simulator.identity import InvalidIdentifier
 from simulator.identity.rules import check_citizen_id, check_tax_code
@@ -161,6 +162,20 @@ def dd_mm_yyyy_validator(value: str) -> None:
         datetime.strptime(value, DMY)
     except (TypeError, ValueError):
         raise ValidationError("must be a date dd/MM/yyyy") from None
+
+
+def ministry_view(blp, service: str, description: str, reply: type[Schema], error: type[Schema], codes: tuple[int, ...], body=None):
+    """Decorator of a ministry view: the gateway guard for `service`, the request `body` schema
+    (validated, when given), `reply` documented at 200 and `codes` in the system's own `error`
+    schema, plus the gateway's 401/403 and its bearer security."""
+
+    def decorate(view):
+        view = blp.response(200, reply)(document_errors(blp, error, codes)(blp.doc(security=[{"bearer": []}])(view)))
+        if body is not None:
+            view = blp.arguments(body)(view)
+        return gateway_service(service, description)(view)
+
+    return decorate
 
 
 def document_errors(blp, schema, codes: tuple[int, ...]):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response, jsonify
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from simulator.portal.schemas import flatten_errors
@@ -36,15 +37,16 @@ class ErrorFormat:
 
     The code is the one `codes` gives for the view's own code (`MinistryError.system_code`),
     else the one `statuses` gives for the HTTP status, else `server` for a 5xx and `other` for
-    anything else. With `pass_codes`, a view's own code not in `codes` is the wire code itself
-    (the payment platform raises its MaLoi directly).
+    anything else (None: the HTTP status itself, as a string). With `pass_codes`, a view's own
+    code not in `codes` is the wire code itself (the payment platform raises its MaLoi directly).
+    `schema(name)` is the same reply as a marshmallow schema, for the OpenAPI document.
     """
 
     code_field: str
     message_field: str
-    statuses: Mapping[int, str]
-    server: str
-    other: str
+    statuses: Mapping[int, str] = field(default_factory=dict)
+    server: str | None = None
+    other: str | None = None
     codes: Mapping[str, str] = field(default_factory=dict)
     constant: Mapping[str, Any] = field(default_factory=dict)
     pass_codes: bool = False
@@ -57,11 +59,21 @@ class ErrorFormat:
             return code
         if status in self.statuses:
             return self.statuses[status]
-        return self.server if status >= 500 else self.other
+        fallback = self.server if status >= 500 else self.other
+        return str(status) if fallback is None else fallback
 
     def __call__(self, status: int, message: str, code: str | None = None) -> dict:
         """The error reply for an HTTP status, a message and a view's own code."""
         return {self.code_field: self.code_for(status, code), self.message_field: message, **self.constant}
+
+    def schema(self, name: str) -> type[Schema]:
+        """The error reply as a marshmallow schema called `name` (the OpenAPI component)."""
+        declared = {
+            self.code_field: fields.String(required=True, metadata={"example": self.code_for(400)}),
+            self.message_field: fields.String(required=True),
+            **{key: fields.Raw(allow_none=True, required=True, metadata={"example": value}) for key, value in self.constant.items()},
+        }
+        return Schema.from_dict(declared, name=name)
 
 
 def _message(err: HTTPException) -> str:

@@ -42,19 +42,14 @@ _STATUS_CODES = {404: "02", 401: "03", 403: "03", 405: "04", 406: "04", 413: "04
 ERRORS = ErrorFormat("MaLoi", "MoTaLoi", _STATUS_CODES, server="99", other="01", constant={"DuLieu": None})
 SPEC = registry.declare(registry.system(SYSTEM, __name__, operations=("participants", "cards"), error_body=ERRORS))
 blp = registry.blueprint(SPEC)
+InsuranceError = ERRORS.schema("InsuranceError")
 
 
 class InsuranceReply(Schema):
-    """The envelope of every reply: `MaLoi` "00" and `DuLieu` (declared by each reply) on success."""
+    """The envelope of a successful reply: `MaLoi` "00" and `DuLieu`, declared by each reply."""
 
     MaLoi = fields.String(required=True, metadata={"example": "00"})
     MoTaLoi = fields.String(required=True)
-
-
-class InsuranceError(InsuranceReply):
-    """An insurance error: its `MaLoi` (01, 02, 04, 05, 99) and `DuLieu` null."""
-
-    DuLieu = fields.Raw(allow_none=True, required=True, metadata={"description": "always null"})
 
 
 class InsuranceContribution(Schema):

@@ -13,7 +13,6 @@ from simulator.systems.population import SOAP_OPERATIONS, SYSTEM, VERIFY_OPERATI
 from simulator.systems.population.citizens import answer, citizen_for, congdan, read_request, verdict
 from simulator.systems.population.schemas import (
     EnvelopeReply,
-    PopulationError,
     PopulationLookupReply,
     PopulationRequest,
     PopulationVerifyReply,
@@ -38,6 +37,7 @@ SPEC = registry.declare(
     registry.system(SYSTEM, __name__, operations=("verify", "lookup", "soap", *SOAP_OPERATIONS), error_body=ERRORS, render=_render)
 )
 blp = registry.blueprint(SPEC)
+PopulationError = ERRORS.schema("PopulationError")
 
 
 _XML = {"schema": {"type": "string", "description": "SOAP Envelope; Body holds one operation element"}}

@@ -27,13 +27,6 @@ class PopulationRequest(Schema):
     )
 
 
-class PopulationError(Schema):
-    """The population database's error: `{error_code, message}`."""
-
-    error_code = fields.String(required=True, metadata={"example": "2"})
-    message = fields.String(required=True)
-
-
 class CongDanName(string_fields("Ho ChuDem Ten")):
     """`HoVaTen`: the full name in `Ten` (`Ho`, `ChuDem` empty), as the database answers."""
 
