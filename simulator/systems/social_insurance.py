@@ -45,13 +45,6 @@ blp = registry.blueprint(SPEC)
 InsuranceError = ERRORS.schema("InsuranceError")
 
 
-class InsuranceReply(Schema):
-    """The envelope of a successful reply: `MaLoi` "00" and `DuLieu`, declared by each reply."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
-
-
 class InsuranceContribution(Schema):
     """Contribution summary inside a participant record."""
 
@@ -75,24 +68,12 @@ class InsuranceParticipant(
     HoGiaDinh = fields.List(fields.Nested(InsuranceHouseholdMember), required=True)
 
 
-class InsuranceParticipantReply(InsuranceReply):
-    """Envelope with a participant."""
-
-    DuLieu = fields.Nested(InsuranceParticipant, required=True)
-
-
 class InsuranceCardValidity(string_fields("MaTheBHYT MaSoBHXH HoVaTen NgaySinh NgayKiemTra GiaTriTuNgay GiaTriDenNgay")):
     """Whether a card is valid on a date; `LyDo` says why not (or "Thẻ còn giá trị sử dụng")."""
 
     ConHieuLuc = fields.Boolean(required=True)
     MaLyDo = fields.String(required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"})
     LyDo = fields.String(required=True)
-
-
-class InsuranceValidityReply(InsuranceReply):
-    """Envelope with a validity answer."""
-
-    DuLieu = fields.Nested(InsuranceCardValidity, required=True)
 
 
 class InsurancePeriod(string_fields("TuThang DenThang DonViSuDungLaoDong")):
@@ -110,10 +91,10 @@ class InsuranceContributionHistory(string_fields("MaSoBHXH SoDinhDanh HoVaTen"))
     QuaTrinh = fields.List(fields.Nested(InsurancePeriod), required=True)
 
 
-class InsuranceContributionReply(InsuranceReply):
-    """Envelope with a contribution history."""
-
-    DuLieu = fields.Nested(InsuranceContributionHistory, required=True)
+def _reply(data: type[Schema]) -> type[Schema]:
+    """The successful reply carrying `data`: `{MaLoi: "00", MoTaLoi, DuLieu}` (OpenAPI component `<data>Reply`)."""
+    declared = {"MaLoi": fields.String(required=True, metadata={"example": "00"}), "MoTaLoi": fields.String(required=True)}
+    return Schema.from_dict({**declared, "DuLieu": fields.Nested(data, required=True)}, name=data.__name__ + "Reply")
 
 
 _ERRORS = {400: "Invalid identifier or parameter", 404: "No participant"}
@@ -131,13 +112,13 @@ def _participant(identifier: str):
     return record
 
 
-def _doc(summary: str, reply: type, description: str = _ID_DOC, **extra) -> dict:
-    """The OpenAPI doc of an endpoint answering `reply`, the system's errors and the gateway's."""
+def _doc(summary: str, data: type[Schema], description: str = _ID_DOC, **extra) -> dict:
+    """The OpenAPI doc of an endpoint answering `data` in the reply envelope, the system's errors and the gateway's."""
     return {
         "summary": summary,
         "description": description,
         "security": [{"bearer": []}],
-        "responses": common.responses_doc(reply, InsuranceError, _ERRORS),
+        "responses": common.responses_doc(_reply(data), InsuranceError, _ERRORS),
         **extra,
     }
 
@@ -151,7 +132,7 @@ def _ok(data: dict):
 class ParticipantView(MethodView):
     """A participant by citizen ID or BHXH code."""
 
-    @blp.doc(**_doc("Participant by BHXH code or citizen ID", InsuranceParticipantReply))
+    @blp.doc(**_doc("Participant by BHXH code or citizen ID", InsuranceParticipant))
     @gateway_service("social_insurance.participant", "A BHXH/BHYT participant by BHXH code or citizen ID")
     def get(self, identifier: str):
         """The participant's insurance record."""
@@ -166,7 +147,7 @@ def _month(d: date) -> str:
 class ContributionsView(MethodView):
     """InsuranceContribution history summary."""
 
-    @blp.doc(**_doc("Contribution history summary", InsuranceContributionReply))
+    @blp.doc(**_doc("Contribution history summary", InsuranceContributionHistory))
     @gateway_service("social_insurance.contributions", "A participant's social-insurance contribution history")
     def get(self, identifier: str):
         """Months contributed, one period ending this month (or at death) when contributing."""
@@ -221,7 +202,7 @@ class CardValidityView(MethodView):
     @blp.doc(
         **_doc(
             "Health-insurance card validity on a date",
-            InsuranceValidityReply,
+            InsuranceCardValidity,
             "`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
             "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
             parameters=[_DATE_PARAMETER],
