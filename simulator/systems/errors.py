@@ -31,7 +31,7 @@ class MinistryError(HTTPException):
         self.system_code = code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, as the functions it stands for
 class ErrorFormat:
     """A system's error reply `{code_field: code, message_field: message, **constant}` declared as a table.
 

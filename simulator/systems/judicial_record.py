@@ -52,7 +52,7 @@ CONVICTION = (
 )
 
 # The judicial record system's error reply: `{statusCode: "01", errorDetail}` whatever the status.
-ERRORS = ErrorFormat("statusCode", "errorDetail", {}, server="01", other="01")
+ERRORS = ErrorFormat("statusCode", "errorDetail", server="01", other="01")
 SPEC = registry.declare(
     registry.system(
         "judicial_record",
