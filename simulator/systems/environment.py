@@ -30,6 +30,7 @@ from simulator.identity.reference_data import commune_index
 from simulator.provinces import province as province_by_code
 from simulator.systems import notify, people, registry
 from simulator.systems.common import document_errors, processing_minutes, tax_code_validator, unit_draw
+from simulator.systems.errors import ErrorFormat
 from simulator.wire_formats import to_dmy, to_portal
 
 EVENT = "environment.result"
@@ -48,11 +49,8 @@ REFUSAL_DEFAULT = "Dự án không phù hợp quy hoạch bảo vệ môi trư�
 REFUSAL_ENTERPRISE = "Doanh nghiệp không còn hoạt động theo đăng ký kinh doanh."
 
 
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The environment system's error reply `{success: false, errorCode: "<HTTP status>", errorMessage}`."""
-    return {"success": False, "errorCode": str(status), "errorMessage": message}
-
-
+# The environment system's error reply `{errorCode: "<HTTP status>", errorMessage, success: false}`.
+ERRORS = ErrorFormat("errorCode", "errorMessage", constant={"success": False})
 SPEC = registry.declare(
     registry.system(
         "environment",
@@ -60,7 +58,7 @@ SPEC = registry.declare(
         operations=("dossiers",),
         events=(EVENT,),
         sweep=lambda ctx, now: sweep_ready(ctx.db, now, ctx.settings["environment_median_minutes"]),
-        error_body=error_body,
+        error_body=ERRORS,
     )
 )
 blp = registry.blueprint(SPEC)

@@ -53,6 +53,7 @@ def test_the_error_schema_describes_the_body_the_format_builds():
         ("business_registration", 409, None, {"MaLoi": "YEU_CAU_KHONG_HOP_LE", "ThongBao": "m"}),
         ("business_registration", 500, None, {"MaLoi": "LOI_HE_THONG", "ThongBao": "m"}),
         ("judicial_record", 503, None, {"statusCode": "01", "errorDetail": "m"}),
+        ("environment", 422, None, {"success": False, "errorCode": "422", "errorMessage": "m"}),
         ("payment", 404, None, {"MaLoi": "05", "MoTaLoi": "m"}),
         ("payment", 200, "03", {"MaLoi": "03", "MoTaLoi": "m"}),
         ("payment", 429, None, {"MaLoi": "99", "MoTaLoi": "m"}),
