@@ -11,7 +11,6 @@ import pytest
 
 from simulator.clients import by_province
 from tests.conftest import SEED
-from tests.systems import bodies
 
 SYSTEM, PREFIX = "payment", "/payment"
 CLIENT = by_province(SEED, "56")
@@ -27,10 +26,30 @@ def mac(values: list) -> str:
 
 
 def init_message(reference: str = "TT-H56-0001", amount: int = 150000, payer: str = "056090001234", **over) -> dict:
-    """An INIT message from province 56's partner (bodies.json), signed unless `over` gives MaXacThuc."""
-    msg = bodies.body("payment_init", MaDoiTac=CLIENT.madonvi, MaThamChieu=reference, SoTien=amount)
-    msg["ThongTinBienLai"]["SoCMNDNguoiNop"] = payer
-    msg["ThongTinBienLai"]["PhiLePhi"][0]["SoTien"] = amount
+    msg = {
+        "LoaiBanTin": "INIT",
+        "PhienBan": "1.0.6",
+        "MaDoiTac": CLIENT.madonvi,
+        "MaThamChieu": reference,
+        "SoTien": amount,
+        "LoaiHinhThanhToan": "PAY",
+        "MaKenhThanhToan": "1",
+        "MaThietBi": "1",
+        "NgonNgu": "vi-VN",
+        "MaTienTe": "VND",
+        "MaNganHang": "PAYMENT",
+        "ThongTinGiaoDich": "Nộp lệ phí hồ sơ 000.00.01.H56-261126-0001",
+        "ThoiGianGD": "20261126090000",
+        "Ip": "10.0.0.5",
+        "ThongTinBienLai": {
+            "MaDichVu": "2",
+            "MaHoSo": "000.00.01.H56-261126-0001",
+            "MaTTHC": "1.001193",
+            "HoTenNguoiNop": "Nguyễn Văn An",
+            "SoCMNDNguoiNop": payer,
+            "PhiLePhi": [{"TenPhiLePhi": "Lệ phí cấp phiếu", "MaPhiLePhi": "LP01", "SoTien": amount}],
+        },
+    }
     msg.update(over)
     msg.setdefault("MaXacThuc", mac([msg.get(k, "") for k in INIT_ORDER]))
     return msg
