@@ -13,7 +13,7 @@ from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, valid
 import simulator
 from simulator import schema_cache
 from simulator.portal.schemas import SERVICE_SCHEMAS
-from simulator.systems.population import PopulationRequest
+from simulator.systems.population.schemas import PopulationRequest
 
 
 def _all_schemas() -> list[type[Schema]]:

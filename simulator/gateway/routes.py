@@ -16,28 +16,10 @@ from simulator.app_context import db, settings
 from simulator.auth import require_admin
 from simulator.gateway import dialects, registry, tokens
 from simulator.systems import registry as systems
-from simulator.systems.registry import SystemSpec
-
-blp = Blueprint(
-    "gateway",
-    __name__,
-    url_prefix="/ngsp",
-    description="National integration platform (NGSP): OAuth2 client credentials, the service list and "
-    "routing to the ministry systems with per-province access rights.",
-)
 
 # Its error format (OAuth2 style) is the fault engine's built-in "gateway" format.
-SPEC = systems.declare(
-    SystemSpec(
-        name="gateway",
-        module=__name__,
-        label_vi="Nền tảng NGSP",
-        label_en="NGSP gateway",
-        sector_vi="Trục liên thông quốc gia",
-        sector_en="National integration platform",
-        operations=("token", "services"),
-    )
-)
+SPEC = systems.declare(systems.system("gateway", __name__, ministry=False, operations=("token", "services")))
+blp = systems.blueprint(SPEC, url_prefix="/ngsp")
 
 
 class TokenReply(Schema):
@@ -226,17 +208,30 @@ def _admin_only():
     require_admin()
 
 
-@admin_blp.route("/rights/<string:province>", methods=["PUT"])
-@admin_blp.arguments(RightChange)
-@admin_blp.response(200, RightChange)
-@admin_blp.alt_response(401, description="Admin token required")
-@admin_blp.alt_response(404, description="Unknown province")
-@admin_blp.doc(security=[{"bearer": []}])
+def _province_change(rule: str, schema: type[Schema]):
+    """Decorators of an admin PUT changing a province's setting: `schema` in and out, 401 without the admin token, 404 unknown province."""
+
+    def decorate(view):
+        view = admin_blp.doc(security=[{"bearer": []}])(view)
+        view = admin_blp.alt_response(404, description="Unknown province")(view)
+        view = admin_blp.alt_response(401, description="Admin token required")(view)
+        view = admin_blp.response(200, schema)(view)
+        view = admin_blp.arguments(schema)(view)
+        return admin_blp.route(rule, methods=["PUT"])(view)
+
+    return decorate
+
+
+def _known_province(province: str) -> None:
+    """404 naming the codes to use when `province` is no province's code."""
+    if clients.by_province(settings()["seed"], province) is None:
+        api_abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+
+
+@_province_change("/rights/<string:province>", RightChange)
 def change_right(change: dict, province: str):
     """Grant or revoke a service for a province (admin)."""
-
-    if clients.by_province(settings()["seed"], province) is None:
-        api_abort(404, message=f"unknown province {province!r}")
+    _known_province(province)
     registry.set_right(db(), province, change["service"], change["allowed"])
     return change
 
@@ -271,16 +266,9 @@ def list_dialects():
     }
 
 
-@admin_blp.route("/dialects/<string:province>", methods=["PUT"])
-@admin_blp.arguments(DialectChange)
-@admin_blp.response(200, DialectChange)
-@admin_blp.alt_response(401, description="Admin token required")
-@admin_blp.alt_response(404, description="Unknown province")
-@admin_blp.doc(security=[{"bearer": []}])
+@_province_change("/dialects/<string:province>", DialectChange)
 def change_dialect(change: dict, province: str):
     """Set the token dialect of a province's gateway (admin); `all` restores the default."""
-
-    if clients.by_province(settings()["seed"], province) is None:
-        api_abort(404, message=f"unknown province {province!r}: use one of the 34 2-digit codes")
+    _known_province(province)
     dialects.set_dialect(db(), province, change["dialect"])
     return change

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import secrets
 import time
 
 import sqlite_utils
 
 from simulator.gateway import dialects
+from simulator.systems.worker_cache import PerConnection
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -102,16 +102,7 @@ class TokenCache:
         self.conn, self.version, self.checked_at, self.changes = conn, version, now, conn.total_changes
 
 
-_caches: dict[tuple[int, int], TokenCache] = {}
-
-
-def _cache_for(db: sqlite_utils.Database) -> TokenCache:
-    # One per process and connection (a forked worker starts empty; tests open several databases).
-    key = (os.getpid(), id(db.conn))
-    cache = _caches.get(key)
-    if cache is None:
-        cache = _caches[key] = TokenCache()
-    return cache
+_caches = PerConnection(TokenCache)
 
 
 def lookup(db: sqlite_utils.Database, token: str, environ: dict | None = None) -> tuple | None:
@@ -119,7 +110,7 @@ def lookup(db: sqlite_utils.Database, token: str, environ: dict | None = None) -
     memo = environ.get(ENVIRON_KEY) if environ is not None else None
     if memo is not None and memo[0] == token:
         return memo[1]
-    row = _cache_for(db).get(db.conn, token)
+    row = _caches.get(db).get(db.conn, token)
     if environ is not None:
         environ[ENVIRON_KEY] = (token, row)
     return row

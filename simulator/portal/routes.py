@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 from flask import current_app, jsonify, request
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from simulator import clients, rotation, schema_cache, wire_json
@@ -24,28 +23,18 @@ from simulator.portal.schemas import SERVICE_SCHEMAS, AuthRequest, flatten_error
 from simulator.portal.services import ERROR_CODES, HANDLERS, Caller, reply
 from simulator.schema_cache import schema_instance
 from simulator.systems import registry
-from simulator.systems.registry import SystemSpec
 
-blp = Blueprint(
-    "portal",
-    __name__,
-    url_prefix="/dvcqg/api",
-    description="Cổng Dịch vụ công quốc gia: session handshake and the single integration endpoint.",
-)
-
+# The handshake, then one operation per `service` of the integration endpoint.
 SPEC = registry.declare(
-    SystemSpec(
-        name="portal",
-        module=__name__,
-        label_vi="Cổng DVC quốc gia",
-        label_en="National portal",
-        sector_vi="Văn phòng Chính phủ",
-        sector_en="Government Office",
-        # The handshake, then one operation per `service` of the integration endpoint.
+    registry.system(
+        "portal",
+        __name__,
+        ministry=False,
         operations=("auth", *SERVICE_SCHEMAS),
         error_body=lambda status, message, code=None: reply(code or "-1", message),
     )
 )
+blp = registry.blueprint(SPEC, url_prefix="/dvcqg/api")
 
 
 class PortalInputError(Exception):

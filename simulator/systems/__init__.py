@@ -1,7 +1,7 @@
 """The ministry systems provincial connectors reach through the NGSP gateway.
 
 One module (or small package) per system, each owning its blueprint, marshmallow schemas,
-logic and its own error format (`error_body(status, message)`):
+logic and its own error format (an `errors.ErrorFormat` table or an `error_body(status, message)`):
 
 * `population` — national population database (police): verify / look up a citizen, JSON or SOAP.
 * `social_insurance` — BHXH/BHYT participants, card validity, contribution history.
@@ -12,7 +12,8 @@ logic and its own error format (`error_body(status, message)`):
 * `environment` — environmental permit / EIA dossiers with appraisal and supplements.
 * `payment` — the payment platform (INIT / QUERY / GET_BILL, payer page) and treasury receipts.
 
-Each declares itself in `registry` (name, prefix, error format, operations, events, labels).
+Each declares itself in `registry` (name, prefix, error format, operations, events); its labels,
+description and settings are data in `simulator/data/systems.json`.
 Every system reads people through `simulator.systems.people` so a change made through one
 system (a birth, a death, a marriage) shows in every other.
 """

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from simulator.gateway.registry import gateway_service
@@ -39,76 +38,29 @@ from simulator.identity import InvalidIdentifier, to_doanhnghiep
 from simulator.identity.rules import check_tax_code
 from simulator.identity.wire import to_main_information
 from simulator.systems import people, registry
-from simulator.systems.common import bad_identifier, responses_doc
-from simulator.systems.errors import MinistryError
-from simulator.systems.registry import SystemSpec
+from simulator.systems.common import bad_identifier, responses_doc, string_fields
+from simulator.systems.errors import ErrorFormat, MinistryError
 
-SYSTEM, PREFIX = "business_registration", "/business_registration"
-_CODES = {"invalid_identifier": "MSDN_KHONG_HOP_LE", "missing": "THIEU_THAM_SO"}
+SYSTEM = "business_registration"
 
-blp = Blueprint(
-    "business_registration",
-    __name__,
-    url_prefix=PREFIX,
-    description="National business registration system. Errors `{MaLoi, ThongBao}`: MSDN_KHONG_HOP_LE, "
-    "THIEU_THAM_SO, KHONG_TIM_THAY, YEU_CAU_KHONG_HOP_LE, QUA_NHIEU_YEU_CAU, LOI_HE_THONG.",
-)
+# The business registration system's error reply `{MaLoi, ThongBao}` (codes in the module docstring).
+_STATUS_CODES = {404: "KHONG_TIM_THAY", 401: "KHONG_CO_QUYEN", 403: "KHONG_CO_QUYEN", 429: "QUA_NHIEU_YEU_CAU"}
+_VIEW_CODES = {"invalid_identifier": "MSDN_KHONG_HOP_LE", "missing": "THIEU_THAM_SO"}
+ERRORS = ErrorFormat("MaLoi", "ThongBao", _STATUS_CODES, server="LOI_HE_THONG", other="YEU_CAU_KHONG_HOP_LE", codes=_VIEW_CODES)
+SPEC = registry.declare(registry.system(SYSTEM, __name__, operations=("chiTietDoanhNghiep", "DoanhNghiep"), error_body=ERRORS))
+blp = registry.blueprint(SPEC)
+BusinessRegistrationError = ERRORS.schema("BusinessRegistrationError")
 
 
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The business registration system's error reply `{MaLoi, ThongBao}` for an HTTP status."""
-    if code in _CODES:
-        maloi = _CODES[code]
-    elif status == 404:
-        maloi = "KHONG_TIM_THAY"
-    elif status in (401, 403):
-        maloi = "KHONG_CO_QUYEN"
-    elif status == 429:
-        maloi = "QUA_NHIEU_YEU_CAU"
-    elif status >= 500:
-        maloi = "LOI_HE_THONG"
-    else:
-        maloi = "YEU_CAU_KHONG_HOP_LE"
-    return {"MaLoi": maloi, "ThongBao": message}
-
-
-SPEC = registry.declare(
-    SystemSpec(
-        name=SYSTEM,
-        module=__name__,
-        label_vi="Đăng ký doanh nghiệp",
-        label_en="Business registration",
-        sector_vi="Tài chính",
-        sector_en="Finance",
-        prefix=PREFIX,
-        operations=("chiTietDoanhNghiep", "DoanhNghiep"),
-        events=(),
-        error_body=error_body,
+class MainInformation(
+    string_fields(
+        "ENTERPRISE_CODE ENTERPRISE_GDT_CODE NAME NAME_F SHORT_NAME ENTERPRISE_TYPE_NAME ENTERPRISE_STATUS IMP_BUSINESS_CODE"
+        " LAST_AMEND_DATE NUMBER_CHANGES"
     )
-)
-
-
-class BusinessRegistrationError(Schema):
-    """A business registration error."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "MSDN_KHONG_HOP_LE"})
-    ThongBao = fields.String(required=True)
-
-
-class MainInformation(Schema):
+):
     """`Data.MainInformation`."""
 
-    ENTERPRISE_CODE = fields.String(required=True)
-    ENTERPRISE_GDT_CODE = fields.String(required=True)
-    NAME = fields.String(required=True)
-    NAME_F = fields.String(required=True)
-    SHORT_NAME = fields.String(required=True)
-    ENTERPRISE_TYPE_NAME = fields.String(required=True)
-    ENTERPRISE_STATUS = fields.String(required=True)
-    IMP_BUSINESS_CODE = fields.String(required=True)
     FOUNDING_DATE = fields.String(required=True, metadata={"example": "2015-03-04T00:00:00"})
-    LAST_AMEND_DATE = fields.String(required=True)
-    NUMBER_CHANGES = fields.String(required=True)
 
 
 class PlatformData(Schema):
@@ -120,14 +72,9 @@ class PlatformData(Schema):
     BusinessActivities = fields.List(fields.Dict(), required=True)
 
 
-class EntCert(Schema):
+class EntCert(string_fields("MaSoDoanhNghiep TenTiengViet TenVietTat LoaiHinhDN NgayDangKyLanDau")):
     """A `GetEntCert` item: the registration certificate, representatives and addresses nested."""
 
-    MaSoDoanhNghiep = fields.String(required=True)
-    TenTiengViet = fields.String(required=True)
-    TenVietTat = fields.String(required=True)
-    LoaiHinhDN = fields.String(required=True)
-    NgayDangKyLanDau = fields.String(required=True)
     TinhTrangPhapLy = fields.List(fields.Dict(), required=True)
     DaiDienPhapLuat = fields.List(fields.Dict(), required=True, metadata={"description": "[{ThongTinCaNhan: [...]}]"})
     DiaChiTruSo = fields.List(fields.Dict(), required=True)
@@ -170,9 +117,8 @@ _DOC = {
 }
 
 
-@blp.route("/chiTietDoanhNghiep")
 class EnterpriseDetail(MethodView):
-    """Enterprise details by msdn."""
+    """Enterprise details by msdn, also at the path a provincial API exposes (`.../DoanhNghiep/chiTietDoanhNghiep`)."""
 
     @blp.doc(**_DOC)
     @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
@@ -181,15 +127,8 @@ class EnterpriseDetail(MethodView):
         return _enterprise_reply(request.args.get("msdn", ""))
 
 
-@blp.route("/DoanhNghiep/chiTietDoanhNghiep")
-class EnterpriseDetailByResource(MethodView):
-    """Enterprise details at the path a provincial API exposes (`.../DoanhNghiep/chiTietDoanhNghiep`)."""
-
-    @blp.doc(**_DOC)
-    @gateway_service("business_registration.detail", "Enterprise details by enterprise code (msdn)")
-    def get(self):
-        """Same reply as `/chiTietDoanhNghiep`."""
-        return _enterprise_reply(request.args.get("msdn", ""))
+blp.route("/chiTietDoanhNghiep")(EnterpriseDetail)
+blp.route("/DoanhNghiep/chiTietDoanhNghiep", endpoint="EnterpriseDetailByResource")(EnterpriseDetail)
 
 
 @blp.route("/")

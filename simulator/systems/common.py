@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from simulator import json_provider, schema_cache
 from simulator.faults import wsgi_body
+from simulator.gateway.registry import gateway_service
 from simulator.gateway.routes import OAuthError
 from simulator.identity import InvalidIdentifier
 from simulator.identity.rules import check_citizen_id, check_tax_code
@@ -163,6 +164,20 @@ def dd_mm_yyyy_validator(value: str) -> None:
         raise ValidationError("must be a date dd/MM/yyyy") from None
 
 
+def ministry_view(blp, service: str, description: str, reply: type[Schema], error: type[Schema], codes: tuple[int, ...], body=None):
+    """Decorator of a ministry view: the gateway guard for `service`, the request `body` schema
+    (validated, when given), `reply` documented at 200 and `codes` in the system's own `error`
+    schema, plus the gateway's 401/403 and its bearer security."""
+
+    def decorate(view):
+        view = blp.response(200, reply)(document_errors(blp, error, codes)(blp.doc(security=[{"bearer": []}])(view)))
+        if body is not None:
+            view = blp.arguments(body)(view)
+        return gateway_service(service, description)(view)
+
+    return decorate
+
+
 def document_errors(blp, schema, codes: tuple[int, ...]):
     """Decorator: document `codes` as the system's own error schema, plus the gateway's 401/403."""
 
@@ -173,3 +188,12 @@ def document_errors(blp, schema, codes: tuple[int, ...]):
         return blp.alt_response(403, schema=OAuthError, description="The province has no access right")(view)
 
     return decorate
+
+
+def string_fields(names: str) -> type[Schema]:
+    """A schema base declaring each of `names` (space-separated, in wire order) a required string.
+
+    Replies carry many plain string fields; a schema subclasses this for them and declares only
+    the fields that say more (other types, examples, nested records).
+    """
+    return Schema.from_dict({name: fields.String(required=True) for name in names.split()}, name="StringFields")

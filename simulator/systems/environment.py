@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlite_utils
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from simulator.app_context import db, settings
@@ -30,10 +30,9 @@ from simulator.identity.reference_data import commune_index
 from simulator.provinces import province as province_by_code
 from simulator.systems import notify, people, registry
 from simulator.systems.common import document_errors, processing_minutes, tax_code_validator, unit_draw
-from simulator.systems.registry import SystemSpec
+from simulator.systems.errors import ErrorFormat
 from simulator.wire_formats import to_dmy, to_portal
 
-PREFIX = "/environment"
 EVENT = "environment.result"
 RECEIVED, APPRAISAL, SUPPLEMENT, APPROVED, REFUSED = 1, 2, 3, 4, 5
 STATUS_NAMES = {
@@ -49,37 +48,20 @@ SUPPLEMENT_NOTE = "Bổ sung phương án xử lý nước thải và kết qu�
 REFUSAL_DEFAULT = "Dự án không phù hợp quy hoạch bảo vệ môi trường của tỉnh."
 REFUSAL_ENTERPRISE = "Doanh nghiệp không còn hoạt động theo đăng ký kinh doanh."
 
-blp = Blueprint(
-    "environment",
-    __name__,
-    url_prefix=PREFIX,
-    description="Environment dossiers (giấy phép môi trường, ĐTM): the sandbox's own contract. Also reachable "
-    'as /ngsp/environment/... . Errors: {success: false, errorCode: "<HTTP status>", errorMessage}.',
-)
 
-
-def error_body(status: int, message: str) -> dict:
-    """The environment system's error format."""
-    return {"success": False, "errorCode": str(status), "errorMessage": message}
-
-
-# Declared like every system: its prefix on the gateway, its error format for errors and faults.
+# The environment system's error reply `{errorCode: "<HTTP status>", errorMessage, success: false}`.
+ERRORS = ErrorFormat("errorCode", "errorMessage", constant={"success": False})
 SPEC = registry.declare(
-    SystemSpec(
-        name="environment",
-        module=__name__,
-        label_vi="Môi trường",
-        label_en="Environment",
-        sector_vi="Nông nghiệp và Môi trường",
-        sector_en="Agriculture & environment",
-        prefix=PREFIX,
+    registry.system(
+        "environment",
+        __name__,
         operations=("dossiers",),
         events=(EVENT,),
-        settings=("environment_median_minutes",),
         sweep=lambda ctx, now: sweep_ready(ctx.db, now, ctx.settings["environment_median_minutes"]),
-        error_body=error_body,
+        error_body=ERRORS,
     )
 )
+blp = registry.blueprint(SPEC)
 
 
 def create_tables(database: sqlite_utils.Database) -> None:

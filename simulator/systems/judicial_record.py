@@ -23,7 +23,7 @@ import base64
 import sqlite_utils
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from simulator.app_context import db, settings
@@ -38,10 +38,9 @@ from simulator.systems.common import (
     processing_minutes,
     unit_draw,
 )
-from simulator.systems.registry import SystemSpec
+from simulator.systems.errors import ErrorFormat
 from simulator.wire_formats import to_dmy
 
-PREFIX = "/judicial_record"
 EVENT = "judicial_record.result"
 RECEIVED, PROCESSING, ISSUED, REJECTED = "1", "2", "3", "4"
 STATUS_NAMES = {RECEIVED: "Đã tiếp nhận", PROCESSING: "Đang xử lý", ISSUED: "Đã cấp phiếu", REJECTED: "Từ chối"}
@@ -52,37 +51,19 @@ CONVICTION = (
     "(Điều 138 BLHS 1999), 18 tháng tù; chưa được xóa án tích."
 )
 
-blp = Blueprint(
-    "judicial_record",
-    __name__,
-    url_prefix=PREFIX,
-    description="Judicial record (lý lịch tư pháp): asynchronous certificate requests. Also reachable as "
-    '/ngsp/judicial_record/... . Errors: {statusCode: "01", errorDetail}.',
-)
-
-
-def error_body(status: int, message: str) -> dict:
-    """The judicial record system's error format."""
-    return {"statusCode": "01", "errorDetail": message}
-
-
-# Declared like every system: its prefix on the gateway, its error format for errors and faults.
+# The judicial record system's error reply: `{statusCode: "01", errorDetail}` whatever the status.
+ERRORS = ErrorFormat("statusCode", "errorDetail", server="01", other="01")
 SPEC = registry.declare(
-    SystemSpec(
-        name="judicial_record",
-        module=__name__,
-        label_vi="Lý lịch tư pháp",
-        label_en="Judicial record",
-        sector_vi="Tư pháp",
-        sector_en="Justice",
-        prefix=PREFIX,
+    registry.system(
+        "judicial_record",
+        __name__,
         operations=("requests", "lltp"),
         events=(EVENT,),
-        settings=("judicial_median_minutes", "slow_ministry_factor"),
         sweep=lambda ctx, now: sweep_ready(ctx.db, now),
-        error_body=error_body,
+        error_body=ERRORS,
     )
 )
+blp = registry.blueprint(SPEC)
 
 
 def create_tables(database: sqlite_utils.Database) -> None:

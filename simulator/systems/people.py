@@ -29,7 +29,6 @@ seen by the very next lookup in every worker, as without the cache.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -45,6 +44,7 @@ from simulator.identity.overlays import apply_overlays
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, PersonName, Place, Relative
 from simulator.identity.rules import FEMALE
+from simulator.systems.worker_cache import PerConnection
 
 TABLE = "people_registered"
 
@@ -82,16 +82,7 @@ class CitizenCache:
             self.version = version
 
 
-_citizen_caches: dict[tuple[int, int], CitizenCache] = {}
-
-
-def _citizen_cache(db: sqlite_utils.Database) -> CitizenCache:
-    # One per process and connection: a forked worker starts empty, tests open several databases.
-    key = (os.getpid(), id(db.conn))
-    cache = _citizen_caches.get(key)
-    if cache is None:
-        cache = _citizen_caches[key] = CitizenCache()
-    return cache
+_citizen_caches = PerConnection(CitizenCache)
 
 
 @lru_cache(maxsize=8)
@@ -184,7 +175,7 @@ def citizen_with_overlays(db: sqlite_utils.Database, id12: str, pop: Population 
     """
     pop = pop or current_population()
     if _depth == 0:
-        cache = _citizen_cache(db)
+        cache = _citizen_caches.get(db)
         cache.validate(db.conn)
         hit = cache.citizens.get(id12)
         if hit is not None and hit[0] is pop:  # the same population (seed, settings, day)

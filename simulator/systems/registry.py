@@ -1,13 +1,16 @@
 """The one registry of simulated systems: each declares itself once, everything else reads it.
 
 A system (the portal, the NGSP gateway, each ministry system) is one module that declares a
-`SystemSpec` at import with `declare(...)`: its name (the fault engine's `match.system`, the
-journal's `system`, the gateway segment `/ngsp/{name}/...`), its own URL prefix, its error
-format, the operations the fault engine reports for it, the result events it pushes to
-connectors (and how the job runner's periodic sweep sends them), the settings it reads and
-its dashboard labels. The gateway, the fault classifier and rule validation, the fault
-engine's error bodies, the runner's sweep, the push events, the dashboard and the docs read
-`systems()`; adding a system is one module plus one line in `MODULES` (see docs/extending.md).
+`SystemSpec` at import: `SPEC = declare(system(name, __name__, ...))`. What it does is said in
+code: the operations the fault engine reports for it, the result events it pushes to
+connectors (and how the job runner's periodic sweep sends them) and its error format. How it
+is presented is data, in `simulator/data/systems.json`: the declaring module (imported by
+`load`, in the order the dashboard draws systems), its labels and sector, the description its
+OpenAPI tag carries and the settings it reads. `blueprint(spec)` builds a system's
+flask-smorest blueprint from the same facts. The gateway, the fault classifier and rule
+validation, the fault engine's error bodies, the runner's sweep, the push events, the
+dashboard and the docs read `systems()`; adding a system is one module plus its entry in
+systems.json (see docs/extending.md).
 
 Names are spelled with underscores everywhere (`civil_status`, not `civil-status`), and a
 ministry system's own prefix is `/` + its name, so a path, a rule and a journal row agree.
@@ -16,22 +19,40 @@ ministry system's own prefix is `/` + its name, so a path, a rule and a journal 
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-# Modules that declare a system, in the order the dashboard draws them. Ministry modules also
-# expose `blp`, the flask-smorest blueprint mounted on their prefix.
-MODULES: tuple[str, ...] = (
-    "simulator.portal.routes",
-    "simulator.gateway.routes",
-    "simulator.systems.population",
-    "simulator.systems.civil_status",
-    "simulator.systems.judicial_record",
-    "simulator.systems.business_registration",
-    "simulator.systems.social_insurance",
-    "simulator.systems.environment",
-    "simulator.systems.payment.routes",
-)
+from flask_smorest import Blueprint
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "systems.json"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How the dashboard and the docs present a system: its name and sector in Vietnamese and English."""
+
+    label_vi: str
+    label_en: str
+    sector_vi: str
+    sector_en: str
+    # The OpenAPI description of the system's blueprint (its tag in /docs).
+    description: str = ""
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict[str, dict]:
+    """The systems.json entries by system name, in file order."""
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return {entry["name"]: entry for entry in data["systems"]}
+
+
+def modules() -> tuple[str, ...]:
+    """The modules that declare a system, in the order the dashboard draws them."""
+    return tuple(entry["module"] for entry in _entries().values())
 
 
 @dataclass(frozen=True)
@@ -39,11 +60,8 @@ class SystemSpec:
     """One simulated system as the rest of the sandbox sees it."""
 
     name: str
-    module: str  # the declaring module's __name__ (orders the registry as MODULES does)
-    label_vi: str
-    label_en: str
-    sector_vi: str
-    sector_en: str
+    module: str  # the declaring module's __name__ (orders the registry as systems.json does)
+    labels: Labels
     # The ministry system's own URL prefix (`/population`); None for the portal and the gateway.
     prefix: str | None = None
     # What the fault engine reports as `operation` for this system (rules may name only these).
@@ -70,17 +88,36 @@ class SystemSpec:
 
     def as_dict(self) -> dict:
         """The system as the dashboard's state endpoint and the docs list it."""
+        labels = {key: value for key, value in asdict(self.labels).items() if key != "description"}
         return {
             "name": self.name,
-            "label_vi": self.label_vi,
-            "label_en": self.label_en,
-            "sector_vi": self.sector_vi,
-            "sector_en": self.sector_en,
+            **labels,
             "prefix": self.prefix,
             "operations": list(self.operations),
             "events": list(self.events),
             "settings": list(self.settings),
         }
+
+
+def system(name: str, module: str, *, ministry: bool = True, labels: Labels | None = None, **facts: Any) -> SystemSpec:
+    """A system's spec: its labels and settings from systems.json (or given, for a system not listed there).
+
+    A ministry system's prefix is `/` + its name; `facts` are the other `SystemSpec` fields
+    (operations, events, error_body, render, sweep, flat_events).
+    """
+    entry = _entries().get(name)
+    if labels is None:
+        if entry is None:
+            raise ValueError(f"system {name!r} has no entry in {DATA_FILE.name}: add one or pass labels=")
+        labels = Labels(entry["label_vi"], entry["label_en"], entry["sector_vi"], entry["sector_en"], entry["description"])
+    if "settings" not in facts and entry is not None:
+        facts["settings"] = tuple(entry["settings"])
+    return SystemSpec(name, module, labels, prefix="/" + name if ministry else None, **facts)
+
+
+def blueprint(spec: SystemSpec, url_prefix: str | None = None) -> Blueprint:
+    """The system's flask-smorest blueprint: named after it, on its own prefix, described as in systems.json."""
+    return Blueprint(spec.name, spec.module, url_prefix=url_prefix or spec.prefix, description=spec.labels.description)
 
 
 _DECLARED: dict[str, SystemSpec] = {}
@@ -108,16 +145,16 @@ def withdraw(name: str) -> None:
 
 def load() -> None:
     """Import every system module, so the registry is complete whoever asks first."""
-    for module in MODULES:
+    for module in modules():
         importlib.import_module(module)
 
 
 def systems() -> tuple[SystemSpec, ...]:
-    """Every declared system, in `MODULES` order."""
+    """Every declared system, in systems.json order (a system not listed there last)."""
     global _ORDERED
     if _ORDERED is None:
         load()
-        order = {module: i for i, module in enumerate(MODULES)}
+        order = {module: i for i, module in enumerate(modules())}
         _ORDERED = tuple(sorted(_DECLARED.values(), key=lambda s: order.get(s.module, len(order))))
     return _ORDERED
 

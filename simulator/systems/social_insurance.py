@@ -24,7 +24,6 @@ from datetime import date
 
 from flask import jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from simulator.app_context import db
@@ -33,155 +32,69 @@ from simulator.gateway.registry import gateway_service
 from simulator.identity import InvalidIdentifier, to_bhxh
 from simulator.identity.rules import check_health_card
 from simulator.systems import common, people, registry
-from simulator.systems.errors import MinistryError
-from simulator.systems.registry import SystemSpec
+from simulator.systems.common import string_fields
+from simulator.systems.errors import ErrorFormat, MinistryError
 
-SYSTEM, PREFIX = "social_insurance", "/social_insurance"
+SYSTEM = "social_insurance"
 
-blp = Blueprint(
-    "social_insurance",
-    __name__,
-    url_prefix=PREFIX,
-    description="Social insurance (BHXH) and health insurance (BHYT) data. The sandbox's own contract (no "
-    "public spec): replies `{MaLoi, MoTaLoi, DuLieu}`; MaLoi 00 ok, 01 invalid input, 02 not found, "
-    "04 request not acceptable, 05 too many requests, 99 system error.",
-)
-
-
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The insurance system's error reply `{MaLoi, MoTaLoi, DuLieu: null}` for an HTTP status."""
-    if status == 404:
-        maloi = "02"
-    elif status in (401, 403):
-        maloi = "03"
-    elif status in (405, 406, 413, 415):
-        maloi = "04"
-    elif status == 429:
-        maloi = "05"
-    elif status >= 500:
-        maloi = "99"
-    else:
-        maloi = "01"
-    return {"MaLoi": maloi, "MoTaLoi": message, "DuLieu": None}
-
-
-SPEC = registry.declare(
-    SystemSpec(
-        name=SYSTEM,
-        module=__name__,
-        label_vi="Bảo hiểm xã hội",
-        label_en="Social insurance",
-        sector_vi="BHXH Việt Nam",
-        sector_en="Social security",
-        prefix=PREFIX,
-        operations=("participants", "cards"),
-        events=(),
-        error_body=error_body,
-    )
-)
-
-
-class InsuranceError(Schema):
-    """An insurance error."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "01"})
-    MoTaLoi = fields.String(required=True)
-    DuLieu = fields.Raw(allow_none=True, required=True, metadata={"description": "always null"})
+# The insurance system's error reply `{MaLoi, MoTaLoi, DuLieu: null}` (codes in the module docstring).
+_STATUS_CODES = {404: "02", 401: "03", 403: "03", 405: "04", 406: "04", 413: "04", 415: "04", 429: "05"}
+ERRORS = ErrorFormat("MaLoi", "MoTaLoi", _STATUS_CODES, server="99", other="01", constant={"DuLieu": None})
+SPEC = registry.declare(registry.system(SYSTEM, __name__, operations=("participants", "cards"), error_body=ERRORS))
+blp = registry.blueprint(SPEC)
+InsuranceError = ERRORS.schema("InsuranceError")
 
 
 class InsuranceContribution(Schema):
-    """InsuranceContribution summary inside a participant record."""
+    """Contribution summary inside a participant record."""
 
     SoThangDong = fields.Integer(required=True)
     DonViSuDungLaoDong = fields.String(required=True)
     MucLuongDong = fields.Integer(required=True)
 
 
-class InsuranceHouseholdMember(Schema):
+class InsuranceHouseholdMember(string_fields("SoDinhDanh HoVaTen QuanHe")):
     """A member of the BHYT household."""
 
-    SoDinhDanh = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
-    QuanHe = fields.String(required=True)
 
-
-class InsuranceParticipant(Schema):
+class InsuranceParticipant(
+    string_fields(
+        "MaSoBHXH SoDinhDanh HoVaTen NgaySinh GioiTinh MaTheBHYT MaDoiTuong MucHuong GiaTriTuNgay GiaTriDenNgay MaKCBBanDau TenKCBBanDau"
+    )
+):
     """A participant: BHXH code, card and its validity, registered care facility, household."""
 
-    MaSoBHXH = fields.String(required=True)
-    SoDinhDanh = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
-    NgaySinh = fields.String(required=True)
-    GioiTinh = fields.String(required=True)
-    MaTheBHYT = fields.String(required=True)
-    MaDoiTuong = fields.String(required=True)
-    MucHuong = fields.String(required=True)
-    GiaTriTuNgay = fields.String(required=True)
-    GiaTriDenNgay = fields.String(required=True)
-    MaKCBBanDau = fields.String(required=True)
-    TenKCBBanDau = fields.String(required=True)
     QuaTrinhDong = fields.Nested(InsuranceContribution, required=True)
     HoGiaDinh = fields.List(fields.Nested(InsuranceHouseholdMember), required=True)
 
 
-class InsuranceParticipantReply(Schema):
-    """Envelope with a participant."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
-    DuLieu = fields.Nested(InsuranceParticipant, required=True)
-
-
-class InsuranceCardValidity(Schema):
+class InsuranceCardValidity(string_fields("MaTheBHYT MaSoBHXH HoVaTen NgaySinh NgayKiemTra GiaTriTuNgay GiaTriDenNgay")):
     """Whether a card is valid on a date; `LyDo` says why not (or "Thẻ còn giá trị sử dụng")."""
 
-    MaTheBHYT = fields.String(required=True)
-    MaSoBHXH = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
-    NgaySinh = fields.String(required=True)
-    NgayKiemTra = fields.String(required=True)
-    GiaTriTuNgay = fields.String(required=True)
-    GiaTriDenNgay = fields.String(required=True)
     ConHieuLuc = fields.Boolean(required=True)
     MaLyDo = fields.String(required=True, metadata={"description": "CON_HIEU_LUC, HET_HAN, CHUA_CO_HIEU_LUC, DA_CHET, SAI_THONG_TIN_THE"})
     LyDo = fields.String(required=True)
 
 
-class InsuranceValidityReply(Schema):
-    """Envelope with a validity answer."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
-    DuLieu = fields.Nested(InsuranceCardValidity, required=True)
-
-
-class InsurancePeriod(Schema):
+class InsurancePeriod(string_fields("TuThang DenThang DonViSuDungLaoDong")):
     """One contribution period (months `MM/yyyy`)."""
 
-    TuThang = fields.String(required=True)
-    DenThang = fields.String(required=True)
-    DonViSuDungLaoDong = fields.String(required=True)
     MucLuongDong = fields.Integer(required=True)
     SoThang = fields.Integer(required=True)
 
 
-class InsuranceContributionHistory(Schema):
+class InsuranceContributionHistory(string_fields("MaSoBHXH SoDinhDanh HoVaTen")):
     """Summary of a participant's contribution history."""
 
-    MaSoBHXH = fields.String(required=True)
-    SoDinhDanh = fields.String(required=True)
-    HoVaTen = fields.String(required=True)
     TongSoThangDong = fields.Integer(required=True)
     DangDong = fields.Boolean(required=True)
     QuaTrinh = fields.List(fields.Nested(InsurancePeriod), required=True)
 
 
-class InsuranceContributionReply(Schema):
-    """Envelope with a contribution history."""
-
-    MaLoi = fields.String(required=True, metadata={"example": "00"})
-    MoTaLoi = fields.String(required=True)
-    DuLieu = fields.Nested(InsuranceContributionHistory, required=True)
+def _reply(data: type[Schema]) -> type[Schema]:
+    """The successful reply carrying `data`: `{MaLoi: "00", MoTaLoi, DuLieu}` (OpenAPI component `<data>Reply`)."""
+    declared = {"MaLoi": fields.String(required=True, metadata={"example": "00"}), "MoTaLoi": fields.String(required=True)}
+    return Schema.from_dict({**declared, "DuLieu": fields.Nested(data, required=True)}, name=data.__name__ + "Reply")
 
 
 _ERRORS = {400: "Invalid identifier or parameter", 404: "No participant"}
@@ -199,7 +112,19 @@ def _participant(identifier: str):
     return record
 
 
+def _doc(summary: str, data: type[Schema], description: str = _ID_DOC, **extra) -> dict:
+    """The OpenAPI doc of an endpoint answering `data` in the reply envelope, the system's errors and the gateway's."""
+    return {
+        "summary": summary,
+        "description": description,
+        "security": [{"bearer": []}],
+        "responses": common.responses_doc(_reply(data), InsuranceError, _ERRORS),
+        **extra,
+    }
+
+
 def _ok(data: dict):
+    """A successful reply carrying `data`."""
     return jsonify({"MaLoi": "00", "MoTaLoi": "Thành công", "DuLieu": data})
 
 
@@ -207,12 +132,7 @@ def _ok(data: dict):
 class ParticipantView(MethodView):
     """A participant by citizen ID or BHXH code."""
 
-    @blp.doc(
-        summary="InsuranceParticipant by BHXH code or citizen ID",
-        description=_ID_DOC,
-        security=[{"bearer": []}],
-        responses=common.responses_doc(InsuranceParticipantReply, InsuranceError, _ERRORS),
-    )
+    @blp.doc(**_doc("Participant by BHXH code or citizen ID", InsuranceParticipant))
     @gateway_service("social_insurance.participant", "A BHXH/BHYT participant by BHXH code or citizen ID")
     def get(self, identifier: str):
         """The participant's insurance record."""
@@ -227,12 +147,7 @@ def _month(d: date) -> str:
 class ContributionsView(MethodView):
     """InsuranceContribution history summary."""
 
-    @blp.doc(
-        summary="InsuranceContribution history summary",
-        description=_ID_DOC,
-        security=[{"bearer": []}],
-        responses=common.responses_doc(InsuranceContributionReply, InsuranceError, _ERRORS),
-    )
+    @blp.doc(**_doc("Contribution history summary", InsuranceContributionHistory))
     @gateway_service("social_insurance.contributions", "A participant's social-insurance contribution history")
     def get(self, identifier: str):
         """Months contributed, one period ending this month (or at death) when contributing."""
@@ -264,6 +179,15 @@ class ContributionsView(MethodView):
         return _ok(data)
 
 
+_DATE_PARAMETER = {
+    "in": "query",
+    "name": "date",
+    "required": False,
+    "description": 'yyyyMMdd; empty or absent means today (connectors send "" for an absent date)',
+    "schema": {"type": "string", "pattern": "^([0-9]{8})?$"},
+}
+
+
 def _check_date() -> date:
     raw = request.args.get("date", "")
     if not raw:
@@ -276,20 +200,13 @@ class CardValidityView(MethodView):
     """Health-insurance card validity on a date."""
 
     @blp.doc(
-        summary="Health-insurance card validity on a date",
-        description="`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
-        "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
-        security=[{"bearer": []}],
-        parameters=[
-            {
-                "in": "query",
-                "name": "date",
-                "required": False,
-                "description": 'yyyyMMdd; empty or absent means today (connectors send "" for an absent date)',
-                "schema": {"type": "string", "pattern": "^([0-9]{8})?$"},
-            }
-        ],
-        responses=common.responses_doc(InsuranceValidityReply, InsuranceError, _ERRORS),
+        **_doc(
+            "Health-insurance card validity on a date",
+            InsuranceCardValidity,
+            "`card`: 15-character card number, 12-digit citizen ID or 10-digit BHXH code. "
+            "`date` (yyyyMMdd) defaults to today on the sandbox clock.",
+            parameters=[_DATE_PARAMETER],
+        )
     )
     @gateway_service("social_insurance.card-validity", "Whether a health-insurance card is valid on a date")
     def get(self, card: str):

@@ -1,46 +1,46 @@
 """A test-only ministry system: the land registry (đăng ký đất đai), to show that a new system
 is this one module plus its tests (docs/extending.md walks through it).
 
-It declares itself like every real system: a name, its own prefix, the operations the fault
-engine reports, its error body, its labels and the settings it reads. The gateway route
-(`/ngsp/land_registry/...`), access rights, the fault engine's error bodies, the journal and
-the dashboard pick it up from the declaration; nothing else in the tree names it.
+It declares itself like every real system (`registry.system`): a name (its prefix is `/` + the
+name), the operations the fault engine reports, its error format, and its labels and settings.
+The gateway route (`/ngsp/land_registry/...`), access rights, the fault engine's error bodies,
+the journal and the dashboard pick it up from the declaration; nothing else in the tree names it.
 """
 
 from __future__ import annotations
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
 from simulator.app_context import settings
-from simulator.gateway.registry import gateway_service
-from simulator.systems.common import document_errors, unit_draw
-from simulator.systems.registry import SystemSpec
+from simulator.systems import registry
+from simulator.systems.common import ministry_view, string_fields, unit_draw
+from simulator.systems.errors import ErrorFormat
+from simulator.systems.registry import Labels
 
 NAME = "land_registry"
 
-blp = Blueprint(NAME, __name__, url_prefix="/" + NAME, description="Land registry (test-only system).")
+
+# Its error reply `{maLoi, moTa}`: the view's own code, else the HTTP status; and its schema.
+ERRORS = ErrorFormat("maLoi", "moTa", pass_codes=True)
+LandError = ERRORS.schema("LandError")
 
 
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The land registry's error reply `{maLoi, moTa}`."""
-    return {"maLoi": code or str(status), "moTa": message}
-
-
-SPEC = SystemSpec(
-    name=NAME,
-    module=__name__,
-    label_vi="Đăng ký đất đai",
-    label_en="Land registry",
-    sector_vi="Bộ Tài nguyên và Môi trường",
-    sector_en="Ministry of Natural Resources and Environment",
-    prefix="/" + NAME,
-    operations=("parcels",),  # the first path segment, as the fault engine reports it
-    error_body=error_body,
-    settings=("seed",),
+# A real system lists its labels and settings in simulator/data/systems.json; this test-only one
+# gives them here, so nothing outside the test suite names it.
+LABELS = Labels(
+    "Đăng ký đất đai",
+    "Land registry",
+    "Bộ Nông nghiệp và Môi trường",
+    "Ministry of Agriculture and Environment",
+    "Land registry (test-only system).",
 )
+# Built here, declared by the test's fixture (and withdrawn after it); `operations` are the first
+# path segments, as the fault engine reports them.
+SPEC = registry.system(NAME, __name__, labels=LABELS, operations=("parcels",), error_body=ERRORS, settings=("seed",))
+blp = registry.blueprint(SPEC)
 
 
 class ParcelQuery(Schema):
@@ -50,30 +50,17 @@ class ParcelQuery(Schema):
     soThua = fields.String(required=True, validate=validate.Regexp(r"^\d{1,5}$"))
 
 
-class ParcelReply(Schema):
+class ParcelReply(string_fields("soToBanDo soThua mucDichSuDung")):
     """A parcel's area and land use, drawn from the seed."""
 
-    soToBanDo = fields.String()
-    soThua = fields.String()
-    dienTich = fields.Float()
-    mucDichSuDung = fields.String()
-
-
-class LandError(Schema):
-    """The land registry's error body."""
-
-    maLoi = fields.String()
-    moTa = fields.String()
+    dienTich = fields.Float(required=True)
 
 
 @blp.route("/parcels")
 class Parcels(MethodView):
     """Parcel lookup."""
 
-    @gateway_service("land_registry.parcel", "A land parcel's area and use")
-    @blp.arguments(ParcelQuery)
-    @blp.response(200, ParcelReply)
-    @document_errors(blp, LandError, (400, 404))
+    @ministry_view(blp, "land_registry.parcel", "A land parcel's area and use", ParcelReply, LandError, (404, 422), body=ParcelQuery)
     def post(self, query: dict):
         """Look a parcel up; sheet 0 does not exist."""
         if query["soToBanDo"] == "0":

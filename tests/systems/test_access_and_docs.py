@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ADMIN
-from tests.systems.test_environment import submission
+from tests.systems.bodies import submission
 from tests.systems.test_judicial_record import request_body
 from tests.systems.test_payment import init_message
 

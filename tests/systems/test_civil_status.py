@@ -10,31 +10,14 @@ import pytest
 from simulator.app_context import db
 from simulator.systems.civil_status import store
 from tests.conftest import Caller
-from tests.systems.bodies import request_fields
+from tests.systems.bodies import birth, body, request_fields
 
-FATHER, MOTHER = "001088000004", "001186992617"  # the married persona and his wife
-SINGLE_WOMAN, SINGLE_MAN = "048195000005", "056090000100"
+FATHER, MOTHER = birth()["chaSoDinhDanh"], birth()["meSoDinhDanh"]  # the married persona and his wife
+SINGLE_MAN, SINGLE_WOMAN = body("marriage")["chongSoDinhDanh"], body("marriage")["voSoDinhDanh"]
 
 
 def _full(congdan: dict) -> str:
     return " ".join(p for p in congdan["HoVaTen"].values() if p)
-
-
-def birth(code: str = "000.00.01.H56-251103-0001", **overrides) -> dict:
-    body = {
-        "maHoSo": code,
-        "nksHoTen": "Trần Minh Khôi",
-        "nksGioiTinh": "1",
-        "nksNgaySinh": "20250101",
-        "nksNoiSinh": "Bệnh viện Đa khoa tỉnh Khánh Hòa",
-        "meSoDinhDanh": MOTHER,
-        "chaSoDinhDanh": FATHER,
-        "nycHoTen": "Trần Văn Anh",
-        "nycSoDinhDanh": FATHER,
-        "nycQuanHe": "Cha",
-    }
-    body.update(overrides)
-    return body
 
 
 def poll_until_final(caller, clock, code: str) -> list[str]:
@@ -103,15 +86,7 @@ def test_mismatched_mother_name_is_rejected(caller, clock):
 
 
 def test_death_registration_shows_the_person_deceased_everywhere(caller, clock):
-    body = {
-        "maHoSo": "KT-0001",
-        "nktSoDinhDanh": SINGLE_MAN,
-        "nktNgayChet": "20250201",
-        "nktNoiChet": "Nha Trang",
-        "nycHoTen": "Phạm Văn Bình",
-        "nycSoDinhDanh": FATHER,
-    }
-    assert caller.post("/civil_status/deaths", body).status_code == 200
+    assert caller.post("/civil_status/deaths", body("death", nktSoDinhDanh=SINGLE_MAN)).status_code == 200
     assert poll_until_final(caller, clock, "KT-0001")[-1] == "4"
     record = caller.post("/population/lookup", request_fields(SINGLE_MAN)).get_json()["CongDan"]
     assert record["DaChet"] is True and record["NgayChet"] == "20250201"
@@ -120,27 +95,12 @@ def test_death_registration_shows_the_person_deceased_everywhere(caller, clock):
 
 
 def test_death_of_the_deceased_persona_is_rejected(caller, clock):
-    body = {
-        "maHoSo": "KT-0002",
-        "nktSoDinhDanh": "038052000002",
-        "nktNgayChet": "20250201",
-        "nktNoiChet": "x",
-        "nycHoTen": "A",
-        "nycSoDinhDanh": FATHER,
-    }
-    caller.post("/civil_status/deaths", body)
+    caller.post("/civil_status/deaths", body("death", maHoSo="KT-0002", nktSoDinhDanh="038052000002"))
     assert poll_until_final(caller, clock, "KT-0002")[-1] == "6"
 
 
 def test_marriage_then_confirmation_shows_married(caller, clock):
-    body = {
-        "maHoSo": "KH-0001",
-        "chongSoDinhDanh": SINGLE_MAN,
-        "voSoDinhDanh": SINGLE_WOMAN,
-        "nycHoTen": "Hoàng Thị Liên",
-        "nycSoDinhDanh": SINGLE_WOMAN,
-    }
-    caller.post("/civil_status/marriages", body)
+    caller.post("/civil_status/marriages", body("marriage"))
     assert poll_until_final(caller, clock, "KH-0001")[-1] == "4"
     wife = caller.post("/population/lookup", request_fields(SINGLE_WOMAN)).get_json()["CongDan"]
     assert wife["TinhTrangHonNhan"] == "2" and wife["VoChong"]["SoDinhDanh"] == SINGLE_MAN
@@ -152,14 +112,7 @@ def test_marriage_then_confirmation_shows_married(caller, clock):
 
 
 def test_married_persona_cannot_marry_again(caller, clock):
-    body = {
-        "maHoSo": "KH-0002",
-        "chongSoDinhDanh": FATHER,
-        "voSoDinhDanh": SINGLE_WOMAN,
-        "nycHoTen": "A",
-        "nycSoDinhDanh": FATHER,
-    }
-    caller.post("/civil_status/marriages", body)
+    caller.post("/civil_status/marriages", body("marriage", maHoSo="KH-0002", chongSoDinhDanh=FATHER, nycSoDinhDanh=FATHER))
     poll_until_final(caller, clock, "KH-0002")
     assert "đang có vợ/chồng" in caller.get("/civil_status/dossiers/KH-0002").get_json()["data"]["lyDo"]
 
@@ -179,8 +132,8 @@ def test_married_persona_cannot_marry_again(caller, clock):
 )
 def test_bad_birth_input_is_400_status_message(caller, overrides, needle):
     reply = caller.post("/civil_status/births", birth(**overrides))
-    body = reply.get_json()
-    assert reply.status_code == 400 and body["status"] == 400 and needle in body["message"], body
+    error = reply.get_json()
+    assert reply.status_code == 400 and error["status"] == 400 and needle in error["message"], error
 
 
 def test_missing_fields_and_malformed_json_are_400(caller):

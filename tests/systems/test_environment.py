@@ -6,22 +6,10 @@ import pytest
 
 from simulator.db import database
 from simulator.systems import environment
+from tests.systems.bodies import submission
 
 SYSTEM, PREFIX = "environment", "/environment"
 MEDIAN = 1440
-
-
-def submission(code: str = "000.00.01.H56-261126-0100", **overrides) -> dict:
-    body = {
-        "maHoSoMCDT": code,
-        "msdn": "0100233488",
-        "tenDuAn": "Nhà máy chế biến hải sản Cam Ranh",
-        "loaiHoSo": "GPMT",
-        "diaDiem": {"maTinh": "56", "maXa": "22333"},
-        "ghiChu": "",
-    }
-    body.update(overrides)
-    return body
 
 
 def submit(caller, **kw):

@@ -54,3 +54,11 @@ def test_an_injected_fault_answers_in_its_format_and_the_dashboard_draws_it(clie
 def test_a_new_province_caller_reaches_it_with_its_own_token(client):
     other = Caller(client, "79", via_gateway=True)
     assert other.post("/land_registry/parcels", {"soToBanDo": "2", "soThua": "7"}).status_code == 200
+
+
+def test_its_view_is_documented_with_its_reply_its_errors_and_the_gateways(client):
+    operation = client.get("/openapi.json").get_json()["paths"]["/land_registry/parcels"]["post"]
+    assert operation["security"] == [{"bearer": []}] and "requestBody" in operation
+    assert set(operation["responses"]) >= {"200", "401", "403", "404", "422"}
+    error = operation["responses"]["404"]["content"]["application/json"]["schema"]["$ref"]
+    assert error.endswith("/LandError")

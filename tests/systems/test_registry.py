@@ -10,7 +10,7 @@ from simulator import config
 from simulator.flows import push
 from simulator.gateway.registry import SERVICES
 from simulator.systems import registry
-from simulator.systems.registry import SystemSpec
+from simulator.systems.registry import Labels, SystemSpec
 from tests.conftest import ADMIN, ROOT
 
 
@@ -37,7 +37,7 @@ def test_dashboard_state_lists_every_declared_system(client):
 
 
 def test_a_prefix_other_than_the_name_is_refused():
-    spec = SystemSpec("made_up", __name__, "x", "x", "x", "x", prefix="/made-up")
+    spec = SystemSpec("made_up", __name__, Labels("x", "x", "x", "x"), prefix="/made-up")
     with pytest.raises(ValueError, match="/made_up"):
         registry.declare(spec)
     assert registry.get("made_up") is None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from simulator.app_context import db, settings
 from simulator.clock import sandbox_clock
@@ -26,18 +25,8 @@ from simulator.schema_cache import schema_instance
 from simulator.systems import common, registry
 from simulator.systems.civil_status import schemas, store
 from simulator.systems.errors import MinistryError
-from simulator.systems.registry import SystemSpec
 
-SYSTEM, PREFIX = "civil_status", "/civil_status"
-
-blp = Blueprint(
-    "civil_status",
-    __name__,
-    url_prefix=PREFIX,
-    description="Civil status registry (hộ tịch). Login is the NGSP gateway token. Submit birth (KS), death "
-    "(KT), marriage (KH) and marital-status confirmation (XNHN) dossiers, then poll: trangThai 1 waiting, "
-    "2 supplement needed, 3 processing, 4 result ready, 6 rejected. Errors `{status, message}`.",
-)
+SYSTEM = "civil_status"
 
 
 def error_body(status: int, message: str, code: str | None = None) -> dict:
@@ -46,21 +35,16 @@ def error_body(status: int, message: str, code: str | None = None) -> dict:
 
 
 SPEC = registry.declare(
-    SystemSpec(
-        name=SYSTEM,
-        module=__name__,
-        label_vi="Hộ tịch",
-        label_en="Civil status",
-        sector_vi="Tư pháp",
-        sector_en="Justice",
-        prefix=PREFIX,
+    registry.system(
+        SYSTEM,
+        __name__,
         operations=("births", "deaths", "marriages", "marital-status-confirmations", "dossiers"),
         events=(store.EVENT,),
-        settings=("civil_status_median_minutes", "slow_ministry_factor"),
         sweep=lambda ctx, now: store.sweep_ready(ctx.db, now),
         error_body=error_body,
     )
 )
+blp = registry.blueprint(SPEC)
 
 _SUBMIT_ERRORS = {400: "Invalid field or identifier", 409: "maHoSo already received", 415: "Not JSON"}
 # Which ID fields each module carries, and the sex each must encode (None: any).

@@ -25,7 +25,6 @@ import json
 
 from flask import Response, g, jsonify, make_response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from simulator import rotation
@@ -36,7 +35,7 @@ from simulator.gateway.registry import gateway_error, gateway_service, is_allowe
 from simulator.portal.schemas import flatten_errors
 from simulator.systems import notify, registry
 from simulator.systems.common import document_errors
-from simulator.systems.errors import MinistryError
+from simulator.systems.errors import ErrorFormat, MinistryError
 from simulator.systems.payment import payer_page, receipts, signing, store
 from simulator.systems.payment.endpoints import ENDPOINTS, MessageEndpoint, request_body
 from simulator.systems.payment.schemas import (
@@ -46,10 +45,8 @@ from simulator.systems.payment.schemas import (
     PaymentError,
     TreasuryReceipt,
 )
-from simulator.systems.registry import SystemSpec
 from simulator.wire_formats import to_portal
 
-PREFIX = "/payment"
 EVENT = "payment.result"
 _CODES = {400: "01", 404: "05", 405: "01", 409: "04", 413: "01", 415: "01", 422: "01"}
 OK = {"MaLoi": "00", "MoTaLoi": "Thành công"}
@@ -58,39 +55,20 @@ BANKS = ("VCB", "BIDV", "ICB", "VBA", "TCB", "MB")
 # The gateway service (access right) behind each message type.
 SERVICES = {"INIT": "payment.init", "QUERY": "payment.query", "GET_BILL": "payment.bill"}
 
-blp = Blueprint(
-    "payment",
-    __name__,
-    url_prefix=PREFIX,
-    description="The portal's payment platform (messages INIT, QUERY, GET_BILL, version 1.0.6) and State "
-    "Treasury receipts. Also reachable as /ngsp/payment/... (except the payer page). MaXacThuc = sha256 hex of "
-    "the message's fields joined by | with the province's gateway secret last (orders in docs/contract.md). "
-    "Errors: {MaLoi, MoTaLoi}.",
-)
-
-
-def error_body(status: int, message: str, code: str | None = None) -> dict:
-    """The payment platform's error format."""
-    return {"MaLoi": code or _CODES.get(status, "99"), "MoTaLoi": message}
-
-
-# Mounted like every system: its prefix on the gateway, its error format for errors and faults.
+# The payment platform's error reply `{MaLoi, MoTaLoi}`; views raise their MaLoi directly.
+ERRORS = ErrorFormat("MaLoi", "MoTaLoi", _CODES, server="99", other="99", pass_codes=True)
 SPEC = registry.declare(
-    SystemSpec(
-        name="payment",
-        module=__name__,
-        label_vi="Thanh toán, kho bạc",
-        label_en="Payment & treasury",
-        sector_vi="Kho bạc Nhà nước",
-        sector_en="State treasury",
-        prefix=PREFIX,
+    registry.system(
+        "payment",
+        __name__,
         operations=(*signing.MESSAGE_TYPES, "receipts", "pay", "unknown"),
         events=(EVENT,),
         flat_events=True,
-        settings=("payment_max_amount",),
-        error_body=error_body,
+        error_body=ERRORS,
     )
 )
+blp = registry.blueprint(SPEC)
+PREFIX = SPEC.prefix  # "/payment", in the paths its replies name
 
 
 def _refuse(code: str, message: str) -> Response:
