@@ -190,13 +190,10 @@ class DossierReply(Schema):
 def submit(database: sqlite_utils.Database, province: str, req: dict, now: float, conf: dict) -> None:
     """Store a new dossier; an identical retry is accepted, another dossier under the code is 409."""
     code = req["maHoSoMCDT"]
-    existing = database.execute(
-        "SELECT msdn, project_name FROM environment_dossiers WHERE province = ? AND code = ?", [province, code]
-    ).fetchone()
-    if existing is not None:
-        if tuple(existing) != (req["msdn"][:10], req["tenDuAn"]):
-            abort(409, message=f"Hồ sơ {code} đã tồn tại (already exists with other content)")
-        return
+    clash = f"Hồ sơ {code} đã tồn tại (already exists with other content)"
+    same = (req["msdn"][:10], req["tenDuAn"])
+    if TABLE.retried(database, province, code, lambda row: (row["msdn"], row["project_name"]) == same, clash) is not None:
+        return  # an identical retry: the dossier stands as first submitted
     enterprise = people.enterprise(req["msdn"][:10])
     if enterprise is None:
         abort(404, message=f"Không tìm thấy doanh nghiệp có mã số {req['msdn']} (enterprise not found)")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
+from flask_smorest import abort
 
 from simulator.systems import notify
 
@@ -41,6 +42,17 @@ class ResultTable:
         cursor = database.execute(f"SELECT * FROM {self.name} WHERE province = ? AND code = ?", [province, code])
         rows = _dicts(cursor)
         return rows[0] if rows else None
+
+    def retried(self, database: sqlite_utils.Database, province: str, code: str, same: Callable[[dict], bool], clash: str) -> dict | None:
+        """The stored row when `code` was filed before by the same request (a retry); None for a new code.
+
+        Filing is idempotent: a retry gets the first filing's answer, while another request
+        under a code already used is refused with 409 and the `clash` message.
+        """
+        row = self.row(database, province, code)
+        if row is not None and not same(row):
+            abort(409, message=clash)
+        return row
 
     def is_ready(self, row: dict, now: float) -> bool:
         """Whether the row's result is out at `now`."""

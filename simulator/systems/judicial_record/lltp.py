@@ -16,11 +16,13 @@ from flask.views import MethodView
 from simulator.app_context import db, settings
 from simulator.clock import sandbox_clock
 from simulator.systems.judicial_record import blp, schemas, store
-from simulator.systems.operations import ministry_operation
+from simulator.systems.judicial_record.routes import operation
 
 SENT = "Gửi thông tin thành công"
 ALREADY_RECEIVED = "Hồ sơ đã được tiếp nhận, không thể cập nhật thông tin"
 # Our statuses as the dossier status codes the client reads (9/10 = finished, with ketQuaXuLy).
+# The LGSP face answers a refusal in its reply (status "0"); only a malformed call is an HTTP error.
+LGSP_ERRORS = (400, 422)
 LGSP_STATUS = {store.RECEIVED: "2", store.PROCESSING: "4", store.ISSUED: "9", store.REJECTED: "3"}
 
 
@@ -58,14 +60,16 @@ def _refused(code: str, description: str) -> dict:
     return {"status": "0", "statusDescription": "Gửi thông tin thất bại", "errorCode": code, "errorDescription": description}
 
 
+# Our request's fields (`CertificateRequest`) as the declaration (`toKhai`) names them.
+FROM_DECLARATION = {"soDinhDanh": "nycSoGiayTo", "hoTen": "nycHoTen", "ngaySinh": "nycNgaySinh"}
+
+
 def _as_request(req: dict) -> dict:
-    """The declaration as the fields of a request to our own API (`CertificateRequest`)."""
+    """The declaration as a request to our own API (`CertificateRequest`)."""
     declaration = req["toKhai"]
     return {
         "maHoSoMCDT": req["maHoSoMCDT"],
-        "soDinhDanh": declaration["nycSoGiayTo"],
-        "hoTen": declaration["nycHoTen"],
-        "ngaySinh": declaration["nycNgaySinh"],
+        **{ours: declaration[theirs] for ours, theirs in FROM_DECLARATION.items()},
         "loaiPhieu": int(declaration["loaiPhieu"]),
         "mucDichSuDung": declaration.get("tenMucDich") or declaration.get("mucDichKhac") or "",
     }
@@ -75,14 +79,12 @@ def _as_request(req: dict) -> dict:
 class LgspDeclaration(MethodView):
     """The one-stop dossier's declaration, as LGSP clients send it."""
 
-    @ministry_operation(
-        blp,
+    @operation(
         "judicial_record.request",
         "File a judicial record request (LGSP declaration toKhai)",
-        body=schemas.LgspRequest,
-        reply=schemas.LgspReply,
-        error=schemas.JudicialError,
-        statuses=(400, 422),
+        schemas.LgspReply,
+        LGSP_ERRORS,
+        schemas.LgspRequest,
     )
     def post(self, req: dict):
         """File the declaration; "Gửi thông tin thành công", or the reason in errorDescription (status "0")."""
@@ -98,14 +100,12 @@ class LgspDeclaration(MethodView):
 class LgspStatus(MethodView):
     """A dossier's state and result, as LGSP clients poll it."""
 
-    @ministry_operation(
-        blp,
+    @operation(
         "judicial_record.result",
         "The state and result of a judicial record request (LGSP poll)",
-        body=schemas.LgspStatusRequest,
-        reply=schemas.LgspStatusReply,
-        error=schemas.JudicialError,
-        statuses=(400, 422),
+        schemas.LgspStatusReply,
+        LGSP_ERRORS,
+        schemas.LgspStatusRequest,
     )
     def post(self, req: dict):
         """`value` holds the dossier (empty with status 0 when unknown); trangThaiXuLy 9 carries ketQuaXuLy."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 from flask_smorest import abort
+from marshmallow import Schema
 
 from simulator.app_context import db, settings
 from simulator.clock import sandbox_clock
@@ -12,18 +13,21 @@ from simulator.systems.judicial_record import blp, schemas, store
 from simulator.systems.operations import ministry_operation
 
 
+def operation(service: str, summary: str, reply: type[Schema], statuses: tuple[int, ...], body: type[Schema] | None = None):
+    """A judicial record operation (this API's or the LGSP face's): its errors are `JudicialError`s."""
+    return ministry_operation(blp, service, summary, body=body, reply=reply, error=schemas.JudicialError, statuses=statuses)
+
+
 @blp.route("/requests")
 class Requests(MethodView):
     """Certificate requests."""
 
-    @ministry_operation(
-        blp,
+    @operation(
         "judicial_record.request",
         "File a judicial record certificate request (asynchronous)",
-        body=schemas.CertificateRequest,
-        reply=schemas.RequestAccepted,
-        error=schemas.JudicialError,
-        statuses=(400, 409, 422),
+        schemas.RequestAccepted,
+        (400, 409, 422),
+        schemas.CertificateRequest,
     )
     def post(self, req: dict):
         """File a request; the reply gives the appointment date (ngayHenTraKetQua, dd/MM/yyyy)."""
@@ -35,14 +39,7 @@ class Requests(MethodView):
 class RequestItem(MethodView):
     """One request's result."""
 
-    @ministry_operation(
-        blp,
-        "judicial_record.result",
-        "The state and result of a judicial record request",
-        reply=schemas.RequestResult,
-        error=schemas.JudicialError,
-        statuses=(404,),
-    )
+    @operation("judicial_record.result", "The state and result of a judicial record request", schemas.RequestResult, (404,))
     def get(self, maHoSoMCDT: str):
         """Poll a request: received, processing, then issued (ketQuaXuLy) or rejected (lyDoTuChoi)."""
         result = store.lookup(db(), g.province, maHoSoMCDT, sandbox_clock().timestamp())

@@ -10,7 +10,6 @@ result is never late. The first reader of a ready result (a poll or `sweep_ready
 from __future__ import annotations
 
 import sqlite_utils
-from flask_smorest import abort
 
 from simulator.app_context import db
 from simulator.identity import persona_outcome
@@ -69,13 +68,10 @@ def _outcome(req: dict) -> tuple[str, str | None]:
 def file_request(database: sqlite_utils.Database, province: str, req: dict, now: float, conf: dict) -> dict:
     """Store a new request (or return the stored one for an identical retry); 409 on a clash."""
     code = req["maHoSoMCDT"]
-    existing = database.execute(
-        "SELECT applicant_id, due_at FROM judicial_requests WHERE province = ? AND code = ?", [province, code]
-    ).fetchone()
+    clash = f"Hồ sơ {code} đã tồn tại với người yêu cầu khác (already exists)"
+    existing = TABLE.retried(database, province, code, lambda row: row["applicant_id"] == req["soDinhDanh"], clash)
     if existing is not None:
-        if existing[0] != req["soDinhDanh"]:
-            abort(409, message=f"Hồ sơ {code} đã tồn tại với người yêu cầu khác (already exists)")
-        return {"maHoSoMCDT": code, "ngayHenTraKetQua": to_dmy(existing[1])}
+        return {"maHoSoMCDT": code, "ngayHenTraKetQua": to_dmy(existing["due_at"])}
     key = f"{province}:{code}"
     median = conf["judicial_median_minutes"]
     slow = conf["slow_ministry_factor"] if persona_outcome(req["soDinhDanh"]) == "slow_ministry" else 1
