@@ -173,3 +173,12 @@ def document_errors(blp, schema, codes: tuple[int, ...]):
         return blp.alt_response(403, schema=OAuthError, description="The province has no access right")(view)
 
     return decorate
+
+
+def string_fields(names: str) -> type[Schema]:
+    """A schema base declaring each of `names` (space-separated, in wire order) a required string.
+
+    Replies carry many plain string fields; a schema subclasses this for them and declares only
+    the fields that say more (other types, examples, nested records).
+    """
+    return Schema.from_dict({name: fields.String(required=True) for name in names.split()}, name="StringFields")

@@ -28,8 +28,8 @@ from simulator.clock import sandbox_clock
 from simulator.identity.reference_data import commune_index
 from simulator.provinces import province as province_by_code
 from simulator.systems import people, registry
-from simulator.systems.common import processing_minutes, tax_code_validator, unit_draw
-from simulator.systems.operations import ministry_operation, required_strings
+from simulator.systems.common import processing_minutes, string_fields, tax_code_validator, unit_draw
+from simulator.systems.operations import ministry_operation
 from simulator.systems.registry import SystemSpec
 from simulator.systems.result_table import ResultTable
 from simulator.wire_formats import to_dmy, to_portal
@@ -165,7 +165,7 @@ class Decision(Schema):
     lyDoTuChoi = fields.String(required=True)
 
 
-class DossierState(required_strings("maHoSoMCDT maHoSoMT msdn tenDoanhNghiep tenDuAn loaiHoSo")):
+class DossierState(string_fields("maHoSoMCDT maHoSoMT msdn tenDoanhNghiep tenDuAn loaiHoSo")):
     """A dossier as the environment system sees it."""
 
     trangThai = fields.Integer(

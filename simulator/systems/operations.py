@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
 from simulator.gateway.registry import gateway_service
 from simulator.systems.common import document_errors
@@ -44,19 +44,3 @@ def ministry_operation(
         return gateway_service(service, summary)(view)
 
     return decorate
-
-
-def required_strings(names: str, **described: str) -> type[Schema]:
-    """A schema base whose fields are required strings: `names` space-separated in wire order.
-
-    Keyword arguments give some of them an OpenAPI description. Replies print most values as
-    text (codes, dates, names); a reply schema derives from this base and declares in its body
-    only the fields that are not plain text, which come after these on the wire.
-    """
-    declared = {name: fields.String(required=True) for name in names.split()}
-    unknown = set(described) - set(declared)
-    if unknown:
-        raise ValueError(f"descriptions of fields not in the list: {sorted(unknown)}")
-    for name, description in described.items():
-        declared[name] = fields.String(required=True, metadata={"description": description})
-    return Schema.from_dict(declared)

@@ -1,11 +1,8 @@
-"""ministry_operation and required_strings: one declaration documents and guards a ministry view."""
+"""ministry_operation: one declaration documents and guards a ministry view."""
 
 from __future__ import annotations
 
 import pytest
-from marshmallow import ValidationError
-
-from simulator.systems.operations import required_strings
 
 # Every view declared with ministry_operation, with its body schema (None: no body) and own error statuses.
 DECLARED = [
@@ -36,21 +33,3 @@ def test_declared_operation_documents_body_errors_and_gateway_security(client, p
 def test_declared_operation_refuses_a_call_without_gateway_token(client, path, method):
     reply = getattr(client, method)(path, json={})
     assert reply.status_code == 401 and reply.get_json()["error"] == "invalid_token"
-
-
-def test_required_strings_declares_required_text_in_order_with_descriptions():
-    class Reply(required_strings("maHoSo trangThai lyDo", trangThai="1 received, 4 done")):
-        """A reply with one more field after the text ones."""
-
-    schema = Reply()
-    assert list(schema.fields) == ["maHoSo", "trangThai", "lyDo"]
-    assert all(field.required for field in schema.fields.values())
-    assert schema.fields["trangThai"].metadata == {"description": "1 received, 4 done"}
-    with pytest.raises(ValidationError) as missing:
-        schema.load({"maHoSo": "A", "trangThai": "1"})
-    assert missing.value.messages == {"lyDo": ["Missing data for required field."]}
-
-
-def test_required_strings_refuses_a_description_of_an_unlisted_field():
-    with pytest.raises(ValueError, match="trangThia"):
-        required_strings("maHoSo trangThai", trangThia="typo")

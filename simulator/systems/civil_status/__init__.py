@@ -65,10 +65,6 @@ SPEC = registry.declare(
     )
 )
 
-# The dossier kinds a province submits, by module: the view's path and class name (its endpoint),
-# the request schema (in `schemas`), the gateway service and its description, the OpenAPI summary
-# and description (what the result does).
-SUBMISSIONS: dict[str, dict] = json.loads((Path(__file__).parent / "submissions.json").read_text(encoding="utf-8"))
 _SUBMIT_ERRORS = {400: "Invalid field or identifier", 409: "maHoSo already received", 415: "Not JSON"}
 # Which ID fields each module carries, and the sex each must encode (None: any).
 _ID_FIELDS = {
@@ -134,6 +130,12 @@ def _submit_doc(summary: str, schema) -> dict:
         "requestBody": common.json_body_doc(schema),
         "responses": common.responses_doc(schemas.CivilStatusDossierReply, schemas.CivilStatusError, _SUBMIT_ERRORS),
     }
+
+
+# The dossier kinds a province submits, by module: the view's path and class name (its endpoint),
+# the request schema (in `schemas`), the gateway service and its description, the OpenAPI summary
+# and description (what the result does).
+SUBMISSIONS: dict[str, dict] = json.loads((Path(__file__).parent / "submissions.json").read_text(encoding="utf-8"))
 
 
 def _submission_view(module: str, kind: dict) -> type[MethodView]:

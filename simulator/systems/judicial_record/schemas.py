@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from simulator.systems.common import citizen_id_validator, dd_mm_yyyy_validator
-from simulator.systems.operations import required_strings
+from simulator.systems.common import citizen_id_validator, dd_mm_yyyy_validator, string_fields
 
 ID12 = validate.Regexp(r"^\d{12}$", error="must be 12 digits")
 
@@ -71,15 +70,11 @@ class Certificate(Schema):
     noiDungAnTich = fields.String(allow_none=True)
 
 
-class RequestResult(
-    required_strings(
-        "maHoSoMCDT trangThaiXuLy tenTrangThai lyDoTuChoi ngayHenTraKetQua",
-        trangThaiXuLy="1 received, 2 processing, 3 issued, 4 rejected",
-        lyDoTuChoi="Empty unless rejected",
-    )
-):
+class RequestResult(string_fields("maHoSoMCDT trangThaiXuLy tenTrangThai lyDoTuChoi ngayHenTraKetQua")):
     """The state of a request and, once issued, the certificate."""
 
+    trangThaiXuLy = fields.String(required=True, metadata={"description": "1 received, 2 processing, 3 issued, 4 rejected"})
+    lyDoTuChoi = fields.String(required=True, metadata={"description": "Empty unless rejected"})
     ketQuaXuLy = fields.Nested(Certificate, allow_none=True, required=True)
 
 
@@ -137,19 +132,15 @@ class LgspRequest(LgspStatusRequest):
     toKhai = fields.Nested(ToKhai, required=True)
 
 
-class LgspReply(required_strings("status statusDescription errorCode errorDescription")):
+class LgspReply(string_fields("status statusDescription errorCode errorDescription")):
     """`{status, statusDescription, errorCode, errorDescription}`: status "1" sent, "0" refused."""
 
 
-class LgspResult(
-    required_strings(
-        "soPhieuLLTP ngayCapPhieu loaiPhieu nguoiKy chucVu tinhTrangAnTich tenTinhTrangAnTich",
-        ngayCapPhieu="dd/MM/yyyy",
-        tinhTrangAnTich="1 no conviction, 2 conviction",
-    )
-):
+class LgspResult(string_fields("soPhieuLLTP ngayCapPhieu loaiPhieu nguoiKy chucVu tinhTrangAnTich tenTinhTrangAnTich")):
     """`ketQuaXuLy` of a finished request."""
 
+    ngayCapPhieu = fields.String(required=True, metadata={"description": "dd/MM/yyyy"})
+    tinhTrangAnTich = fields.String(required=True, metadata={"description": "1 no conviction, 2 conviction"})
     thongTinAn = fields.List(fields.Dict(), required=True)
     phieuLLTP = fields.String(required=True, metadata={"description": "base64 of the certificate (text/plain)"})
 
