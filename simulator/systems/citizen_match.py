@@ -2,7 +2,8 @@
 
 Public clients send the name as typed (`Nguyễn Văn An`), upper-cased, or stripped of diacritics
 and spaces (`NGUYENVANAN`: OpenCPS `tracuu_csdldc`, a court system's `ConvertToUnsign`), and the
-birth date as `yyyyMMdd`, `yyyy-MM-dd`, `dd/MM/yyyy` or a year alone. Two names match when their
+birth date in one of the wire's declared date shapes (`wire_formats.DECLARED_DATES`:
+`yyyyMMdd`, `yyyy-MM-dd`, `dd/MM/yyyy`) or as a year alone. Two names match when their
 letters match once diacritics, `đ`, case, spaces and punctuation are set aside; a year alone
 matches the year of birth. The population database and the judicial record system both use it.
 """
@@ -12,12 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from simulator.identity.records import Citizen
+from simulator.wire_formats import DECLARED_DATES, parse_declared_date
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
-_DATE_FORMATS = ("%Y%m%d", "%Y-%m-%d", "%d/%m/%Y")
 
 
 def name_key(name: str) -> str:
@@ -57,13 +58,11 @@ def parse_birth(value, field: str = "NgayThangNamSinh") -> DeclaredBirth | None:
         return None
     if re.fullmatch(r"\d{4}", text):
         return DeclaredBirth(None, int(text))
-    for fmt in _DATE_FORMATS:
-        try:
-            day = datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        return DeclaredBirth(day, day.year)
-    raise ValueError(f"{field} must be yyyyMMdd, yyyy-MM-dd, dd/MM/yyyy or a year yyyy, got {text!r}")
+    try:
+        day = parse_declared_date(text)
+    except ValueError:
+        raise ValueError(f"{field} must be {', '.join(DECLARED_DATES.values())} or a year yyyy, got {text!r}") from None
+    return DeclaredBirth(day, day.year)
 
 
 def mismatches(citizen: Citizen, name: str = "", birth: DeclaredBirth | None = None) -> list[str]:

@@ -25,15 +25,17 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from simulator.app_context import db, settings
 from simulator.clock import sandbox_clock
-from simulator.gateway.registry import gateway_service
 from simulator.identity.reference_data import commune_index
 from simulator.provinces import province as province_by_code
-from simulator.systems import notify, people, registry
-from simulator.systems.common import document_errors, processing_minutes, tax_code_validator, unit_draw
+from simulator.systems import people, registry
+from simulator.systems.common import processing_minutes, string_fields, tax_code_validator, unit_draw
 from simulator.systems.errors import ErrorFormat
+from simulator.systems.operations import ministry_operation
+from simulator.systems.result_table import ResultTable
 from simulator.wire_formats import to_dmy, to_portal
 
 EVENT = "environment.result"
+TABLE = ResultTable("environment_dossiers", EVENT, ready_column="final_at")
 RECEIVED, APPRAISAL, SUPPLEMENT, APPROVED, REFUSED = 1, 2, 3, 4, 5
 STATUS_NAMES = {
     RECEIVED: "Đã tiếp nhận",
@@ -145,15 +147,9 @@ class Decision(Schema):
     lyDoTuChoi = fields.String(required=True)
 
 
-class DossierState(Schema):
+class DossierState(string_fields("maHoSoMCDT maHoSoMT msdn tenDoanhNghiep tenDuAn loaiHoSo")):
     """A dossier as the environment system sees it."""
 
-    maHoSoMCDT = fields.String(required=True)
-    maHoSoMT = fields.String(required=True)
-    msdn = fields.String(required=True)
-    tenDoanhNghiep = fields.String(required=True)
-    tenDuAn = fields.String(required=True)
-    loaiHoSo = fields.String(required=True)
     trangThai = fields.Integer(
         required=True,
         metadata={"description": "1 received, 2 appraisal, 3 supplement requested, 4 approved, 5 refused"},
@@ -176,13 +172,10 @@ class DossierReply(Schema):
 def submit(database: sqlite_utils.Database, province: str, req: dict, now: float, conf: dict) -> None:
     """Store a new dossier; an identical retry is accepted, another dossier under the code is 409."""
     code = req["maHoSoMCDT"]
-    existing = database.execute(
-        "SELECT msdn, project_name FROM environment_dossiers WHERE province = ? AND code = ?", [province, code]
-    ).fetchone()
-    if existing is not None:
-        if tuple(existing) != (req["msdn"][:10], req["tenDuAn"]):
-            abort(409, message=f"Hồ sơ {code} đã tồn tại (already exists with other content)")
-        return
+    clash = f"Hồ sơ {code} đã tồn tại (already exists with other content)"
+    same = (req["msdn"][:10], req["tenDuAn"])
+    if TABLE.retried(database, province, code, lambda row: (row["msdn"], row["project_name"]) == same, clash) is not None:
+        return  # an identical retry: the dossier stands as first submitted
     enterprise = people.enterprise(req["msdn"][:10])
     if enterprise is None:
         abort(404, message=f"Không tìm thấy doanh nghiệp có mã số {req['msdn']} (enterprise not found)")
@@ -265,48 +258,19 @@ def state(row: dict, now: float, median_minutes: int) -> dict:
     }
 
 
-def _row(database: sqlite_utils.Database, province: str, code: str) -> dict | None:
-    cursor = database.execute("SELECT * FROM environment_dossiers WHERE province = ? AND code = ?", [province, code])
-    values = cursor.fetchone()
-    return None if values is None else dict(zip([c[0] for c in cursor.description], values, strict=True))
-
-
-def _notify_once(database: sqlite_utils.Database, row: dict, now: float, median: int) -> bool:
-    """Queue the final callback if this caller is the first to see the dossier final (atomically)."""
-    return notify.claim_and_notify(
-        database,
-        "UPDATE environment_dossiers SET notified_at = ? WHERE province = ? AND code = ? AND notified_at IS NULL",
-        [now, row["province"], row["code"]],
-        row["province"],
-        EVENT,
-        lambda: state(row, now, median),
-    )
-
-
 def lookup(database: sqlite_utils.Database, province: str, code: str, now: float, median: int) -> dict | None:
     """A province's dossier at `now`, sending the final callback if it just became final."""
-    row = _row(database, province, code)
-    if row is None:
-        return None
-    if row["final_at"] is not None and row["final_at"] <= now:
-        _notify_once(database, row, now, median)
-    return state(row, now, median)
+    return TABLE.read(database, province, code, now, lambda row, at: state(row, at, median))
 
 
 def sweep_ready(database: sqlite_utils.Database, now: float, median: int = 1440) -> int:
     """Send the callback for every dossier that became final by `now`; how many were sent."""
-    cursor = database.execute(
-        "SELECT * FROM environment_dossiers WHERE notified_at IS NULL AND final_at IS NOT NULL AND final_at <= ?",
-        [now],
-    )
-    names = [c[0] for c in cursor.description]
-    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    return sum(_notify_once(database, row, now, median) for row in rows)
+    return TABLE.sweep(database, now, lambda row, at: state(row, at, median))
 
 
 def answer_supplement(database: sqlite_utils.Database, province: str, code: str, now: float) -> None:
     """Record the supplement; appraisal resumes now and ends after 60 % of the processing time."""
-    row = _row(database, province, code)
+    row = TABLE.row(database, province, code)
     if row is None:
         abort(404, message=f"Không tìm thấy hồ sơ {code} (not found)")
     current = [s for s, at in timeline(row) if at <= now][-1]
@@ -320,19 +284,21 @@ def answer_supplement(database: sqlite_utils.Database, province: str, code: str,
 
 # --- routes --------------------------------------------------------------------------------
 def _reply(code: str) -> dict:
+    """The success envelope around a dossier's current state (its data None when unknown)."""
     conf = settings()
     return {"success": True, "data": lookup(db(), g.province, code, sandbox_clock().timestamp(), conf["environment_median_minutes"])}
+
+
+def _operation(service: str, summary: str, statuses: tuple[int, ...], body: type[Schema] | None = None):
+    """An environment operation: every one answers a dossier (`DossierReply`) or its own error."""
+    return ministry_operation(blp, service, summary, body=body, reply=DossierReply, error=EnvironmentError, statuses=statuses)
 
 
 @blp.route("/dossiers")
 class Dossiers(MethodView):
     """Environment dossiers."""
 
-    @gateway_service("environment.submit", "Submit an environmental permit or EIA dossier")
-    @blp.arguments(DossierSubmission)
-    @blp.response(200, DossierReply)
-    @document_errors(blp, EnvironmentError, (400, 404, 409, 422))
-    @blp.doc(security=[{"bearer": []}])
+    @_operation("environment.submit", "Submit an environmental permit or EIA dossier", (400, 404, 409, 422), DossierSubmission)
     def post(self, req: dict):
         """Submit a dossier; the enterprise (msdn) must exist in the business registry."""
         submit(db(), g.province, req, sandbox_clock().timestamp(), settings())
@@ -343,10 +309,7 @@ class Dossiers(MethodView):
 class DossierItem(MethodView):
     """One dossier."""
 
-    @gateway_service("environment.status", "Status, history and decision of an environment dossier")
-    @blp.response(200, DossierReply)
-    @document_errors(blp, EnvironmentError, (404,))
-    @blp.doc(security=[{"bearer": []}])
+    @_operation("environment.status", "Status, history and decision of an environment dossier", (404,))
     def get(self, maHoSoMCDT: str):
         """Follow a dossier: received, appraisal, supplement requested, approved or refused."""
         reply = _reply(maHoSoMCDT)
@@ -359,11 +322,7 @@ class DossierItem(MethodView):
 class DossierSupplement(MethodView):
     """The answer to a supplement request."""
 
-    @gateway_service("environment.supplement", "Answer a supplement request on an environment dossier")
-    @blp.arguments(Supplement)
-    @blp.response(200, DossierReply)
-    @document_errors(blp, EnvironmentError, (400, 404, 409, 422))
-    @blp.doc(security=[{"bearer": []}])
+    @_operation("environment.supplement", "Answer a supplement request on an environment dossier", (400, 404, 409, 422), Supplement)
     def post(self, req: dict, maHoSoMCDT: str):
         """Send the requested documents; appraisal resumes (409 unless a supplement is requested)."""
         answer_supplement(db(), g.province, maHoSoMCDT, sandbox_clock().timestamp())

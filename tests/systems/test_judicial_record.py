@@ -9,6 +9,7 @@ from simulator.db import database
 from simulator.jobs.registry import TASKS, RunContext
 from simulator.systems import judicial_record, people
 from simulator.systems.common import processing_minutes
+from simulator.systems.judicial_record import schemas
 from tests.conftest import SEED, Caller
 
 SYSTEM, PREFIX = "judicial_record", "/judicial_record"
@@ -158,3 +159,17 @@ def test_the_runners_periodic_sweep_queues_ready_results_without_a_poll(caller, 
     with app.app_context():
         TASKS["ministry_results"](RunContext(db(), settings()))
     assert [e for _, e, _ in callbacks] == ["judicial_record.result"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "order"),
+    [
+        (schemas.RequestResult, "maHoSoMCDT trangThaiXuLy tenTrangThai lyDoTuChoi ngayHenTraKetQua ketQuaXuLy"),
+        (schemas.LgspValue, "maHoSoMCDT trangThaiXuLy lyDoTuChoi ngayHenTraKetQua ketQuaXuLy"),
+        (schemas.LgspResult, "soPhieuLLTP ngayCapPhieu loaiPhieu nguoiKy chucVu tinhTrangAnTich tenTinhTrangAnTich thongTinAn phieuLLTP"),
+    ],
+)
+def test_replies_keep_their_wire_order_where_fields_are_redeclared(schema, order):
+    # Fields listed once as plain strings and redeclared with a description stay where the list put them.
+    assert " ".join(schema().fields) == order
+    assert all(field.required for field in schema().fields.values())

@@ -13,6 +13,9 @@ requests, 5xx system error; 401/403 come from the gateway in OAuth2 shape.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from flask import g, jsonify, request
 from flask.views import MethodView
 
@@ -113,48 +116,27 @@ def _submit_doc(summary: str, schema) -> dict:
     }
 
 
-@blp.route("/births")
-class Births(MethodView):
-    """Birth registration (KS)."""
+# The dossier kinds a province submits, by module: the view's path and class name (its endpoint),
+# the request schema (in `schemas`), the gateway service and its description, the OpenAPI summary
+# and description (what the result does).
+SUBMISSIONS: dict[str, dict] = json.loads((Path(__file__).parent / "submissions.json").read_text(encoding="utf-8"))
 
-    @blp.doc(**_submit_doc("Submit a birth registration (KS)", schemas.BirthRequest))
-    @gateway_service("civil_status.birth", "Submit a birth registration (khai sinh, KS)")
+
+def _submission_view(module: str, kind: dict) -> type[MethodView]:
+    """The view receiving one kind of dossier (`module` KS, KT, KH or XNHN), as `SUBMISSIONS` describes it."""
+    schema = getattr(schemas, kind["schema"])
+
     def post(self):
-        """Receive a birth dossier; at result the child gets a new ID and appears in the population."""
-        return _submit("KS", schemas.BirthRequest())
+        return _submit(module, schema())
+
+    post.__doc__ = kind["description"]  # before wrapping: it is the operation's OpenAPI description
+    post = gateway_service(kind["service"], kind["gateway"])(post)
+    post = blp.doc(**_submit_doc(kind["summary"], schema))(post)
+    return type(kind["view"], (MethodView,), {"__doc__": f"{kind['summary']}.", "post": post})
 
 
-@blp.route("/deaths")
-class Deaths(MethodView):
-    """Death registration (KT)."""
-
-    @blp.doc(**_submit_doc("Submit a death registration (KT)", schemas.DeathRequest))
-    @gateway_service("civil_status.death", "Submit a death registration (khai tử, KT)")
-    def post(self):
-        """Receive a death dossier; at result the population shows the person deceased."""
-        return _submit("KT", schemas.DeathRequest())
-
-
-@blp.route("/marriages")
-class Marriages(MethodView):
-    """Marriage registration (KH)."""
-
-    @blp.doc(**_submit_doc("Submit a marriage registration (KH)", schemas.MarriageRequest))
-    @gateway_service("civil_status.marriage", "Submit a marriage registration (kết hôn, KH)")
-    def post(self):
-        """Receive a marriage dossier; at result both spouses show married everywhere."""
-        return _submit("KH", schemas.MarriageRequest())
-
-
-@blp.route("/marital-status-confirmations")
-class MaritalConfirmations(MethodView):
-    """Marital-status confirmation (XNHN)."""
-
-    @blp.doc(**_submit_doc("Request a marital-status confirmation (XNHN)", schemas.MaritalConfirmationRequest))
-    @gateway_service("civil_status.marital-status", "Request a marital-status confirmation (xác nhận TTHN)")
-    def post(self):
-        """Receive a confirmation request; the result carries the marital status on that day."""
-        return _submit("XNHN", schemas.MaritalConfirmationRequest())
+for _module, _kind in SUBMISSIONS.items():
+    blp.route(_kind["path"])(_submission_view(_module, _kind))
 
 
 @blp.route("/dossiers")

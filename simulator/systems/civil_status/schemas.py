@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from simulator.systems.common import id12_field, text_field, ymd_field
+from simulator.systems.common import id12_field, string_fields, text_field, ymd_field
 
 DOSSIER_CODE = validate.Regexp(r"^[A-Za-z0-9.\-_]{1,60}$", error="must be 1-60 letters, digits, '.', '-', '_'")
 SEX = validate.OneOf(["1", "2"], error="must be '1' (male) or '2' (female)")
@@ -82,18 +82,11 @@ class CivilStatusListQuery(Schema):
     trangThai = fields.String(validate=validate.OneOf(["1", "2", "3", "4", "6"]))
 
 
-class CivilStatusDossier(Schema):
+class CivilStatusDossier(string_fields("maHoSo maTTHC module ngayTiepNhan ngayHenTra trangThai tenTrangThai lyDo")):
     """A civil-status dossier as polled: status 1 waiting, 2 supplement needed, 3 processing,
     4 result ready, 6 rejected (`lyDo` says why); `ketQua` once 4."""
 
-    maHoSo = fields.String(required=True)
-    maTTHC = fields.String(required=True)
     module = fields.String(required=True, metadata={"description": "KS birth, KT death, KH marriage, XNHN confirmation"})
-    ngayTiepNhan = fields.String(required=True)
-    ngayHenTra = fields.String(required=True)
-    trangThai = fields.String(required=True)
-    tenTrangThai = fields.String(required=True)
-    lyDo = fields.String(required=True)
     ketQua = fields.Dict(allow_none=True, required=True)
 
 
