@@ -281,6 +281,11 @@ def connection_refused(call) -> bool:
     return False
 
 
+def worker_of(reply: requests.Response) -> str:
+    """Which worker process answered: the prefix of the request id it generated (one per process)."""
+    return reply.headers["X-Request-ID"][:16]
+
+
 def free_port() -> int:
     """A TCP port free on loopback right now."""
     with socket.socket() as sock:
@@ -299,6 +304,7 @@ class LiveSandbox:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = db_path.parent / f"serve-{self.port}.log"
+        self._probes = 0  # probe rules stored so far (await_rules)
 
     def start(self, timeout: float = 30) -> LiveSandbox:
         """Start the server and wait for /healthz."""
@@ -330,6 +336,49 @@ class LiveSandbox:
     def post(self, path: str, body: dict) -> dict:
         """POST JSON and return the decoded reply."""
         return requests.post(self.base + path, json=body, timeout=10).json()
+
+    def token(self, province: str = "56") -> str:
+        """A gateway access token for a province's connector, over HTTP (OAuth2 client credentials)."""
+        c = by_province(SEED, province)
+        auth = basic(c.gateway_key, c.gateway_secret)
+        reply = requests.post(self.base + "/ngsp/token", data={"grant_type": "client_credentials"}, headers=auth, timeout=10)
+        assert reply.status_code == 200, reply.text
+        return reply.json()["access_token"]
+
+    def put_rules(self, *rules: dict) -> None:
+        """Store fault rules through the admin API and return once every worker applies them."""
+        for rule in rules:
+            reply = requests.post(self.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10)
+            assert reply.status_code == 201, reply.text
+        self.await_rules()
+
+    def reset(self) -> None:
+        """Reset the whole sandbox (records, rules, journal, metrics, clock); return once no worker has a rule."""
+        assert requests.post(self.base + "/sandbox/reset", json={}, headers=ADMIN, timeout=30).status_code == 200
+        self.await_rules()
+
+    def await_rules(self, timeout: float = 15.0) -> None:
+        """Return once every worker has read the fault rules stored so far.
+
+        A worker re-reads all rules together when their version changes, so one that applies a
+        probe rule stored last has read everything stored before it. The probe answers 418 on
+        `?probe=<id>` only; fresh connections are spread by the kernel over the workers, and the
+        wait ends when each worker (told apart by its request-id prefix) has answered 418.
+        """
+        self._probes += 1
+        probe = f"probe-{self.port}-{self._probes}"
+        rule = {"id": probe, "match": {"query": {"probe": probe}}, "effects": [{"error": {"status": 418}}]}
+        assert requests.post(self.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10).status_code == 201
+        applied: set[str] = set()
+
+        def every_worker_applies() -> bool:
+            reply = requests.post(f"{self.base}/dvcqg/api/auth?probe={probe}", json={}, timeout=10)  # a new connection
+            if reply.status_code == 418:
+                applied.add(worker_of(reply))
+            return len(applied) == self.workers
+
+        wait_until(every_worker_applies, timeout, f"each of {self.workers} workers to apply the rules", every=0.02)
+        requests.delete(f"{self.base}/sandbox/rules/{probe}", headers=ADMIN, timeout=10)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Signal the whole process group (master and workers) and wait."""
