@@ -144,8 +144,12 @@ def gw(client) -> Caller:
 
 
 class FakeClock:
-    """Sandbox time the test moves by hand: the app's clock over a real-time source that only
-    moves on `advance`, so simulated time jumps without sleeping (scale 1)."""
+    """Sandbox time the test moves by hand: the app's clock (`sandbox`, a real SandboxClock) over a
+    real-time source that only moves on `advance`, so simulated time jumps without sleeping.
+
+    The one fake clock of the suite: code that takes a real-time source (the fault engine, its
+    token buckets) takes this object itself, which returns the hand-moved real time when called.
+    """
 
     def __init__(self, db_path: str, start: float = 1_790_000_000.0):
         self.real = start
@@ -153,7 +157,8 @@ class FakeClock:
         self.sandbox.reset()
 
     def advance(self, minutes: float = 0, **delta) -> None:
-        """Move time forward by `minutes` and/or timedelta keywords (days=, hours=)."""
+        """Move real time forward by `minutes` and/or timedelta keywords (days=, hours=, seconds=);
+        simulated time moves by that times the clock's scale."""
         self.real += timedelta(minutes=minutes, **delta).total_seconds()
 
     @property
@@ -164,6 +169,10 @@ class FakeClock:
     def timestamp(self) -> float:
         """Simulated now as POSIX seconds."""
         return self.sandbox.timestamp()
+
+    def __call__(self) -> float:
+        """Real now as POSIX seconds (moved only by `advance`): a real-time source."""
+        return self.real
 
 
 @pytest.fixture
