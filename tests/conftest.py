@@ -4,6 +4,7 @@ a gateway-authenticated ministry caller; one hand-driven sandbox clock; a real s
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import signal
@@ -290,6 +291,34 @@ def connection_refused(call) -> bool:
     return False
 
 
+_probes = itertools.count(1)
+
+
+def await_rules(base: str, workers: int = 2, timeout: float = 15.0, **http) -> None:
+    """Return once each of a served sandbox's `workers` has read the fault rules stored so far.
+
+    A worker re-reads all rules together when their version changes, so one that applies a
+    probe rule stored last has read everything stored before it. The probe answers 418 on the
+    gateway's `GET /ngsp/services?probe=<id>` only (rules under test rarely match that); fresh
+    connections are spread by the kernel over the workers, and the wait ends when each worker
+    (told apart by its request-id prefix) has answered 418.
+    `http` goes to every request (e.g. `verify=` a CA file over TLS).
+    """
+    probe = f"probe-{os.getpid()}-{next(_probes)}"
+    rule = {"id": probe, "match": {"query": {"probe": probe}}, "effects": [{"error": {"status": 418}}]}
+    assert requests.post(base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10, **http).status_code == 201
+    applied: set[str] = set()
+
+    def every_worker_applies() -> bool:
+        reply = requests.get(f"{base}/ngsp/services?probe={probe}", timeout=10, **http)  # a new connection each time
+        if reply.status_code == 418:
+            applied.add(worker_of(reply))
+        return len(applied) == workers
+
+    wait_until(every_worker_applies, timeout, f"each of {workers} workers to apply the rules", every=0.02)
+    requests.delete(f"{base}/sandbox/rules/{probe}", headers=ADMIN, timeout=10, **http)
+
+
 def worker_of(reply: requests.Response) -> str:
     """Which worker process answered: the prefix of the request id it generated (one per process)."""
     return reply.headers["X-Request-ID"][:16]
@@ -313,7 +342,6 @@ class LiveSandbox:
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = db_path.parent / f"serve-{self.port}.log"
-        self._probes = 0  # probe rules stored so far (await_rules)
 
     def start(self, timeout: float = 30) -> LiveSandbox:
         """Start the server and wait for /healthz."""
@@ -366,28 +394,9 @@ class LiveSandbox:
         assert requests.post(self.base + "/sandbox/reset", json={}, headers=ADMIN, timeout=30).status_code == 200
         self.await_rules()
 
-    def await_rules(self, timeout: float = 15.0) -> None:
-        """Return once every worker has read the fault rules stored so far.
-
-        A worker re-reads all rules together when their version changes, so one that applies a
-        probe rule stored last has read everything stored before it. The probe answers 418 on
-        `?probe=<id>` only; fresh connections are spread by the kernel over the workers, and the
-        wait ends when each worker (told apart by its request-id prefix) has answered 418.
-        """
-        self._probes += 1
-        probe = f"probe-{self.port}-{self._probes}"
-        rule = {"id": probe, "match": {"query": {"probe": probe}}, "effects": [{"error": {"status": 418}}]}
-        assert requests.post(self.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10).status_code == 201
-        applied: set[str] = set()
-
-        def every_worker_applies() -> bool:
-            reply = requests.post(f"{self.base}/dvcqg/api/auth?probe={probe}", json={}, timeout=10)  # a new connection
-            if reply.status_code == 418:
-                applied.add(worker_of(reply))
-            return len(applied) == self.workers
-
-        wait_until(every_worker_applies, timeout, f"each of {self.workers} workers to apply the rules", every=0.02)
-        requests.delete(f"{self.base}/sandbox/rules/{probe}", headers=ADMIN, timeout=10)
+    def await_rules(self) -> None:
+        """Return once every worker has read the fault rules stored so far."""
+        await_rules(self.base, self.workers)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Signal the whole process group (master and workers) and wait."""

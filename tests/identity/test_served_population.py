@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-import time
 from datetime import date, datetime
 
 import pytest
@@ -15,7 +14,7 @@ import requests
 from vietnam_provinces import Ward
 
 from simulator.clients import by_province
-from tests.conftest import ADMIN, SEED, LiveSandbox
+from tests.conftest import ADMIN, SEED, LiveSandbox, wait_until
 from tests.identity.official import (
     BENEFIT_LEVEL,
     MARRIAGE_AGE,
@@ -61,12 +60,12 @@ class Served:
 
     def finish(self, code: str) -> dict:
         """Poll a civil-status dossier until it is decided (4 or 6)."""
-        for _ in range(300):
+
+        def decided() -> dict | None:
             data = self.get(f"/civil_status/dossiers/{code}").json()["data"]
-            if data["trangThai"] in ("4", "6"):
-                return data
-            time.sleep(0.1)
-        raise AssertionError(f"{code} never finished")
+            return data if data["trangThai"] in ("4", "6") else None
+
+        return wait_until(decided, 30, f"dossier {code} to be decided")
 
     def sandbox_today(self) -> date:
         reply = self.http.get(self.sandbox.base + "/sandbox/clock", headers=ADMIN, timeout=10).json()
