@@ -22,6 +22,12 @@ HEADER = (
 SLOW_SYNC = "POST,DongBoHoSoMC,40,0,9,12.5,1,900,88,2.0,0,9,11,20,20,67,812,830,850,900,900,900"
 
 
+def connector_run(name: str, **overrides) -> dict:
+    """A short run definition of the portal pushing dossiers to a connector, none to be lost."""
+    definition = {"name": name, "target": "connector", "duration": "8s", "users": 2, "thresholds": {"end_to_end": {"max_lost": 0}}}
+    return {**definition, **overrides}
+
+
 def row(name: str, count: int = 100, failures: int = 0, p95: float = 100, p99: float = 200) -> RequestStats:
     """A stats row with the given percentiles."""
     pct = {"p50": 50, "p66": 60, "p75": 70, "p90": 90, "p95": p95, "p99": p99}
