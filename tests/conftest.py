@@ -414,6 +414,14 @@ class LiveSandbox:
                 self.kill()
 
 
+@pytest.fixture(scope="module")
+def served_sandbox(tmp_path_factory):
+    """A started real sandbox process shared by the tests of a module (each test keeps to its own data)."""
+    sandbox = LiveSandbox(tmp_path_factory.mktemp("served") / "sandbox.db").start()
+    yield sandbox
+    sandbox.stop()
+
+
 @pytest.fixture
 def live_sandbox(tmp_path):
     """A started real sandbox process, stopped after the test."""

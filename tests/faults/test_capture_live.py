@@ -18,12 +18,10 @@ pytestmark = pytest.mark.live
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    """One served sandbox for this module's tests (each test filters by what it sent)."""
-    live = LiveSandbox(tmp_path_factory.mktemp("capture") / "live.db").start()
-    yield live
-    live.stop()
+@pytest.fixture
+def sandbox(served_sandbox):
+    """The module's served sandbox (each test filters by what it sent)."""
+    return served_sandbox
 
 
 def captured(base: str, **filters) -> list[dict]:
