@@ -8,7 +8,6 @@ import itertools
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from loadtests.processes import free_port  # one definition; tests import it from here too
 from simulator.app import create_app
 from simulator.app_context import db
 from simulator.clients import by_province
@@ -145,12 +145,9 @@ def gw(client) -> Caller:
 
 
 class FakeClock:
-    """Sandbox time the test moves by hand: the app's clock (`sandbox`, a real SandboxClock) over a
-    real-time source that only moves on `advance`, so simulated time jumps without sleeping.
-
-    The one fake clock of the suite: code that takes a real-time source (the fault engine, its
-    token buckets) takes this object itself, which returns the hand-moved real time when called.
-    """
+    """The suite's one fake clock: the app's clock (`sandbox`, a real SandboxClock) over a real time
+    that moves only on `advance`, so simulated time jumps without sleeping. Called, it returns that
+    real time: code taking a real-time source (the fault engine, its buckets) takes this object."""
 
     def __init__(self, db_path: str, start: float = 1_790_000_000.0):
         self.real = start
@@ -295,15 +292,12 @@ _probes = itertools.count(1)
 
 
 def await_rules(base: str, workers: int = 2, timeout: float = 15.0, **http) -> None:
-    """Return once each of a served sandbox's `workers` has read the fault rules stored so far.
+    """Return once each of a served sandbox's `workers` has read the fault rules stored so far
+    (`http` goes to every request, e.g. `verify=` a CA file).
 
-    A worker re-reads all rules together when their version changes, so one that applies a
-    probe rule stored last has read everything stored before it. The probe answers 418 on the
-    gateway's `GET /ngsp/services?probe=<id>` only (rules under test rarely match that); fresh
-    connections are spread by the kernel over the workers, and the wait ends when each worker
-    (told apart by its request-id prefix) has answered 418.
-    `http` goes to every request (e.g. `verify=` a CA file over TLS).
-    """
+    A worker re-reads all rules at once, so one applying a probe rule stored last has read all
+    before it. The probe answers 418 on `GET /ngsp/services?probe=<id>` only; fresh connections
+    reach the workers in turn, told apart by their request-id prefix."""
     probe = f"probe-{os.getpid()}-{next(_probes)}"
     rule = {"id": probe, "match": {"query": {"probe": probe}}, "effects": [{"error": {"status": 418}}]}
     assert requests.post(base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10, **http).status_code == 201
@@ -324,13 +318,6 @@ def worker_of(reply: requests.Response) -> str:
     return reply.headers["X-Request-ID"][:16]
 
 
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class LiveSandbox:
     """A real `python -m simulator serve` process on a loopback port."""
 
@@ -346,29 +333,20 @@ class LiveSandbox:
     def start(self, timeout: float = 30) -> LiveSandbox:
         """Start the server and wait for /healthz."""
         env = {**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN, "SANDBOX_SEED": str(SEED), **self.extra_env}
-        cmd = [
-            sys.executable,
-            "-m",
-            "simulator",
-            "serve",
-            "--port",
-            str(self.port),
-            "--db",
-            str(self.db_path),
-            "--workers",
-            str(self.workers),
-        ]
+        cmd = [sys.executable, "-m", "simulator", "serve", "--port", str(self.port), "--db", str(self.db_path)]
+        cmd += ["--workers", str(self.workers)]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sandbox exited early: {self.log.read_text()[-2000:]}")
             try:
-                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    return self
+                return requests.get(self.base + "/healthz", timeout=1).status_code == 200
             except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError(f"sandbox did not start: {self.log.read_text()[-2000:]}")
+                return False
+
+        wait_until(healthy, timeout, f"the sandbox's /healthz (log: {self.log})", every=0.1)
+        return self
 
     def post(self, path: str, body: dict) -> dict:
         """POST JSON and return the decoded reply."""
@@ -387,15 +365,6 @@ class LiveSandbox:
         for rule in rules:
             reply = requests.post(self.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10)
             assert reply.status_code == 201, reply.text
-        self.await_rules()
-
-    def reset(self) -> None:
-        """Reset the whole sandbox (records, rules, journal, metrics, clock); return once no worker has a rule."""
-        assert requests.post(self.base + "/sandbox/reset", json={}, headers=ADMIN, timeout=30).status_code == 200
-        self.await_rules()
-
-    def await_rules(self) -> None:
-        """Return once every worker has read the fault rules stored so far."""
         await_rules(self.base, self.workers)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:

@@ -24,7 +24,7 @@ import pytest
 import requests
 
 from simulator.systems import registry
-from tests.conftest import ADMIN, LiveSandbox, Portal, wait_until, worker_of
+from tests.conftest import ADMIN, LiveSandbox, Portal, await_rules, wait_until, worker_of
 
 pytestmark = pytest.mark.live
 SLEEPERS = 10_000  # the design brief: 10,000 injected sleeps at once cost greenlets, not threads
@@ -43,9 +43,10 @@ def served(tmp_path_factory):
 
 @pytest.fixture
 def sandbox(served):
-    """The served simulator, reset after the test (no rules left in any worker)."""
+    """The served simulator, reset after the test (records, rules, journal, metrics, clock)."""
     yield served
-    served.reset()
+    assert requests.post(served.base + "/sandbox/reset", json={}, headers=ADMIN, timeout=30).status_code == 200
+    await_rules(served.base, served.workers)  # no worker has a rule left
 
 
 @pytest.fixture
