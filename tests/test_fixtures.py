@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import FakeClock, wait_until
 from tests.identity.official import PRE_2025_PROVINCES, TAX_PREFIXES, is_valid_mst
-from tests.identity.samples import random_msts, sample_ids
+from tests.identity.samples import ids_born_1900s, random_msts, sample_ids
 
 
 def test_the_fake_clock_moves_only_when_advanced_and_scales_sandbox_time(tmp_path):
@@ -41,3 +41,9 @@ def test_sampled_citizen_ids_are_well_formed_for_their_birth_years():
         digit, year = int(id12[3]), int(id12[4:6])
         assert len(id12) == 12 and id12[1:3] in PRE_2025_PROVINCES
         assert 1935 <= 1900 + digit // 2 * 100 + year <= 2026
+
+
+def test_ids_born_in_the_1900s_keep_to_their_years():
+    ids = list(ids_born_1900s(random.Random(2), 300, born_from=1955))
+    assert len(ids) == 300 and all(id12[1:3] in PRE_2025_PROVINCES and id12[3] in "01" for id12 in ids)
+    assert {int(id12[4:6]) for id12 in ids} <= set(range(55, 100))

@@ -19,6 +19,13 @@ def sample_ids(n: int, seed: int, last_year: int) -> list[str]:
     return ids
 
 
+def ids_born_1900s(rng: random.Random, n: int, born_from: int) -> Iterator[str]:
+    """`n` well-formed citizen IDs of people born `born_from`..1999 in pre-2025 provinces (not all exist)."""
+    for _ in range(n):
+        province = rng.choice(sorted(PRE_2025_PROVINCES))
+        yield f"0{province}{rng.randrange(2)}{rng.randrange(born_from - 1900, 100)}{rng.randrange(10**6):06d}"
+
+
 def weighted(head: str) -> int:
     """The weighted digit sum of a tax code's first nine digits (its check digit is 10 - sum mod 11)."""
     return sum(int(d) * w for d, w in zip(head, MST_WEIGHTS))

@@ -22,7 +22,7 @@ from simulator.identity.rules import (
 )
 from tests.identity.conftest import TODAY
 from tests.identity.official import PRE_2025_PROVINCES, TAX_PREFIX_OF_STAT_CODE, is_valid_mst
-from tests.identity.samples import weighted
+from tests.identity.samples import ids_born_1900s, weighted
 
 CURRENT_PROVINCES = {f"{n:02d}" for n in (
     1, 4, 8, 11, 12, 14, 15, 19, 20, 22, 24, 25, 31, 33, 37, 38, 40, 42, 44, 46, 48, 51, 52, 56, 66, 68, 75,
@@ -99,11 +99,8 @@ def test_generated_bhxh_codes_health_cards_and_phones_are_valid(fake):
 
 def test_population_identifiers_are_valid(population):
     """IDs of relatives, BHXH codes, cards and phones the population derives pass too."""
-    rng = random.Random(5)
     checked = 0
-    for _ in range(1500):
-        province = rng.choice(sorted(PRE_2025_PROVINCES))
-        id12 = f"0{province}{rng.randrange(2)}{rng.randrange(40, 100)}{rng.randrange(10**6):06d}"
+    for id12 in ids_born_1900s(random.Random(5), 1500, born_from=1940):
         citizen = population.citizen(id12)
         if citizen is None:
             continue
@@ -121,11 +118,8 @@ def test_population_identifiers_are_valid(population):
 
 
 def test_generated_enterprise_codes_are_valid(population):
-    rng = random.Random(9)
     found = 0
-    for _ in range(3000):
-        province = rng.choice(sorted(PRE_2025_PROVINCES))
-        id12 = f"0{province}{rng.randrange(2)}{rng.randrange(55, 100)}{rng.randrange(10**6):06d}"
+    for id12 in ids_born_1900s(random.Random(9), 3000, born_from=1955):
         for msdn in population.enterprises_of(id12):
             found += 1
             # The prefix is the tax authority's code of the representative's birth province, not the
