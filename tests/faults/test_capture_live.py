@@ -187,14 +187,16 @@ def test_requests_tail_prints_new_requests_as_they_come(sandbox):
 
 
 def test_tail_without_the_admin_token_says_what_to_set(sandbox):
-    def tail(env: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_ADMIN_TOKEN"}
+
+    def tail() -> subprocess.CompletedProcess:
         command = [sys.executable, "-m", "simulator", "requests", "tail", "--base", sandbox.base]
         return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
 
-    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_ADMIN_TOKEN"}
-    done = tail(env)
+    done = tail()
     assert done.returncode == 2 and "SANDBOX_ADMIN_TOKEN" in done.stderr
-    done = tail({**env, "SANDBOX_ADMIN_TOKEN": "wrong"})
+    env["SANDBOX_ADMIN_TOKEN"] = "wrong"
+    done = tail()
     assert done.returncode == 1 and "refused the admin token" in done.stderr
 
 
