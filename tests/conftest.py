@@ -4,10 +4,10 @@ a gateway-authenticated ministry caller; one hand-driven sandbox clock; a real s
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from loadtests.processes import free_port  # one definition; tests import it from here too
 from simulator import config, connector_messages
 from simulator.app import create_app
 from simulator.app_context import db
@@ -145,8 +146,9 @@ def gw(client) -> Caller:
 
 
 class FakeClock:
-    """Sandbox time the test moves by hand: the app's clock over a real-time source that only
-    moves on `advance`, so simulated time jumps without sleeping (scale 1)."""
+    """The suite's one fake clock: the app's clock (`sandbox`, a real SandboxClock) over a real time
+    that moves only on `advance`, so simulated time jumps without sleeping. Called, it returns that
+    real time: code taking a real-time source (the fault engine, its buckets) takes this object."""
 
     def __init__(self, db_path: str, start: float = 1_790_000_000.0):
         self.real = start
@@ -154,7 +156,8 @@ class FakeClock:
         self.sandbox.reset()
 
     def advance(self, minutes: float = 0, **delta) -> None:
-        """Move time forward by `minutes` and/or timedelta keywords (days=, hours=)."""
+        """Move real time forward by `minutes` and/or timedelta keywords (days=, hours=, seconds=);
+        simulated time moves by that times the clock's scale."""
         self.real += timedelta(minutes=minutes, **delta).total_seconds()
 
     @property
@@ -165,6 +168,10 @@ class FakeClock:
     def timestamp(self) -> float:
         """Simulated now as POSIX seconds."""
         return self.sandbox.timestamp()
+
+    def __call__(self) -> float:
+        """Real now as POSIX seconds (moved only by `advance`): a real-time source."""
+        return self.real
 
 
 @pytest.fixture
@@ -243,11 +250,34 @@ def connection_refused(call) -> bool:
     return False
 
 
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+_probes = itertools.count(1)
+
+
+def await_rules(base: str, workers: int = 2, timeout: float = 15.0, **http) -> None:
+    """Return once each of a served sandbox's `workers` has read the fault rules stored so far
+    (`http` goes to every request, e.g. `verify=` a CA file).
+
+    A worker re-reads all rules at once, so one applying a probe rule stored last has read all
+    before it. The probe answers 418 on `GET /ngsp/services?probe=<id>` only; fresh connections
+    reach the workers in turn, told apart by their request-id prefix."""
+    probe = f"probe-{os.getpid()}-{next(_probes)}"
+    rule = {"id": probe, "match": {"query": {"probe": probe}}, "effects": [{"error": {"status": 418}}]}
+    assert requests.post(base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10, **http).status_code == 201
+    applied: set[str] = set()
+
+    def every_worker_applies() -> bool:
+        reply = requests.get(f"{base}/ngsp/services?probe={probe}", timeout=10, **http)  # a new connection each time
+        if reply.status_code == 418:
+            applied.add(worker_of(reply))
+        return len(applied) == workers
+
+    wait_until(every_worker_applies, timeout, f"each of {workers} workers to apply the rules", every=0.02)
+    requests.delete(f"{base}/sandbox/rules/{probe}", headers=ADMIN, timeout=10, **http)
+
+
+def worker_of(reply: requests.Response) -> str:
+    """Which worker process answered: the prefix of the request id it generated (one per process)."""
+    return reply.headers["X-Request-ID"][:16]
 
 
 class LiveSandbox:
@@ -265,33 +295,39 @@ class LiveSandbox:
     def start(self, timeout: float = 30) -> LiveSandbox:
         """Start the server and wait for /healthz."""
         env = {**os.environ, "SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN, "SANDBOX_SEED": str(SEED), **self.extra_env}
-        cmd = [
-            sys.executable,
-            "-m",
-            "simulator",
-            "serve",
-            "--port",
-            str(self.port),
-            "--db",
-            str(self.db_path),
-            "--workers",
-            str(self.workers),
-        ]
+        cmd = [sys.executable, "-m", "simulator", "serve", "--port", str(self.port), "--db", str(self.db_path)]
+        cmd += ["--workers", str(self.workers)]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sandbox exited early: {self.log.read_text()[-2000:]}")
             try:
-                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    return self
+                return requests.get(self.base + "/healthz", timeout=1).status_code == 200
             except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError(f"sandbox did not start: {self.log.read_text()[-2000:]}")
+                return False
+
+        wait_until(healthy, timeout, f"the sandbox's /healthz (log: {self.log})", every=0.1)
+        return self
 
     def post(self, path: str, body: dict) -> dict:
         """POST JSON and return the decoded reply."""
         return requests.post(self.base + path, json=body, timeout=10).json()
+
+    def token(self, province: str = "56") -> str:
+        """A gateway access token for a province's connector, over HTTP (OAuth2 client credentials)."""
+        c = by_province(SEED, province)
+        auth = basic(c.gateway_key, c.gateway_secret)
+        reply = requests.post(self.base + "/ngsp/token", data={"grant_type": "client_credentials"}, headers=auth, timeout=10)
+        assert reply.status_code == 200, reply.text
+        return reply.json()["access_token"]
+
+    def put_rules(self, *rules: dict) -> None:
+        """Store fault rules through the admin API and return once every worker applies them."""
+        for rule in rules:
+            reply = requests.post(self.base + "/sandbox/rules", json=rule, headers=ADMIN, timeout=10)
+            assert reply.status_code == 201, reply.text
+        await_rules(self.base, self.workers)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Signal the whole process group (master and workers) and wait."""
@@ -307,6 +343,14 @@ class LiveSandbox:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@pytest.fixture(scope="module")
+def served_sandbox(tmp_path_factory):
+    """A started real sandbox process shared by the tests of a module (each test keeps to its own data)."""
+    sandbox = LiveSandbox(tmp_path_factory.mktemp("served") / "sandbox.db").start()
+    yield sandbox
+    sandbox.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ Wiring (what the app factory does):
     from simulator.faults import FaultSandbox, RequestInfo
     faults = FaultSandbox.from_settings(settings)          # settings = simulator.config.resolve()
     app.wsgi_app = faults.middleware(app.wsgi_app, classify)
-    # classify(environ) -> RequestInfo | None; see simulator.faults.classify.prefix_classifier
+    # classify(environ) -> RequestInfo | None; the app's is simulator.fault_classifier.make_classifier
 
 and the admin API calls `faults.store` (rules), `faults.scenarios` (apply/status/stop),
 `faults.journal` (query), `faults.clock`, `faults.render_metrics()`.

@@ -7,17 +7,9 @@ import sys
 import pytest
 
 from loadtests.processes import Child, free_port, start_reference_connector
-from tests.conftest import ADMIN_TOKEN, SEED, LiveSandbox
+from tests.conftest import ADMIN_TOKEN, SEED
 
 PUSH_SECRET = "certify-test-secret"
-
-
-@pytest.fixture(scope="module")
-def served_sandbox(tmp_path_factory):
-    """A real sandbox process shared by the tests of a module (each check registers its own connector)."""
-    sandbox = LiveSandbox(tmp_path_factory.mktemp("certify") / "sandbox.db").start()
-    yield sandbox
-    sandbox.stop()
 
 
 @pytest.fixture

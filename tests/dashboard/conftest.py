@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import ADMIN_TOKEN, ROOT, LiveSandbox
+from tests.conftest import ADMIN_TOKEN, ROOT
 
 CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -63,12 +63,10 @@ def browser(chromium_path):
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def dashboard_sandbox(tmp_path_factory):
-    """A real served sandbox (gunicorn, gevent workers) shared by a module's browser tests."""
-    sandbox = LiveSandbox(tmp_path_factory.mktemp("dashboard") / "live.db").start()
-    yield sandbox
-    sandbox.stop()
+@pytest.fixture
+def dashboard_sandbox(served_sandbox):
+    """The module's real served sandbox (gunicorn, gevent workers), shared by its browser tests."""
+    return served_sandbox
 
 
 class ConsoleErrors(list):

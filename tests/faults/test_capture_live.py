@@ -12,18 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.conftest import ADMIN_TOKEN, ROOT, LiveSandbox, Portal, dossier
+from tests.conftest import ADMIN_TOKEN, ROOT, LiveSandbox, Portal, dossier, wait_until, worker_of
 
 pytestmark = pytest.mark.live
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    """One served sandbox for this module's tests (each test filters by what it sent)."""
-    live = LiveSandbox(tmp_path_factory.mktemp("capture") / "live.db").start()
-    yield live
-    live.stop()
+@pytest.fixture
+def sandbox(served_sandbox):
+    """The module's served sandbox (each test filters by what it sent)."""
+    return served_sandbox
 
 
 def captured(base: str, **filters) -> list[dict]:
@@ -33,14 +31,16 @@ def captured(base: str, **filters) -> list[dict]:
     return reply.json()["items"]
 
 
-def wait_for(fetch, done, timeout: float = 5.0):
-    """Poll `fetch()` until `done(result)` (other workers flush within journal_flush_ms)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fetch()
-        if done(result) or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
+def wait_for(fetch, done, timeout: float = 10.0):
+    """Poll `fetch()` until `done(result)` and return that result (other workers flush within journal_flush_ms)."""
+    latest: list = []
+
+    def ready() -> bool:
+        latest[:] = [fetch()]
+        return done(latest[0])
+
+    wait_until(ready, timeout, "the captured requests")
+    return latest[0]
 
 
 def test_a_refused_dossier_is_seen_exactly_as_sent_and_a_wrong_password_masked(sandbox):
@@ -109,23 +109,23 @@ def test_every_request_of_both_workers_is_captured(sandbox):
         "match": {"system": "portal", "operation": "TraCuuHoSo", "client": "H31"},
         "effects": [{"latency": {"dist": "fixed", "seconds": 0.2}}],
     }
-    assert requests.post(sandbox.base + "/sandbox/rules", json=rule, headers=AUTH, timeout=5).status_code == 201
-    time.sleep(1.1)  # every worker reloads rules within a second
+    sandbox.put_rules(rule)
     portal = Portal(sandbox.post, "31")
     portal.login()
     body = {"session": portal.session, "madonvi": portal.client.madonvi, "service": "TraCuuHoSo", "mahoso": "x"}
 
     def one(_):
         # A fresh connection each: the kernel hands them to either worker; the delay keeps both busy.
-        return requests.post(sandbox.base + "/dvcqg/api/service", json=body, timeout=10).headers["X-Request-ID"]
+        return requests.post(sandbox.base + "/dvcqg/api/service", json=body, timeout=10)
 
-    sent: list[str] = []
+    replies: list[requests.Response] = []
     with ThreadPoolExecutor(16) as pool:
         for _ in range(5):
-            sent += pool.map(one, range(32))
-            if len({rid[:16] for rid in sent}) >= 2:  # generated ids start with their worker's own prefix
+            replies += pool.map(one, range(32))
+            if len({worker_of(r) for r in replies}) >= 2:
                 break
-    assert len({rid[:16] for rid in sent}) == 2, "the requests all went to one worker"
+    assert len({worker_of(r) for r in replies}) == 2, "the requests all went to one worker"
+    sent = [r.headers["X-Request-ID"] for r in replies]
     items = wait_for(lambda: captured(sandbox.base, province="31", operation="TraCuuHoSo"), lambda got: len(got) >= len(sent))
     assert sorted(i["request_id"] for i in items) == sorted(sent)
     assert all(i["fault"] == "latency" and i["latency_ms"] >= 200 for i in items)
@@ -165,13 +165,16 @@ def test_requests_tail_prints_new_requests_as_they_come(sandbox):
     try:
         first = tail.stdout.readline()
         assert "tail-marker" in first and "portal/auth" in first
-        for n in (1, 2):
-            requests.post(
-                sandbox.base + "/dvcqg/api/auth",
-                json={"username": "dvc_h48", "password": f"pw-{n}"},
-                headers={"X-Request-ID": f"tail-new-{n}"},
-                timeout=10,
-            )
+        # One keep-alive connection, so one worker: workers flush their rows independently, and
+        # the order of two requests served by two workers is not theirs to keep.
+        with requests.Session() as session:
+            for n in (1, 2):
+                session.post(
+                    sandbox.base + "/dvcqg/api/auth",
+                    json={"username": "dvc_h48", "password": f"pw-{n}"},
+                    headers={"X-Request-ID": f"tail-new-{n}"},
+                    timeout=10,
+                )
         out, err = tail.communicate(timeout=20)
     finally:
         if tail.poll() is None:

@@ -110,7 +110,7 @@ def test_rate_limit_allows_burst_then_answers_429_with_retry_after_and_refills(s
     assert kinds[2].kind == "rate_limit" and kinds[2].params["retry_after_s"] == 2
     other_client = RequestInfo("population", "TraCuuCongDan", "POST", "H22")
     assert engine.decide(other_client).terminal is None  # one bucket per (rule, client)
-    clock.advance(2)
+    clock.advance(seconds=2)
     assert engine.decide(POLICE).terminal is None
 
 
@@ -119,9 +119,9 @@ def test_rules_window_counts_from_the_time_the_rule_was_stored(store, engine, cl
         {"id": "w", "match": {"window": {"start_offset_s": 10, "duration_s": 5}}, "effects": ["empty"]}, started_at=clock.timestamp()
     )
     assert engine.decide(POLICE).terminal is None
-    clock.advance(12)
+    clock.advance(seconds=12)
     assert engine.decide(POLICE).terminal.kind == "empty"
-    clock.advance(5)
+    clock.advance(seconds=5)
     assert engine.decide(POLICE).terminal is None
 
 

@@ -59,7 +59,7 @@ def test_every_rule_of_every_shipped_scenario_fires_on_each_system_it_names(name
             alone = validate_rule({**rule.to_json(), "match": match}, limits)
             store.clear_rules()
             store.put_rule(alone.to_json())
-            engine = Engine(store, clock, 7, limits, SqliteTokenBuckets(store.db, clock=clock), real_time=clock)
+            engine = Engine(store, clock.sandbox, 7, limits, SqliteTokenBuckets(store.db, clock=clock), real_time=clock)
             for system in rule.system or registry.names():
                 for operation in rule.operation or (None,):
                     if operation is not None and operation not in registry.get(system).operations:
@@ -114,7 +114,7 @@ def test_two_workers_draw_independent_streams_each_reproducible_by_seed(store, c
     store.put_rule({"id": "coin", "match": {"system": "population", "probability": 0.5}, "effects": ["reset"]})
 
     def decisions(stream: int) -> list[bool]:
-        engine = Engine(store, clock, 7, limits, real_time=clock, stream=stream)
+        engine = Engine(store, clock.sandbox, 7, limits, real_time=clock, stream=stream)
         return [bool(engine.decide(RequestInfo("population", "lookup")).terminal) for _ in range(2000)]
 
     first, second = decisions(1), decisions(2)
@@ -130,7 +130,7 @@ def test_times_after_every_count_requests_across_workers(store, clock, limits, d
         {"id": "retry", "match": {"system": "payment", "operation": "INIT"}, "times": 2, "effects": [{"error": {"status": 500}}]}
     )
     store.put_rule({"id": "late", "match": {"system": "population"}, "after": 3, "every": 2, "effects": [{"error": {"status": 503}}]})
-    workers = [Engine(store, clock, 7, limits, real_time=clock, counters=SqliteCounters(store.db), stream=n) for n in (1, 2)]
+    workers = [Engine(store, clock.sandbox, 7, limits, real_time=clock, counters=SqliteCounters(store.db), stream=n) for n in (1, 2)]
     init = [bool(workers[i % 2].decide(RequestInfo("payment", "INIT")).terminal) for i in range(5)]
     assert init == [True, True, False, False, False]  # the first two INITs fail, whichever worker took them
     late = [bool(workers[i % 2].decide(RequestInfo("population", "lookup")).terminal) for i in range(9)]
@@ -157,7 +157,7 @@ def test_content_matching_on_body_paths_soap_elements_headers_and_query(store, c
             "effects": ["reset"],
         }
     )
-    engine = Engine(store, clock, 7, limits, real_time=clock)
+    engine = Engine(store, clock.sandbox, 7, limits, real_time=clock)
 
     def decide(system, body: bytes, headers=None, query=""):
         environ = EnvironBuilder(method="POST", data=body, headers=headers or {}, query_string=query).get_environ()

@@ -30,7 +30,7 @@ class Receiver:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver._record(raw, dict(self.headers))
                 if receiver.delay_s:
-                    time.sleep(receiver.delay_s)
+                    time.sleep(receiver.delay_s)  # the behaviour itself: a receiver that answers slowly on purpose
                 with receiver.lock:
                     status = receiver.script.pop(0) if receiver.script else 200
                 body = json.dumps({"error_code": "00" if status < 300 else "99"}).encode()

@@ -4,13 +4,12 @@ result callbacks, ratings, and a `kill -9` in the middle of a burst that loses n
 from __future__ import annotations
 
 import threading
-import time
 
 import psutil
 import pytest
 import requests
 
-from tests.conftest import ADMIN, LiveSandbox, Portal, progress, settings_env
+from tests.conftest import ADMIN, LiveSandbox, Portal, progress, settings_env, wait_until
 from tests.flows.conftest import SECRET
 from tests.flows.receiver import Receiver
 
@@ -25,16 +24,6 @@ def admin(live: LiveSandbox, method: str, path: str, **kwargs) -> requests.Respo
     return requests.request(method, live.base + path, headers=ADMIN, timeout=10, **kwargs)
 
 
-def wait_until(predicate, timeout: float = 20.0, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    return predicate()
-
-
 def test_online_submission_round_trip_with_retries_result_callback_and_rating(tmp_path):
     live = LiveSandbox(tmp_path / "e2e.db", workers=2, extra_env=FAST_ENV).start()
     try:
@@ -46,8 +35,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             attempts = rec.of_event("dossier.submitted")
             assert len(attempts) == 3 and all(a["signature_ok"] and a["fresh"] for a in attempts)
             assert {a["delivery_id"] for a in attempts} == {made["delivery_id"]}
-            job = wait_until(lambda: admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["status"] == "done")
-            assert job
+            wait_until(lambda: admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["status"] == "done", 20, "the delivery")
             log = admin(live, "GET", f"/sandbox/jobs/{made['delivery_id']}").json()["attempt_log"]
             assert [a["http_status"] for a in log] == [500, 500, 200]
 
@@ -67,7 +55,7 @@ def test_online_submission_round_trip_with_retries_result_callback_and_rating(tm
             assert rec.wait_for(lambda r: r.of_event("payment.result"))
             assert rec.of_event("payment.result")[0]["body"]["MaHoSo"] == dossier["MaHoSo"]  # flat, as the platform posts it
 
-            index = wait_until(lambda: requests.get(live.base + "/api/v1/satisfaction", timeout=5).json()["groups"])
+            index = wait_until(lambda: requests.get(live.base + "/api/v1/satisfaction", timeout=5).json()["groups"], 20, "the rating")
             assert index[0]["group"] == "56" and index[0]["count"] == 1
 
             stats = admin(live, "GET", "/sandbox/flows/stats?province=56").json()
@@ -106,7 +94,7 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_dossier_and_no_delivery(tmp
 
         thread = threading.Thread(target=burst)
         thread.start()
-        time.sleep(1.5)
+        wait_until(lambda: acknowledged and synced, 20, "dossiers acknowledged and synced in flight")
         live.kill()  # SIGKILL to master and workers at once
         stop.set()
         thread.join(timeout=15)
@@ -128,14 +116,12 @@ def test_kill_9_during_a_burst_loses_no_acknowledged_dossier_and_no_delivery(tmp
             again.login()
             for code in synced:
                 assert again.call("TraCuuHoSo", mahoso=code)["result"], code
-            stats = wait_until(
-                lambda: (
-                    (s := admin(restarted, "GET", "/sandbox/flows/stats?province=56").json())["deliveries"]["pending"]
-                    + s["deliveries"]["running"]
-                    == 0
-                    and s
-                )
-            )
+
+            def settled() -> dict | None:
+                stats = admin(restarted, "GET", "/sandbox/flows/stats?province=56").json()
+                return stats if stats["deliveries"]["pending"] + stats["deliveries"]["running"] == 0 else None
+
+            stats = wait_until(settled, 20, "every delivery to settle")
             assert stats["submitted"] >= len(acknowledged) and stats["deliveries"]["dead"] == 0
             assert stats["acknowledged"] == stats["submitted"]
         finally:

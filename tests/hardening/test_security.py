@@ -24,7 +24,7 @@ from simulator import config
 from simulator.app import create_app
 from simulator.clients import by_province, province_clients
 from simulator.flows.satisfaction import INDICATORS
-from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED, LiveSandbox, dossier, progress
+from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED, dossier, progress
 from tests.hardening.callers import gateway_token_for, payment_init
 
 MINE, THEIRS = "56", "01"
@@ -245,12 +245,10 @@ def test_a_100k_character_field_is_refused_naming_it_and_nothing_is_stored(porta
 # --- against the served process -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """One real sandbox for the checks that depend on the server itself."""
-    sandbox = LiveSandbox(tmp_path_factory.mktemp("security") / "security.db").start()
-    yield sandbox
-    sandbox.stop()
+@pytest.fixture
+def served(served_sandbox):
+    """The module's real sandbox, for the checks that depend on the server itself."""
+    return served_sandbox
 
 
 @pytest.mark.live

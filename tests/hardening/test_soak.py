@@ -24,11 +24,11 @@ from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, LiveSandbox
 
 pytestmark = [pytest.mark.live, pytest.mark.soak]
 
-JOURNAL_MAX_ROWS = 2000
+JOURNAL_MAX_ROWS = 500  # small, so that any soak overfills it many times
 RUN_SECONDS = 100
 WARM_UP_SECONDS = 30
 USERS = 20
-# Rows are ~100 bytes with indexes (captured requests ~2 KB): a journal and a capture of 2,000 rows,
+# Rows are ~100 bytes with indexes (captured requests ~2 KB): a journal and a capture of 500 rows,
 # a few thousand dossiers with their progress and metrics aggregates are well under 10 MB; the WAL is checkpointed at 1,000 pages
 # (4 MB) by SQLite's default. A leak (an unbounded table or a WAL never checkpointed) passes 24 MB.
 DB_BYTES_MAX = 24 * 1024 * 1024
@@ -116,7 +116,7 @@ def test_soak_with_faults_keeps_memory_journal_and_database_bounded(soaked_sandb
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    time.sleep(WARM_UP_SECONDS)
+    time.sleep(WARM_UP_SECONDS)  # the behaviour itself: memory is sampled after this long under load
     rss_warm = tree_rss(sandbox.proc.pid)
     output, _ = locust.communicate(timeout=RUN_SECONDS + 60)
     rss_end = tree_rss(sandbox.proc.pid)
@@ -138,7 +138,8 @@ def test_soak_with_faults_keeps_memory_journal_and_database_bounded(soaked_sandb
     }
     print("soak figures:", json.dumps(figures))
 
-    assert report["requests"] > 2000, output.decode(errors="replace")[-3000:]
+    # Not a speed floor: the journal's bound is only tested once the soak has written past it.
+    assert report["requests"] > 2 * JOURNAL_MAX_ROWS, output.decode(errors="replace")[-3000:]
     assert figures["unexpected"] == 0, {k: v for k, v in outcomes.items() if k.startswith("unexpected")}
     assert figures["injected"] > 0 and figures["injected_5xx"] > 0
     assert figures["resets_seen"] <= figures["resets_injected"], "a connection dropped that the sandbox did not reset"

@@ -54,35 +54,79 @@ BENEFIT_LEVEL = {
     **dict.fromkeys(("QN", "CA", "CY"), 5),
 }
 
-# Tax authority province prefixes of the tax code, by the province's name (pre-2025 provinces).
-TAX_PREFIX_BY_NAME = {
-    "Hà Nội": "01", "Hải Phòng": "02", "Hồ Chí Minh": "03", "Đà Nẵng": "04", "Nam Định": "06", "Hà Nam": "07",
-    "Hải Dương": "08", "Hưng Yên": "09", "Thái Bình": "10", "Long An": "11", "Tiền Giang": "12", "Bến Tre": "13",
-    "Đồng Tháp": "14", "Vĩnh Long": "15", "An Giang": "16", "Kiên Giang": "17", "Cần Thơ": "18", "Bạc Liêu": "19",
-    "Cà Mau": "20", "Trà Vinh": "21", "Sóc Trăng": "22", "Bắc Ninh": "23", "Bắc Giang": "24", "Vĩnh Phúc": "25",
-    "Phú Thọ": "26", "Ninh Bình": "27", "Thanh Hóa": "28", "Nghệ An": "29", "Hà Tĩnh": "30", "Quảng Bình": "31",
-    "Quảng Trị": "32", "Thừa Thiên Huế": "33", "Bình Thuận": "34", "Bà Rịa - Vũng Tàu": "35", "Đồng Nai": "36",
-    "Bình Dương": "37", "Bình Phước": "38", "Tây Ninh": "39", "Quảng Nam": "40", "Bình Định": "41",
-    "Khánh Hòa": "42", "Quảng Ngãi": "43", "Phú Yên": "44", "Ninh Thuận": "45", "Thái Nguyên": "46",
-    "Bắc Kạn": "47", "Cao Bằng": "48", "Lạng Sơn": "49", "Tuyên Quang": "50", "Hà Giang": "51", "Yên Bái": "52",
-    "Lào Cai": "53", "Hòa Bình": "54", "Sơn La": "55", "Điện Biên": "56", "Quảng Ninh": "57", "Lâm Đồng": "58",
-    "Gia Lai": "59", "Đắk Lắk": "60", "Kon Tum": "61", "Lai Châu": "62", "Hậu Giang": "63", "Đắk Nông": "64",
-}  # fmt: skip
-# Statistics-office codes of the same pre-2025 provinces (the citizen ID's birth-province digits).
-STAT_CODE_BY_NAME = {
-    "Hà Nội": "01", "Hà Giang": "02", "Cao Bằng": "04", "Bắc Kạn": "06", "Tuyên Quang": "08", "Lào Cai": "10",
-    "Điện Biên": "11", "Lai Châu": "12", "Sơn La": "14", "Yên Bái": "15", "Hòa Bình": "17", "Thái Nguyên": "19",
-    "Lạng Sơn": "20", "Quảng Ninh": "22", "Bắc Giang": "24", "Phú Thọ": "25", "Vĩnh Phúc": "26", "Bắc Ninh": "27",
-    "Hải Dương": "30", "Hải Phòng": "31", "Hưng Yên": "33", "Thái Bình": "34", "Hà Nam": "35", "Nam Định": "36",
-    "Ninh Bình": "37", "Thanh Hóa": "38", "Nghệ An": "40", "Hà Tĩnh": "42", "Quảng Bình": "44", "Quảng Trị": "45",
-    "Thừa Thiên Huế": "46", "Đà Nẵng": "48", "Quảng Nam": "49", "Quảng Ngãi": "51", "Bình Định": "52",
-    "Phú Yên": "54", "Khánh Hòa": "56", "Ninh Thuận": "58", "Bình Thuận": "60", "Kon Tum": "62", "Gia Lai": "64",
-    "Đắk Lắk": "66", "Đắk Nông": "67", "Lâm Đồng": "68", "Bình Phước": "70", "Tây Ninh": "72", "Bình Dương": "74",
-    "Đồng Nai": "75", "Bà Rịa - Vũng Tàu": "77", "Hồ Chí Minh": "79", "Long An": "80", "Tiền Giang": "82",
-    "Bến Tre": "83", "Trà Vinh": "84", "Vĩnh Long": "86", "Đồng Tháp": "87", "An Giang": "89", "Kiên Giang": "91",
-    "Cần Thơ": "92", "Hậu Giang": "93", "Sóc Trăng": "94", "Bạc Liêu": "95", "Cà Mau": "96",
-}  # fmt: skip
-TAX_PREFIX_OF_STAT_CODE = {STAT_CODE_BY_NAME[name]: prefix for name, prefix in TAX_PREFIX_BY_NAME.items()}
+# The 63 provinces before the 2025 merger, one a line: the statistics-office code (the citizen
+# ID's birth-province digits), the tax authority's prefix of the tax code (MST), the name.
+PRE_2025_TABLE = """
+01 01 Hà Nội
+02 51 Hà Giang
+04 48 Cao Bằng
+06 47 Bắc Kạn
+08 50 Tuyên Quang
+10 53 Lào Cai
+11 56 Điện Biên
+12 62 Lai Châu
+14 55 Sơn La
+15 52 Yên Bái
+17 54 Hòa Bình
+19 46 Thái Nguyên
+20 49 Lạng Sơn
+22 57 Quảng Ninh
+24 24 Bắc Giang
+25 26 Phú Thọ
+26 25 Vĩnh Phúc
+27 23 Bắc Ninh
+30 08 Hải Dương
+31 02 Hải Phòng
+33 09 Hưng Yên
+34 10 Thái Bình
+35 07 Hà Nam
+36 06 Nam Định
+37 27 Ninh Bình
+38 28 Thanh Hóa
+40 29 Nghệ An
+42 30 Hà Tĩnh
+44 31 Quảng Bình
+45 32 Quảng Trị
+46 33 Thừa Thiên Huế
+48 04 Đà Nẵng
+49 40 Quảng Nam
+51 43 Quảng Ngãi
+52 41 Bình Định
+54 44 Phú Yên
+56 42 Khánh Hòa
+58 45 Ninh Thuận
+60 34 Bình Thuận
+62 61 Kon Tum
+64 59 Gia Lai
+66 60 Đắk Lắk
+67 64 Đắk Nông
+68 58 Lâm Đồng
+70 38 Bình Phước
+72 39 Tây Ninh
+74 37 Bình Dương
+75 36 Đồng Nai
+77 35 Bà Rịa - Vũng Tàu
+79 03 Hồ Chí Minh
+80 11 Long An
+82 12 Tiền Giang
+83 13 Bến Tre
+84 21 Trà Vinh
+86 15 Vĩnh Long
+87 14 Đồng Tháp
+89 16 An Giang
+91 17 Kiên Giang
+92 18 Cần Thơ
+93 63 Hậu Giang
+94 22 Sóc Trăng
+95 19 Bạc Liêu
+96 20 Cà Mau
+"""
+STAT_AND_TAX_CODES = [line.split(" ", 2)[:2] for line in PRE_2025_TABLE.strip().splitlines()]
+PRE_2025_PROVINCES = {stat for stat, _ in STAT_AND_TAX_CODES}
+TAX_PREFIX_OF_STAT_CODE = dict(STAT_AND_TAX_CODES)
+TAX_PREFIXES = sorted(set(TAX_PREFIX_OF_STAT_CODE.values()))
+# The tax code's check-digit weights (Circular 105/2020/TT-BTC), for the first nine digits.
+MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
 
 def full_age(born: date, on: date) -> int:

@@ -21,12 +21,9 @@ from simulator.identity.rules import (
     tax_check_digit,
 )
 from tests.identity.conftest import TODAY
-from tests.identity.official import TAX_PREFIX_OF_STAT_CODE, is_valid_mst
+from tests.identity.official import PRE_2025_PROVINCES, TAX_PREFIX_OF_STAT_CODE, is_valid_mst
+from tests.identity.samples import ids_born_1900s, weighted
 
-PRE_2025_PROVINCES = {f"{n:02d}" for n in (
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42,
-    44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84,
-    86, 87, 89, 91, 92, 93, 94, 95, 96)}  # fmt: skip
 CURRENT_PROVINCES = {f"{n:02d}" for n in (
     1, 4, 8, 11, 12, 14, 15, 19, 20, 22, 24, 25, 31, 33, 37, 38, 40, 42, 44, 46, 48, 51, 52, 56, 66, 68, 75,
     79, 80, 82, 86, 91, 92, 96)}  # fmt: skip
@@ -102,11 +99,8 @@ def test_generated_bhxh_codes_health_cards_and_phones_are_valid(fake):
 
 def test_population_identifiers_are_valid(population):
     """IDs of relatives, BHXH codes, cards and phones the population derives pass too."""
-    rng = random.Random(5)
     checked = 0
-    for _ in range(1500):
-        province = rng.choice(sorted(PRE_2025_PROVINCES))
-        id12 = f"0{province}{rng.randrange(2)}{rng.randrange(40, 100)}{rng.randrange(10**6):06d}"
+    for id12 in ids_born_1900s(random.Random(5), 1500, born_from=1940):
         citizen = population.citizen(id12)
         if citizen is None:
             continue
@@ -124,11 +118,8 @@ def test_population_identifiers_are_valid(population):
 
 
 def test_generated_enterprise_codes_are_valid(population):
-    rng = random.Random(9)
     found = 0
-    for _ in range(3000):
-        province = rng.choice(sorted(PRE_2025_PROVINCES))
-        id12 = f"0{province}{rng.randrange(2)}{rng.randrange(55, 100)}{rng.randrange(10**6):06d}"
+    for id12 in ids_born_1900s(random.Random(9), 3000, born_from=1955):
         for msdn in population.enterprises_of(id12):
             found += 1
             # The prefix is the tax authority's code of the representative's birth province, not the
@@ -148,24 +139,31 @@ def test_known_valid_tax_codes_pass_both_validators():
 
 # --- invalid identifiers are refused, naming the rule ---------------------------------------
 @pytest.mark.parametrize(
-    ("value", "rule"),
+    ("field", "value", "rule"),
     [
-        ("07919012345", "length"),
-        ("0791901234567", "length"),
-        ("07919012345a", "digits"),
-        ("079A90123456", "digits"),
-        ("003190123456", "province"),
-        ("179190123456", "province"),
-        ("079490123456", "century_digit"),
-        ("079990123456", "century_digit"),
-        ("079299123456", "birth_year"),
+        ("SoDinhDanh", "07919012345", "length"),
+        ("SoDinhDanh", "0791901234567", "length"),
+        ("SoDinhDanh", "07919012345a", "digits"),
+        ("SoDinhDanh", "079A90123456", "digits"),
+        ("SoDinhDanh", "003190123456", "province"),
+        ("SoDinhDanh", "179190123456", "province"),
+        ("SoDinhDanh", "079490123456", "century_digit"),
+        ("SoDinhDanh", "079990123456", "century_digit"),
+        ("SoDinhDanh", "079299123456", "birth_year"),
+        ("MaSoThue", "0100233489", "check_digit"),
+        ("MaSoThue", "0100233488-000", "branch"),
+        ("MaSoThue", "0100233488000", "branch"),
+        ("MaSoThue", "010023348", "length"),
+        ("MaSoThue", "01002334a8", "digits"),
+        ("MaSoThue", "0100000000", "serial"),
     ],
 )
-def test_invalid_citizen_ids_raise_naming_the_rule(value, rule):
+def test_invalid_identifiers_raise_naming_the_field_and_the_rule(field, value, rule):
+    check = {"SoDinhDanh": lambda v: check_citizen_id(v, TODAY), "MaSoThue": check_tax_code}[field]
     with pytest.raises(InvalidIdentifier) as info:
-        check_citizen_id(value, TODAY)
-    assert info.value.rule == rule and info.value.field == "SoDinhDanh"
-    assert "SoDinhDanh" in info.value.message
+        check(value)
+    assert info.value.rule == rule and info.value.field == field
+    assert field in info.value.message
 
 
 def test_wrong_length_message_says_how_many_digits():
@@ -173,35 +171,14 @@ def test_wrong_length_message_says_how_many_digits():
         check_citizen_id("07919012345")
 
 
-@pytest.mark.parametrize(
-    ("value", "rule"),
-    [
-        ("0100233489", "check_digit"),
-        ("0100233488-000", "branch"),
-        ("0100233488000", "branch"),
-        ("010023348", "length"),
-        ("01002334a8", "digits"),
-        ("0100000000", "serial"),
-    ],
-)
-def test_invalid_tax_codes_raise_naming_the_rule(value, rule):
-    with pytest.raises(InvalidIdentifier) as info:
-        check_tax_code(value)
-    assert info.value.rule == rule
-
-
 def test_prefix_with_remainder_zero_has_no_check_digit():
     # 0100000011: 29*1 + 3*1 ... find a nine-digit prefix whose weighted sum is 0 mod 11.
-    prefix = next(f"01{n:07d}" for n in range(1, 10**4) if _weighted(f"01{n:07d}") % 11 == 0)
+    prefix = next(f"01{n:07d}" for n in range(1, 10**4) if weighted(f"01{n:07d}") % 11 == 0)
     assert tax_check_digit(prefix) is None
     for digit in "0123456789":
         with pytest.raises(InvalidIdentifier) as info:
             check_tax_code(prefix + digit)
         assert info.value.rule == "check_digit"
-
-
-def _weighted(prefix: str) -> int:
-    return sum(int(d) * w for d, w in zip(prefix, [31, 29, 23, 19, 17, 13, 7, 5, 3]))
 
 
 @pytest.mark.parametrize(

@@ -23,11 +23,12 @@ from tests.identity.official import (
     BENEFIT_LEVEL,
     MARRIAGE_AGE,
     TAX_PREFIX_OF_STAT_CODE,
+    TAX_PREFIXES,
     TE_UNDER,
     full_age,
     is_valid_mst,
 )
-from tests.identity.test_identifiers import PRE_2025_PROVINCES
+from tests.identity.samples import random_msts, sample_ids
 
 # A day that puts the edge personas on both sides of their birthdays.
 EDGE_DAY = date(2026, 11, 28)
@@ -41,19 +42,9 @@ def edge_population() -> Population:
     return Population(seed=20250701, today=EDGE_DAY)
 
 
-def sample_ids(n: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    ids = []
-    for _ in range(n):
-        year = rng.randint(1935, EDGE_DAY.year)
-        digit = (year - 1900) // 100 * 2 + rng.randrange(2)
-        ids.append(f"0{rng.choice(sorted(PRE_2025_PROVINCES))}{digit}{year % 100:02d}{rng.randrange(10**6):06d}")
-    return ids
-
-
 @pytest.fixture(scope="module")
 def sampled(edge_population):
-    people = [edge_population.citizen(i) for i in sample_ids(SAMPLE, 16)]
+    people = [edge_population.citizen(i) for i in sample_ids(SAMPLE, 16, EDGE_DAY.year)]
     return [p for p in people if p is not None]
 
 
@@ -124,14 +115,9 @@ def test_agencies_are_built_from_official_commune_names():
 
 
 def test_enterprise_codes_carry_the_tax_authority_prefix_of_the_representative(edge_population):
-    rng = random.Random(5)
     found = 0
-    for _ in range(SAMPLE):
-        head = f"{rng.choice(sorted(set(TAX_PREFIX_OF_STAT_CODE.values())))}{rng.randrange(1, 10**7):07d}"
-        total = sum(int(d) * w for d, w in zip(head, (31, 29, 23, 19, 17, 13, 7, 5, 3)))
-        if total % 11 == 0:
-            continue
-        ent = edge_population.enterprise(f"{head}{(10 - total % 11) % 10}")
+    for msdn in random_msts(random.Random(5), TAX_PREFIXES, SAMPLE):
+        ent = edge_population.enterprise(msdn)
         if ent is None:
             continue
         found += 1

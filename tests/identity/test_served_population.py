@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-import time
 from datetime import date, datetime
 
 import pytest
@@ -15,16 +14,9 @@ import requests
 from vietnam_provinces import Ward
 
 from simulator.clients import by_province
-from tests.conftest import ADMIN, SEED, LiveSandbox
-from tests.identity.official import (
-    BENEFIT_LEVEL,
-    MARRIAGE_AGE,
-    TAX_PREFIX_OF_STAT_CODE,
-    TE_UNDER,
-    full_age,
-    is_valid_mst,
-)
-from tests.identity.test_official_facts import sample_ids
+from tests.conftest import ADMIN, SEED, LiveSandbox, wait_until
+from tests.identity import official
+from tests.identity.samples import random_msts, sample_ids
 
 OFFICIAL_COMMUNES = {f"{int(w.code):05d}": f"{int(w.province_code):02d}" for w in Ward.iter_all()}
 MARRIED_HUSBAND, HIS_WIFE = "001088000004", "001186992617"  # the `married` persona and his wife
@@ -61,12 +53,12 @@ class Served:
 
     def finish(self, code: str) -> dict:
         """Poll a civil-status dossier until it is decided (4 or 6)."""
-        for _ in range(300):
+
+        def decided() -> dict | None:
             data = self.get(f"/civil_status/dossiers/{code}").json()["data"]
-            if data["trangThai"] in ("4", "6"):
-                return data
-            time.sleep(0.1)
-        raise AssertionError(f"{code} never finished")
+            return data if data["trangThai"] in ("4", "6") else None
+
+        return wait_until(decided, 30, f"dossier {code} to be decided")
 
     def sandbox_today(self) -> date:
         reply = self.http.get(self.sandbox.base + "/sandbox/clock", headers=ADMIN, timeout=10).json()
@@ -92,7 +84,7 @@ def ymd(text: str) -> date:
 def test_a_large_served_sample_holds_marriage_ages_cards_and_communes(served):
     today = date.today()  # the population's day (the server process's date)
     married = insured = 0
-    for n, id12 in enumerate(sample_ids(1500, 61)):
+    for n, id12 in enumerate(sample_ids(1500, 61, last_year=2026)):
         person = served.citizen(id12)
         if person is None:
             continue
@@ -105,35 +97,30 @@ def test_a_large_served_sample_holds_marriage_ages_cards_and_communes(served):
             assert person["TinhTrangHonNhan"] in ("2", "3")
             spouse = served.citizen(person["VoChong"]["SoDinhDanh"])
             assert spouse["VoChong"]["SoDinhDanh"] == id12
-            assert full_age(born, today) >= MARRIAGE_AGE[sex], id12
+            assert official.full_age(born, today) >= official.MARRIAGE_AGE[sex], id12
             spouse_sex = "male" if spouse["GioiTinh"] == "1" else "female"
-            assert full_age(ymd(spouse["NgayThangNamSinh"]["NgayThangNam"]), today) >= MARRIAGE_AGE[spouse_sex]
+            assert official.full_age(ymd(spouse["NgayThangNamSinh"]["NgayThangNam"]), today) >= official.MARRIAGE_AGE[spouse_sex]
         if n % 3 == 0:
             reply = served.get(f"/social_insurance/participants/{id12}")
             if reply.status_code == 200:
                 card = reply.json()["DuLieu"]
                 insured += 1
-                assert int(card["MucHuong"]) == BENEFIT_LEVEL[card["MaDoiTuong"]] == int(card["MaTheBHYT"][2])
-                assert (card["MaDoiTuong"] == "TE") == (full_age(born, today) < TE_UNDER), id12
+                assert int(card["MucHuong"]) == official.BENEFIT_LEVEL[card["MaDoiTuong"]] == int(card["MaTheBHYT"][2])
+                assert (card["MaDoiTuong"] == "TE") == (official.full_age(born, today) < official.TE_UNDER), id12
     assert married > 300 and insured > 300
 
 
 def test_served_enterprises_carry_the_tax_authority_prefix(served):
-    rng = random.Random(4)
     found = 0
-    for _ in range(600):
-        head = f"{rng.choice(sorted(set(TAX_PREFIX_OF_STAT_CODE.values())))}{rng.randrange(1, 10**7):07d}"
-        total = sum(int(d) * w for d, w in zip(head, (31, 29, 23, 19, 17, 13, 7, 5, 3)))
-        if total % 11 == 0:
-            continue
-        reply = served.get(f"/business_registration/chiTietDoanhNghiep?msdn={head}{(10 - total % 11) % 10}")
+    for msdn in random_msts(random.Random(4), official.TAX_PREFIXES, 600):
+        reply = served.get(f"/business_registration/chiTietDoanhNghiep?msdn={msdn}")
         if reply.status_code != 200:
             continue
         ent = reply.json()["GetEntCert"][0]  # the certificate list, legal representatives nested
         found += 1
-        assert is_valid_mst(ent["MaSoDoanhNghiep"])
+        assert official.is_valid_mst(ent["MaSoDoanhNghiep"])
         representative = ent["DaiDienPhapLuat"][0]["ThongTinCaNhan"][0]["SoGiayChungThuc"]
-        assert ent["MaSoDoanhNghiep"][:2] == TAX_PREFIX_OF_STAT_CODE[representative[1:3]]
+        assert ent["MaSoDoanhNghiep"][:2] == official.TAX_PREFIX_OF_STAT_CODE[representative[1:3]]
     assert found > 300
 
 
@@ -175,7 +162,7 @@ def test_a_registered_marriage_marries_both_and_the_age_rule_is_birthday_aware(s
     body = {**body, "maHoSo": "KH-SERVED-2", "chongSoDinhDanh": SINGLE_MAN, "voSoDinhDanh": TURNING_18}
     served.post("/civil_status/marriages", body)
     decided = served.finish("KH-SERVED-2")
-    of_age = full_age(date(2008, 12, 1), served.sandbox_today()) >= MARRIAGE_AGE["female"]
+    of_age = official.full_age(date(2008, 12, 1), served.sandbox_today()) >= official.MARRIAGE_AGE["female"]
     assert decided["trangThai"] == ("4" if of_age else "6"), decided
     if not of_age:
         assert "chưa đủ tuổi kết hôn" in decided["lyDo"]
@@ -193,7 +180,7 @@ def test_online_applicants_are_people_of_the_served_population(served):
         assert person is not None and person["DaChet"] is False
         assert " ".join(p for p in person["HoVaTen"].values() if p) == dossier["ChuHoSo"]
         assert person["SoDienThoai"] == dossier["SoDienThoai"]
-        assert full_age(ymd(person["NgayThangNamSinh"]["NgayThangNam"]), date.today()) >= 18
+        assert official.full_age(ymd(person["NgayThangNamSinh"]["NgayThangNam"]), date.today()) >= 18
 
 
 def test_served_calendar_and_due_date(served):

@@ -10,7 +10,7 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 from loadtests import junit
 from loadtests.__main__ import main
 from loadtests.thresholds import check_all
-from tests.loadtests.test_thresholds import HEADER, row
+from tests.loadtests.conftest import SLOW_SYNC, row
 
 STARTED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
@@ -70,12 +70,8 @@ def test_an_aborting_threshold_says_the_run_was_stopped(tmp_path):
     assert "stopped after 4.0 s" in failure.text
 
 
-def test_check_with_junit_writes_the_verdicts_of_existing_statistics(tmp_path):
-    stats = tmp_path / "locust_stats.csv"
-    stats.write_text(
-        HEADER + "\nPOST,DongBoHoSoMC,40,0,9,12.5,1,900,88,2.0,0,9,11,20,20,67,812,830,850,900,900,900\n",
-        encoding="utf-8",
-    )
+def test_check_with_junit_writes_the_verdicts_of_existing_statistics(tmp_path, locust_stats):
+    stats = locust_stats(SLOW_SYNC)
     definition = tmp_path / "gate.yaml"
     definition.write_text("name: gate\nthresholds:\n  requests:\n    DongBoHoSoMC: {p95: 500, min_rps: 1.5}\n", encoding="utf-8")
     assert main(["check", str(definition), str(stats), "--junit", str(tmp_path / "junit.xml")]) == 1

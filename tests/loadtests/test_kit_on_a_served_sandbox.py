@@ -11,8 +11,8 @@ import requests
 
 from loadtests import thresholds
 from loadtests.processes import start_reference_connector
-from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED
-from tests.loadtests.conftest import PUSH_SECRET
+from tests.conftest import ADMIN, ADMIN_TOKEN, ROOT, SEED, wait_until
+from tests.loadtests.conftest import PUSH_SECRET, connector_run
 
 pytestmark = pytest.mark.live
 
@@ -29,25 +29,19 @@ def test_portal_pushes_reach_the_registered_reference_connector_and_come_back_sy
     since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     response = requests.post(live_sandbox.base + "/sandbox/submissions", json={"province": "56", "count": 3}, headers=ADMIN, timeout=10)
     assert response.status_code < 300, response.text
-    deadline, stats = time.monotonic() + 20, {}
-    while time.monotonic() < deadline:
+
+    def finished() -> dict | None:
         stats = requests.get(registered_connector + "/stats", timeout=5).json()
-        if stats.get("finished", 0) >= 3:
-            break
-        time.sleep(0.3)
+        return stats if stats.get("finished", 0) >= 3 else None
+
+    stats = wait_until(finished, 20, "the connector to finish the 3 dossiers")
     assert stats["synced"] == 3 and stats["rejected"] == 0, stats
     flows = requests.get(live_sandbox.base + "/sandbox/flows/stats", params={"province": "56", "since": since}, headers=ADMIN).json()
     assert flows.get("lost", 0) == 0
 
 
 def test_a_connector_run_takes_end_to_end_figures_from_the_portal(live_sandbox, registered_connector, run_kit):
-    definition = {
-        "name": "merged-connector",
-        "target": "connector",
-        "duration": "8s",
-        "users": 2,
-        "thresholds": {"end_to_end": {"max_lost": 0}},
-    }
+    definition = connector_run("merged-connector")
     done, out = run_kit(definition, live_sandbox.base, "--connector-url", registered_connector + "/webhooks/dvcqg")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "from sandbox /sandbox/flows/stats" in (out / "summary.md").read_text(encoding="utf-8")

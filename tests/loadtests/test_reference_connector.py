@@ -31,15 +31,13 @@ def online_dossier(counter: int) -> dict:
 
 
 def wait_for_status(portal: Portal, code: str, status: str, timeout: float = 15) -> dict:
-    """TraCuuHoSo until the dossier reaches `status`; the last reply's dossier (or {})."""
-    deadline, found = time.monotonic() + timeout, {}
-    while time.monotonic() < deadline:
+    """TraCuuHoSo until the dossier reaches `status`; that dossier (fails naming the status after `timeout`)."""
+
+    def reached() -> dict | None:
         result = portal.call("TraCuuHoSo", mahoso=code).get("result") or []
-        found = result[0] if result else {}
-        if found.get("TrangThaiHoSo") == status:
-            break
-        time.sleep(0.2)
-    return found
+        return result[0] if result and result[0].get("TrangThaiHoSo") == status else None
+
+    return wait_until(reached, timeout, f"{code} to reach status {status}", every=0.2)
 
 
 def test_a_signed_push_is_acknowledged_then_synced_and_walked_to_result_returned(live_sandbox, reference_connector):
@@ -116,7 +114,7 @@ def test_a_push_acknowledged_while_the_portal_is_down_is_synced_once_it_is_back(
         dossier = online_dossier(6)
         raw, headers = wire.signed_push(PUSH_SECRET, "dossier.submitted", MADONVI, dossier)
         assert push(base, raw, headers).status_code == 202  # acknowledged: the connector owns it now
-        time.sleep(1.0)
+        wait_until(lambda: requests.get(base + "/stats", timeout=5).json()["retries"] >= 1, what="a retry against the portal that is down")
         restarted = LiveSandbox(live_sandbox.db_path)
         restarted.port, restarted.base = live_sandbox.port, live_sandbox.base
         restarted.start()

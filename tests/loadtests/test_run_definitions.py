@@ -8,7 +8,7 @@ import pytest
 
 from loadtests.__main__ import main
 from loadtests.rundef import RunDefinitionError, load_run, parse_duration
-from tests.loadtests.test_thresholds import HEADER
+from tests.loadtests.conftest import SLOW_SYNC
 
 RUNS = sorted((Path(__file__).resolve().parents[2] / "loadtests" / "runs").glob("*.yaml"))
 
@@ -37,12 +37,8 @@ def test_an_unknown_target_is_refused_naming_the_choices(tmp_path):
         load_run(path)
 
 
-def test_check_gives_a_non_zero_exit_and_names_the_failed_threshold(tmp_path, capsys):
-    stats = tmp_path / "locust_stats.csv"
-    stats.write_text(
-        HEADER + "\nPOST,DongBoHoSoMC,40,0,9,12.5,1,900,88,2.0,0,9,11,20,20,67,812,830,850,900,900,900\n",
-        encoding="utf-8",
-    )
+def test_check_gives_a_non_zero_exit_and_names_the_failed_threshold(tmp_path, capsys, locust_stats):
+    stats = locust_stats(SLOW_SYNC)
     definition = tmp_path / "run.yaml"
     definition.write_text("name: run\nthresholds:\n  requests:\n    DongBoHoSoMC: {p95: 500}\n", encoding="utf-8")
     assert main(["check", str(definition), str(stats)]) == 1

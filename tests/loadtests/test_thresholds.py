@@ -17,17 +17,7 @@ from loadtests.thresholds import (
     parse,
     read_locust_stats,
 )
-
-HEADER = (
-    "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,"
-    "Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%"
-)
-
-
-def row(name: str, count: int = 100, failures: int = 0, p95: float = 100, p99: float = 200) -> RequestStats:
-    """A stats row with the given percentiles."""
-    pct = {"p50": 50, "p66": 60, "p75": 70, "p90": 90, "p95": p95, "p99": p99}
-    return RequestStats(name, "POST", count, failures, 50, 60, p99, 10.0, pct)
+from tests.loadtests.conftest import row
 
 
 def test_a_percentile_over_its_limit_fails_naming_request_value_limit_and_excess():
@@ -72,14 +62,11 @@ def test_lost_dossiers_and_push_sync_latency_are_checked_when_figures_exist():
     assert verdicts[1].detail == "push→sync p95 1500 ms > 1000 ms (+50%)"
 
 
-def test_reading_locust_csv_keeps_names_counts_and_percentiles(tmp_path):
-    csv_path = tmp_path / "locust_stats.csv"
-    csv_path.write_text(
-        HEADER
-        + "\nPOST,DongBoHoSoMC,40,2,9,12.5,1,70,88,2.0,0.1,9,11,20,20,67,67,67,68,68,68,70"
-        + "\nE2E,never,0,0,0,0,0,0,0,0,0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A"
-        + "\n,Aggregated,40,2,9,12.5,1,70,88,2.0,0.1,9,11,20,20,67,67,67,68,68,68,70\n",
-        encoding="utf-8",
+def test_reading_locust_csv_keeps_names_counts_and_percentiles(locust_stats):
+    csv_path = locust_stats(
+        "POST,DongBoHoSoMC,40,2,9,12.5,1,70,88,2.0,0.1,9,11,20,20,67,67,67,68,68,68,70",
+        "E2E,never,0,0,0,0,0,0,0,0,0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A",
+        ",Aggregated,40,2,9,12.5,1,70,88,2.0,0.1,9,11,20,20,67,67,67,68,68,68,70",
     )
     stats = read_locust_stats(csv_path)
     assert stats["DongBoHoSoMC"].count == 40 and stats["DongBoHoSoMC"].failures == 2

@@ -1,4 +1,4 @@
-"""Fixtures of the portal contract tests: one served sandbox per module and an OpenCPS-like client.
+"""Fixtures of the portal contract tests: one served sandbox per module (`served_sandbox`) and an OpenCPS-like client.
 
 The client reads replies the way OpenCPS v2 does (Liferay `JSONObject`, which wraps org.json):
 `getInt` parses numbers and numeric strings ("00" is 0) and gives 0 for a missing key or a
@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from simulator.clients import by_province
-from tests.conftest import SEED, LiveSandbox
+from tests.conftest import SEED
 
 
 def get_int(obj: dict, key: str) -> int:
@@ -89,17 +89,9 @@ class OpenCpsClient:
         return self._post(self.config[endpoint_key], body)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """One real `python -m simulator serve` for the module's tests."""
-    sandbox = LiveSandbox(tmp_path_factory.mktemp("contract") / "portal.db").start()
-    yield sandbox
-    sandbox.stop()
-
-
 @pytest.fixture
-def opencps(served) -> OpenCpsClient:
+def opencps(served_sandbox) -> OpenCpsClient:
     """An OpenCPS portal client for Khánh Hòa (56) with a fresh session."""
-    client = OpenCpsClient(served.base)
+    client = OpenCpsClient(served_sandbox.base)
     assert client.access_token()
     return client

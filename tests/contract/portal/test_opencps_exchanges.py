@@ -38,9 +38,9 @@ def test_techid_lookup_of_a_person_without_account_or_a_malformed_number(opencps
     assert get_string(missing, "error_code") == "-1" and "mstorcmnd" in missing["message"]
 
 
-def test_status_of_a_dossier_received_from_the_portal(served, opencps):
+def test_status_of_a_dossier_received_from_the_portal(served_sandbox, opencps):
     """DongBoTrangThaiHoSo with type "2" and `data` an object (createSyncTTKMDossierBodyRequest)."""
-    made = requests.post(served.base + "/sandbox/submissions", json={"province": "56", "count": 1},
+    made = requests.post(served_sandbox.base + "/sandbox/submissions", json={"province": "56", "count": 1},
                          headers=ADMIN, timeout=10).json()[0]  # fmt: skip
     data = {
         "MaHoSo": made["MaHoSo"],
@@ -59,7 +59,7 @@ def test_status_of_a_dossier_received_from_the_portal(served, opencps):
     assert get_string(mistyped, "error_code") == "-1" and "NgayXuLy" in mistyped["message"]
 
 
-def test_monthly_vote_summary_feeds_the_satisfaction_index(served, opencps):
+def test_monthly_vote_summary_feeds_the_satisfaction_index(served_sandbox, opencps):
     """payloadSummaryVote: percentages as "NN%" strings, NgayTongHop "M-yyyy", Madonvi the unit."""
     item = {
         "NgayTongHop": "11-2026",
@@ -79,7 +79,7 @@ def test_monthly_vote_summary_feeds_the_satisfaction_index(served, opencps):
     assert get_string(opencps.sync_data({"service": "DongBoDanhGia", "data": [item]}), "error_code") == "00"
     # Re-sent during the month: replaces, does not double count.
     assert get_string(opencps.sync_data({"service": "DongBoDanhGia", "data": [item]}), "error_code") == "00"
-    groups = requests.get(served.base + "/api/v1/satisfaction?group_by=agency&quarter=2026Q4", timeout=10).json()
+    groups = requests.get(served_sandbox.base + "/api/v1/satisfaction?group_by=agency&quarter=2026Q4", timeout=10).json()
     (unit,) = [g for g in groups["groups"] if g["group"] == "000.00.01.H56"]
     assert unit["count"] == 40 and unit["reported"] == 40 and unit["share_satisfied"] == 0.75
     bad = opencps.sync_data({"service": "DongBoDanhGia", "data": [{**item, "PhanTramDanhGiaHaiLong": "nhiều"}]})

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
-from tests.conftest import ADMIN, LiveSandbox, settings_env
+from tests.conftest import ADMIN, LiveSandbox, settings_env, wait_until
 from tests.contract.portal.conftest import OpenCpsClient, get_array, get_integer, get_string
 
 pytestmark = pytest.mark.live
@@ -80,13 +79,13 @@ class OpenCpsReceiver:
 
 
 def job_status(live: LiveSandbox, delivery_id: str, wanted: str, timeout: float = 20) -> dict:
-    """The delivery job once it reaches `wanted` (or the last reading)."""
-    deadline = time.monotonic() + timeout
-    while True:
+    """The delivery job once it reaches `wanted` (fails naming the status after `timeout`)."""
+
+    def reached() -> dict | None:
         job = requests.get(f"{live.base}/sandbox/jobs/{delivery_id}", headers=ADMIN, timeout=10).json()
-        if job.get("status") == wanted or time.monotonic() > deadline:
-            return job
-        time.sleep(0.1)
+        return job if job.get("status") == wanted else None
+
+    return wait_until(reached, timeout, f"delivery {delivery_id} to be {wanted}")
 
 
 @pytest.fixture
