@@ -53,7 +53,7 @@ def server(tmp_path_factory):
             [
                 str(GUNICORN),
                 "-k",
-                "gevent",
+                "simulator.http_worker.SandboxWorker",  # the worker class the sandbox serves with
                 "-w",
                 "2",
                 "--worker-connections",
