@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +26,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 WIREMOCK_DIR = ROOT / "var" / "bench" / "wiremock"
+# The bare endpoint runs under the sandbox's own worker class (simulator/gunicorn_conf.py), so the
+# ratio compares the app's work, not two HTTP servers.
+WORKER_CLASS = "simulator.http_worker.SandboxWorker"
 
 
 class Pinning:
@@ -69,9 +73,26 @@ def wait_up(url: str, timeout: float = 60, method: str = "GET") -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
+def start(cmd: list[str], env: dict | None, log: Path) -> subprocess.Popen:
     """Start a server in its own process group, its output to `log`."""
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def start_sandbox(pin: Pinning, port: int, workers: int, db: Path, env: dict, log: Path) -> subprocess.Popen:
+    """`python -m simulator serve` on `port`, pinned to the server core, once it answers /healthz."""
+    cmd = [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--workers", str(workers), "--db", str(db)]
+    proc = start(pin.server(cmd), env, log)
+    wait_up(f"http://127.0.0.1:{port}/healthz")
+    return proc
+
+
+def start_bare(pin: Pinning, port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
+    """bench/bare_app.py under gunicorn with the sandbox's worker class and count, once it answers."""
+    cmd = [sys.executable, "-m", "gunicorn", "-k", WORKER_CLASS, "-w", str(workers), "--worker-connections", "12000"]
+    cmd += ["--no-control-socket", "-b", f"127.0.0.1:{port}", "bench.bare_app:app"]
+    proc = start(pin.server(cmd), env, log)
+    wait_up(f"http://127.0.0.1:{port}/json")
+    return proc
 
 
 def stop(proc: subprocess.Popen | None) -> None:
