@@ -4,8 +4,8 @@ Why not gunicorn's plain `gevent` worker (measured 2026-11-28, docs/benchmarks.m
 parses every request with gunicorn's parser (including a check of the peer against
 `forwarded_allow_ips`), starts a keep-alive timer per request and writes a response's headers and
 body in two socket writes; gevent's pywsgi parses in fewer steps and sends the headers with the
-first body chunk in one write. A portal `TraCuuHoSo` costs about 9 % less CPU on it, which is most
-of what the one-core delay benchmark (5 s x 10,000 connections) needs.
+first body chunk in one write. A portal `TraCuuHoSo` at 50 connections costs about 9 % less CPU
+on it, and the request at 10,000 held connections (the one-core delay benchmark) less still.
 
 What the sandbox relies on, kept here:
 - the client socket in the WSGI environ (`gunicorn.sock`, as gunicorn's own pywsgi handler puts
