@@ -74,8 +74,8 @@ def render(results: dict) -> str:
         "",
         f"Measured {results['started'][:10]} by `make bench` (bench/run_bench.py) on {os.cpu_count()} cores ({model}), "
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, {platform.system()} "
-        f"{platform.release()}; {results['pinning']}; {results['workers']} gunicorn workers for the sandbox and the bare "
-        "endpoint (gevent, serving with pywsgi: simulator/http_worker.py);"
+        f"{platform.release()}; {results['pinning']}; {results['workers']} gunicorn gevent workers for the sandbox (serving "
+        "with gevent's pywsgi: simulator/http_worker.py) and for the bare endpoint (gunicorn's stock gevent worker);"
         f" load average {results['load_before'][0]:.1f} at the start. The machine is shared: "
         "compare figures within one run, not across runs.",
         "",

@@ -3,8 +3,8 @@
 Reports, in one run on one machine (servers pinned to one core and load on another where the
 machine has two or more, see bench/servers.py):
 1. side by side, in interleaved rounds under the same noise (bench/throughput.py): WireMock serving
-   the lookup's JSON as a static stub, a bare Flask endpoint answering the same JSON (same gunicorn
-   and gevent workers as the sandbox), the gateway's citizen lookup (`POST /ngsp/population/lookup`
+   the lookup's JSON as a static stub, a bare Flask endpoint answering the same JSON (gunicorn's stock
+   gevent worker, as many workers as the sandbox), the gateway's citizen lookup (`POST /ngsp/population/lookup`
    with a Bearer token, 2,000 cached citizens; token check, fault engine and journal on), the
    portal's `TraCuuHoSo` and `DongBoHoSoMC` (a write): requests/s and the servers' CPU time per
    request, with ratios;

@@ -1,7 +1,8 @@
 """The servers `make bench` measures, started on loopback and pinned to one core where the machine has two.
 
 - the sandbox (`python -m simulator serve`, gunicorn with gevent workers);
-- the bare Flask endpoint (bench/bare_app.py) under the same gunicorn, worker class and worker count;
+- the bare Flask endpoint (bench/bare_app.py) under gunicorn's stock gevent worker, with the same
+  worker count;
 - WireMock's standalone jar (from the `wiremock` npm package `make bench` installs) serving the
   lookup's JSON as a static stub.
 
@@ -26,9 +27,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 WIREMOCK_DIR = ROOT / "var" / "bench" / "wiremock"
-# The bare endpoint runs under the sandbox's own worker class (simulator/gunicorn_conf.py), so the
-# ratio compares the app's work, not two HTTP servers.
-WORKER_CLASS = "simulator.http_worker.SandboxWorker"
+# The bare endpoint is the issue's baseline, a bare Flask app on gunicorn's stock gevent worker;
+# the sandbox serves with its own (simulator/http_worker.py), whose cheaper HTTP layer is part of it.
+BARE_WORKER_CLASS = "gevent"
 
 
 class Pinning:
@@ -87,8 +88,8 @@ def start_sandbox(pin: Pinning, port: int, workers: int, db: Path, env: dict, lo
 
 
 def start_bare(pin: Pinning, port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
-    """bench/bare_app.py under gunicorn with the sandbox's worker class and count, once it answers."""
-    cmd = [sys.executable, "-m", "gunicorn", "-k", WORKER_CLASS, "-w", str(workers), "--worker-connections", "12000"]
+    """bench/bare_app.py under gunicorn's gevent worker with the sandbox's worker count, once it answers."""
+    cmd = [sys.executable, "-m", "gunicorn", "-k", BARE_WORKER_CLASS, "-w", str(workers), "--worker-connections", "12000"]
     cmd += ["--no-control-socket", "-b", f"127.0.0.1:{port}", "bench.bare_app:app"]
     proc = start(pin.server(cmd), env, log)
     wait_up(f"http://127.0.0.1:{port}/json")
