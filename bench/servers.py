@@ -1,7 +1,8 @@
 """The servers `make bench` measures, started on loopback and pinned to one core where the machine has two.
 
 - the sandbox (`python -m simulator serve`, gunicorn with gevent workers);
-- the bare Flask endpoint (bench/bare_app.py) under the same gunicorn, worker class and worker count;
+- the bare Flask endpoint (bench/bare_app.py) under gunicorn's stock gevent worker, with the same
+  worker count;
 - WireMock's standalone jar (from the `wiremock` npm package `make bench` installs) serving the
   lookup's JSON as a static stub.
 
@@ -17,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +27,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 WIREMOCK_DIR = ROOT / "var" / "bench" / "wiremock"
+# The bare endpoint is the issue's baseline, a bare Flask app on gunicorn's stock gevent worker;
+# the sandbox serves with its own (simulator/http_worker.py), whose cheaper HTTP layer is part of it.
+BARE_WORKER_CLASS = "gevent"
 
 
 class Pinning:
@@ -69,9 +74,26 @@ def wait_up(url: str, timeout: float = 60, method: str = "GET") -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
+def start(cmd: list[str], env: dict | None, log: Path) -> subprocess.Popen:
     """Start a server in its own process group, its output to `log`."""
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def start_sandbox(pin: Pinning, port: int, workers: int, db: Path, env: dict, log: Path) -> subprocess.Popen:
+    """`python -m simulator serve` on `port`, pinned to the server core, once it answers /healthz."""
+    cmd = [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--workers", str(workers), "--db", str(db)]
+    proc = start(pin.server(cmd), env, log)
+    wait_up(f"http://127.0.0.1:{port}/healthz")
+    return proc
+
+
+def start_bare(pin: Pinning, port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
+    """bench/bare_app.py under gunicorn's gevent worker with the sandbox's worker count, once it answers."""
+    cmd = [sys.executable, "-m", "gunicorn", "-k", BARE_WORKER_CLASS, "-w", str(workers), "--worker-connections", "12000"]
+    cmd += ["--no-control-socket", "-b", f"127.0.0.1:{port}", "bench.bare_app:app"]
+    proc = start(pin.server(cmd), env, log)
+    wait_up(f"http://127.0.0.1:{port}/json")
+    return proc
 
 
 def stop(proc: subprocess.Popen | None) -> None:

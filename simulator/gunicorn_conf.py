@@ -12,13 +12,15 @@ _settings = _config.resolve()
 
 bind = f"{_settings['host']}:{_settings['port']}"
 workers = _settings["workers"]
-worker_class = "gevent"
+# gevent's pywsgi server in gunicorn's gevent worker, with the sandbox's idle timeout: cheaper per
+# request than gunicorn's own HTTP parser (see simulator/http_worker.py).
+worker_class = "simulator.http_worker.SandboxWorker"
 worker_connections = _settings["worker_connections"]
 # Injected hangs and delays are long by design; gevent workers keep their heartbeat while
 # requests sleep, so this only catches a worker whose loop is really stuck.
 timeout = 120
 graceful_timeout = 5
-keepalive = 75
+keepalive = 75  # seconds an idle connection is kept (simulator/http_worker.py applies it to each socket)
 backlog = 4096
 accesslog = None
 errorlog = "-"
@@ -53,7 +55,7 @@ def post_worker_init(worker):
     under 10,000 held connections stop the worker for 150-310 ms, to moments when it is quiet.
     The job runner is a greenlet; only the worker holding the lease works.
     """
-    from simulator import gc_policy  # noqa: PLC0415 - app code loads in the worker, after fork
+    from simulator import gc_policy, http_worker  # noqa: PLC0415 - app code loads in the worker, after fork
     from simulator.jobs.runner import start_in_worker  # noqa: PLC0415 - app code loads in the worker, after fork
 
     app = worker.wsgi
@@ -69,7 +71,7 @@ def post_worker_init(worker):
     worker.log.info(
         "worker %s ready: %s, %s connections, TLS %s, gc full collections every %ss (frozen %s objects)",
         worker.pid,
-        worker_class,
+        http_worker.LABEL,
         worker.worker_connections,
         tls,
         every,

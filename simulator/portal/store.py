@@ -11,7 +11,7 @@ import sqlite_utils
 from simulator import statuses
 from simulator.catalogue import province_of_agency
 from simulator.db import transaction, where_clause
-from simulator.portal import exchanges, questions
+from simulator.portal import exchanges, questions, sessions
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -53,6 +53,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
             created_at REAL NOT NULL,
             expires_at REAL NOT NULL)"""
     )
+    sessions.create_tables(db)
 
 
 def _utcnow() -> str:

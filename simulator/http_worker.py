@@ -1,0 +1,119 @@
+"""The gunicorn worker the sandbox serves with: gevent's own HTTP server (pywsgi) in each worker.
+
+Why not gunicorn's plain `gevent` worker (measured 2026-11-28, docs/benchmarks.md): that one
+parses every request with gunicorn's parser (including a check of the peer against
+`forwarded_allow_ips`), starts a keep-alive timer per request and writes a response's headers and
+body in two socket writes; gevent's pywsgi parses in fewer steps and sends the headers with the
+first body chunk in one write. A portal `TraCuuHoSo` at 50 connections costs about 9 % less CPU
+on it, and the request at 10,000 held connections (the one-core delay benchmark) less still.
+
+What the sandbox relies on, kept here:
+- the client socket in the WSGI environ (`gunicorn.sock`, as gunicorn's own pywsgi handler puts
+  it), which the fault engine's reset, hang, truncated and slow_close effects act on;
+- an idle connection is closed after gunicorn's `keepalive` seconds (pywsgi alone would hold it
+  for ever): the socket gets that timeout, so a client that stops sending, or stops reading a
+  response, is dropped, as gunicorn's worker drops it;
+- one connection accepted at a time when there are several workers, as gunicorn's gevent
+  worker does, so the workers share the connections;
+- request headers split without the email package's parser (gevent's pywsgi hands every header
+  block to it: 7 % of a worker's time under the delay benchmark), to the same result;
+- no access log work when no access log is configured (gunicorn's handler formats the request's
+  times and headers first and only then finds the log switched off).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from http import client as http_client
+
+from gevent.pywsgi import OldMessage, headers_factory
+from gunicorn.workers.ggevent import GeventPyWSGIWorker, PyWSGIHandler, PyWSGIServer
+
+LABEL = "gevent (pywsgi)"
+MAX_LINE = 65536  # http.client's bounds, which pywsgi's own header parsing applies
+MAX_HEADERS = 100
+READ_BUFFER = 2048  # bytes; Python's default is 8 KiB
+_FIELD_NAME = re.compile(r"[!-9;-~]+")  # what the email parser accepts before a colon
+_END = (b"\r\n", b"\n", b"")
+
+
+def parse_headers(fp) -> OldMessage:
+    """A request's header block read from `fp`, as gevent's parser (http.client + email) makes it, faster.
+
+    Plain `Name: value` lines (every real client's) are split here; a block with anything else
+    (a folded line, a line with no colon or an odd name) goes to gevent's own parser whole, so
+    the result is the same in every case. Too long a line or too many headers are refused as
+    http.client refuses them.
+    """
+    lines = []
+    while True:
+        line = fp.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            message = OldMessage()
+            message.status = "Line too long"
+            return message
+        lines.append(line)
+        if len(lines) > MAX_HEADERS:
+            raise http_client.HTTPException(f"got more than {MAX_HEADERS} headers")
+        if line in _END:
+            break
+    fields = []
+    for line in lines[:-1]:
+        name, colon, value = line.decode("iso-8859-1").partition(":")
+        value = value.lstrip(" \t").rstrip("\r\n")
+        if not colon or not _FIELD_NAME.fullmatch(name) or "\r" in value:  # the email parser ends a line at a lone CR
+            return headers_factory(io.BytesIO(b"".join(lines)))
+        fields.append((name, value))
+    message = OldMessage()
+    message._headers = fields
+    return message
+
+
+class SandboxServer(PyWSGIServer):
+    """gevent's WSGI server with the worker's idle timeout and access-log switch."""
+
+    idle_timeout_s: float | None = None  # set by the worker from gunicorn's `keepalive`
+    access_log = False
+
+
+class SandboxHandler(PyWSGIHandler):
+    """One connection: requests until the client closes, goes idle, or the app drops it."""
+
+    def __init__(self, sock, address, server, rfile=None):
+        # A small read buffer per connection: 10,000 held connections each keep theirs. A request's
+        # line and headers (a few hundred bytes from real clients) still arrive in one read.
+        super().__init__(sock, address, server, rfile if rfile is not None else sock.makefile("rb", READ_BUFFER))
+
+    def handle(self) -> None:
+        """Serve the connection's requests, each socket wait bounded by the idle timeout."""
+        timeout = self.server.idle_timeout_s
+        if timeout:
+            self.socket.settimeout(timeout)
+        super().handle()
+
+    def MessageClass(self, fp, *args) -> OldMessage:  # noqa: N802 - pywsgi's name for its header parser
+        """The request's headers (see `parse_headers`)."""
+        return parse_headers(fp)
+
+    def log_request(self) -> None:
+        """Access-log the request only when an access log is configured."""
+        if self.server.access_log:
+            super().log_request()
+
+
+class SandboxWorker(GeventPyWSGIWorker):
+    """gunicorn's gevent pywsgi worker with the handler above (`worker_class` in gunicorn_conf)."""
+
+    server_class = SandboxServer
+    wsgi_handler = SandboxHandler
+
+    def run(self) -> None:
+        """Apply this worker's settings to the server class, then serve."""
+        SandboxServer.idle_timeout_s = float(self.cfg.keepalive) or None
+        SandboxServer.access_log = bool(self.cfg.accesslog)
+        if self.cfg.workers > 1:
+            # One connection per accept, as gunicorn's gevent worker does: the workers share new
+            # connections instead of the first awake taking a burst of a hundred.
+            SandboxServer.max_accept = 1
+        super().run()
