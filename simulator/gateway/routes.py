@@ -168,6 +168,8 @@ _ROUTES_MAX = 4096
         "403": {"description": "No access right", "content": {"application/json": {"schema": OAuthError}}},
         "404": {"description": "Unknown system or path", "content": {"application/json": {"schema": OAuthError}}},
         "405": {"description": "Method not allowed on that path", "content": {"application/json": {"schema": OAuthError}}},
+        # The target's own refusals (a bad body, a conflict...) pass through in that system's format.
+        "4XX": {"description": "The target system's refusal, in its own error format (see its own path)"},
     },
 )
 def route(system: str, rest: str):
