@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlite_utils
 
 from loadtests.processes import free_port  # one definition; tests import it from here too
 from simulator import config, connector_messages
+from simulator import db as sandbox_db
 from simulator.app import create_app
 from simulator.app_context import db
 from simulator.clients import by_province
@@ -239,6 +241,22 @@ def wait_until(condition, timeout: float = 10.0, what: str = "the condition", ev
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(every)
+
+
+def two_workers(tmp_path: Path) -> tuple[sqlite_utils.Database, sqlite_utils.Database]:
+    """Two connections to one sandbox file, as two gunicorn workers hold them."""
+    path = tmp_path / "two-workers.db"
+    create_app({"db": str(path), "seed": SEED, "admin_token": ADMIN_TOKEN})
+    return sandbox_db.connect(path), sandbox_db.connect(path)
+
+
+def seen_within(check, limit_s: float) -> float:
+    """Seconds until `check()` holds, polling; fails past `limit_s`."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < limit_s, "change not seen in time"
+        time.sleep(0.01)
+    return time.monotonic() - started
 
 
 def connection_refused(call) -> bool:

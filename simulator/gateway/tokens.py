@@ -1,7 +1,7 @@
 """Bearer tokens issued by `POST /ngsp/token`, stored in SQLite so every worker honours them.
 
 Every gateway call checks its token and its province's access rights. Each worker keeps the rows
-it read in a cache (`TokenCache`) that a change counter keeps honest: SQLite triggers bump
+it read in a cache (`worker_cache.CountedRows`) that a change counter keeps honest: SQLite triggers bump
 `gateway_auth_version` whenever a token is deleted or changed (expiry purge, credential rotation,
 reset) or an access right is granted, revoked or restored, whoever writes it. A worker re-reads the
 counter at most every `REFRESH_S`, and at once after it wrote anything itself, and drops the whole
@@ -18,8 +18,9 @@ import time
 
 import sqlite_utils
 
+from simulator import worker_cache
 from simulator.gateway import dialects
-from simulator.systems.worker_cache import PerConnection
+from simulator.worker_cache import CountedRows, PerConnection
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -65,44 +66,8 @@ _TOKEN_SQL = (
 )
 
 
-REFRESH_S = 0.25
-CACHE_MAX = 10_000
-
-
-class TokenCache:
-    """One worker's token rows, valid while `gateway_auth_version` stands still (see the module docstring)."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple] = {}
-        self.version: int | None = None
-        self.checked_at = float("-inf")
-        self.changes = -1  # the connection's total_changes when last checked: our own writes
-        self.conn = None
-
-    def get(self, conn, token: str) -> tuple | None:
-        """The token's (province, expires_at, overrides JSON) row, or None when there is no such token."""
-        self._validate(conn)
-        row = self.rows.get(token)
-        if row is None:
-            row = conn.execute(_TOKEN_SQL, [token]).fetchone()
-            if row is not None:  # unknown tokens are not kept: anyone can send garbage
-                if len(self.rows) >= CACHE_MAX:
-                    self.rows.clear()
-                self.rows[token] = row
-        return row
-
-    def _validate(self, conn) -> None:
-        now = time.monotonic()
-        if conn is self.conn and conn.total_changes == self.changes and now - self.checked_at < REFRESH_S:
-            return
-        version = conn.execute("SELECT n FROM gateway_auth_version WHERE id = 1").fetchone()
-        version = version[0] if version else None
-        if conn is not self.conn or version != self.version or version is None:
-            self.rows.clear()
-        self.conn, self.version, self.checked_at, self.changes = conn, version, now, conn.total_changes
-
-
-_caches = PerConnection(TokenCache)
+REFRESH_S = worker_cache.REFRESH_S
+_caches = PerConnection(lambda: CountedRows(_TOKEN_SQL, "SELECT n FROM gateway_auth_version WHERE id = 1"))
 
 
 def lookup(db: sqlite_utils.Database, token: str, environ: dict | None = None) -> tuple | None:

@@ -1,7 +1,7 @@
 """Portal sessions: issued by the handshake, stored in SQLite so every worker honours them.
 
 Every integration call checks its session. Each worker keeps the sessions it read in a cache
-(`SessionCache`) that a change counter keeps honest, as the gateway's token cache does: SQLite
+(`worker_cache.CountedRows`) that a change counter keeps honest, as the gateway's token cache does: SQLite
 triggers bump `portal_session_version` whenever a session row is changed or deleted (credential
 rotation, a sandbox reset, the purge of long-expired sessions), whoever writes it. A worker
 re-reads the counter at most every `REFRESH_S`, and at once after it wrote anything itself, and
@@ -12,14 +12,15 @@ A new session needs no bump (no worker can hold it yet); expiry is checked on ev
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 
 import sqlite_utils
 
-REFRESH_S = 0.25
-CACHE_MAX = 10_000
+from simulator import worker_cache
+from simulator.worker_cache import CountedRows, PerConnection
+
+REFRESH_S = worker_cache.REFRESH_S
 _SESSION_SQL = "SELECT province, expires_at FROM portal_sessions WHERE token = ?"
 
 
@@ -46,56 +47,14 @@ def open_session(db: sqlite_utils.Database, province: str, username: str, ttl_se
     return token
 
 
-class SessionCache:
-    """One worker's session rows, valid while `portal_session_version` stands still (module docstring)."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, tuple[str, float]] = {}
-        self.version: int | None = None
-        self.checked_at = float("-inf")
-        self.changes = -1  # the connection's total_changes when last checked: our own writes
-        self.conn = None  # held, so that no later connection can reuse its id() and find these rows
-
-    def get(self, conn, token: str) -> tuple[str, float] | None:
-        """(province, expires_at) of a stored session, expired or not; None when there is no such session."""
-        self._validate(conn)
-        row = self.rows.get(token)
-        if row is None:
-            row = conn.execute(_SESSION_SQL, [token]).fetchone()
-            if row is not None:  # unknown tokens are not kept: anyone can send garbage
-                if len(self.rows) >= CACHE_MAX:
-                    self.rows.clear()
-                self.rows[token] = row
-        return row
-
-    def _validate(self, conn) -> None:
-        now = time.monotonic()
-        if conn is self.conn and conn.total_changes == self.changes and now - self.checked_at < REFRESH_S:
-            return
-        found = conn.execute("SELECT n FROM portal_session_version WHERE id = 1").fetchone()
-        version = found[0] if found else None
-        if conn is not self.conn or version != self.version or version is None:
-            self.rows.clear()
-        self.conn, self.version, self.checked_at, self.changes = conn, version, now, conn.total_changes
-
-
-_caches: dict[tuple[int, int], SessionCache] = {}
-
-
-def _cache_for(db: sqlite_utils.Database) -> SessionCache:
-    # One per process and connection: a forked worker starts empty, tests open several databases.
-    key = (os.getpid(), id(db.conn))
-    cache = _caches.get(key)
-    if cache is None:
-        cache = _caches[key] = SessionCache()
-    return cache
+_caches = PerConnection(lambda: CountedRows(_SESSION_SQL, "SELECT n FROM portal_session_version WHERE id = 1"))
 
 
 def session_province(db: sqlite_utils.Database, token: str) -> tuple[str | None, str]:
     """(province code, "") for a live session, else (None, reason in Vietnamese and English)."""
     if not isinstance(token, str) or not token:
         return None, "Thiếu session (missing session)"
-    row = _cache_for(db).get(db.conn, token)
+    row = _caches.get(db).get(db.conn, token)
     if row is None:
         return None, "Session không hợp lệ (invalid session): đăng nhập lại qua /dvcqg/api/auth"
     if row[1] < time.time():

@@ -44,7 +44,7 @@ from simulator.identity.overlays import apply_overlays
 from simulator.identity.personas import persona_for
 from simulator.identity.records import Citizen, Enterprise, InsuranceRecord, PersonName, Place, Relative
 from simulator.identity.rules import FEMALE
-from simulator.systems.worker_cache import PerConnection
+from simulator.worker_cache import PerConnection
 
 TABLE = "people_registered"
 

@@ -12,7 +12,7 @@ from simulator.systems import registry
 from simulator.systems.common import string_fields
 from simulator.systems.errors import ErrorFormat
 from simulator.systems.registry import Labels
-from simulator.systems.worker_cache import PerConnection
+from simulator.worker_cache import PerConnection
 
 TABLE = ErrorFormat("code", "text", {404: "NF", 429: "SLOW"}, server="SYS", other="BAD", codes={"rule": "RULE"})
 
