@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
+
 from simulator.faults.filters import where as filters_where
 from simulator.faults.matching import RequestView
 
@@ -88,7 +90,7 @@ def _is_json(text: str) -> bool:
     if text.lstrip()[:1] not in ("{", "["):
         return False
     try:
-        json.loads(text)
+        orjson.loads(text)  # orjson: this runs for every captured body that names a secret or a session
     except ValueError:
         return False
     return True
@@ -239,12 +241,12 @@ def row(entry: dict) -> tuple:
         get("status"),
         get("fault"),
         get("latency_ms"),
-        json.dumps(mask_headers(snap.headers)),
+        orjson.dumps(mask_headers(snap.headers)).decode(),
         request_body,
         snap.body_size,
         request_encoding,
         len(snap.body) < snap.body_size,
-        json.dumps(mask_headers(response_headers)),
+        orjson.dumps(mask_headers(response_headers)).decode(),
         response_body,
         snap.response_size,
         response_encoding,
