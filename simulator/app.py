@@ -20,6 +20,7 @@ from simulator.certify.routes import register as register_certify
 from simulator.dashboard.routes import register as register_dashboard
 from simulator.fault_classifier import make_classifier
 from simulator.faults import FaultSandbox
+from simulator.flask_app import SandboxFlask
 from simulator.flows import routes as flow_routes
 from simulator.flows import satisfaction_api
 from simulator.gateway import registry as gateway_registry
@@ -47,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sandbox["admin_token"] = secrets.token_urlsafe(24)
         log.warning("No admin token configured; generated one for this process: %s", sandbox["admin_token"])
 
-    app = Flask(__name__)
+    app = SandboxFlask(__name__)
     app.json = OrjsonProvider(app)  # orjson; hostile request JSON is a 400, never a 500 (wire_json)
     app.config.update(
         SANDBOX=sandbox,

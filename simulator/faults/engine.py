@@ -83,8 +83,8 @@ def draw_rng(seed: int, rule_id: str, counter: int, stream: int = 0) -> random.R
     return random.Random(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big"))
 
 
-def sample_latency(params: dict, rng: random.Random, limit_s: float) -> float:
-    """One latency draw in seconds for a validated latency effect, clamped to [0, cap]."""
+def sample_latency(params: dict, rng: random.Random | None, limit_s: float) -> float:
+    """One latency draw in seconds for a validated latency effect, clamped to [0, cap] (`rng` unused when fixed)."""
     dist = params["dist"]
     if dist == "fixed":
         value = params["seconds"]
@@ -154,13 +154,16 @@ class Engine:
         rules = self.active_rules()
         if not rules:
             return decision
-        real_now, sim_now, local = self._real_time(), self.clock.timestamp(), self.clock.now()
+        real_now, sim_now = self._real_time(), self.clock.timestamp()
+        local = None  # the local date and time, worked out only for a rule with a window
         partial: list[str] = []
         for rule, anchor, seed in rules:
             if not rule.matches_request(info.system, info.operation, info.method, info.client) and not (
                 info.via and rule.matches_request(info.via, None, info.method, info.client)
             ):
                 continue
+            if local is None and rule.window is not None:
+                local = self.clock.now()
             if not rule.active_at(real_now, sim_now, local, anchor):
                 continue
             if rule.content and (info.view is None or rule.content.mismatches(info.view)):
@@ -170,7 +173,8 @@ class Engine:
             key = (rule.id, anchor)
             n = self._counters.get(key, 0)
             self._counters[key] = n + 1
-            rng = draw_rng(seed, rule.id, n, self.stream)
+            # Seeded per (rule, count) either way; made only when the rule draws (a Random costs a hash and a seed).
+            rng = draw_rng(seed, rule.id, n, self.stream) if rule.draws else None
             if rule.probability < 1.0 and rng.random() >= rule.probability:
                 continue
             applied = False

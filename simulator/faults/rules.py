@@ -111,6 +111,11 @@ class Rule:
         """Whether the rule fires by its place in the sequence of matching requests (times/after/every)."""
         return self.times is not None or self.after > 0 or self.every > 1
 
+    @property
+    def draws(self) -> bool:
+        """Whether deciding the rule takes random draws: a probability below 1 or a latency that is not fixed."""
+        return self.probability < 1.0 or any(e.kind == "latency" and e.params["dist"] != "fixed" for e in self.effects)
+
     def fires_at(self, k: int) -> bool:
         """Whether the k-th (1-based) matching request is one this rule fires on."""
         if k <= self.after or (k - self.after) % self.every:
@@ -157,8 +162,8 @@ class Rule:
                 )
         return out
 
-    def active_at(self, real_now: float, sim_now: float, local: datetime, start: float | None = None) -> bool:
-        """Time part of matching: enabled, not expired, inside its window."""
+    def active_at(self, real_now: float, sim_now: float, local: datetime | None, start: float | None = None) -> bool:
+        """Time part of matching: enabled, not expired, inside its window (`local` is needed only with a window)."""
         if not self.enabled or (self.expires_at is not None and real_now >= self.expires_at):
             return False
         if self.window is None:

@@ -6,6 +6,7 @@ import statistics
 
 import pytest
 
+from simulator.faults import engine as engine_module
 from simulator.faults import store as store_module
 from simulator.faults.engine import RequestInfo, draw_rng, sample_latency
 from simulator.faults.rules import validate_rule
@@ -101,6 +102,18 @@ def test_draws_of_one_rule_do_not_depend_on_other_rules(store, make_engine):
         d = mixed.decide(POLICE)
         flaky_only.append(d.terminal.kind if d.terminal else None)
     assert flaky_only == [kind for _, kind in alone]
+
+
+def test_draws_of_a_rule_do_not_depend_on_a_fixed_rule_before_it(store, make_engine, monkeypatch):
+    """A rule that takes no draw (fixed latency, probability 1) builds no Random, and shifts nobody's draws."""
+    _flaky(store)
+    alone = _sequence(make_engine(seed=7))
+    store.put_rule({"id": "fixed", "effects": [{"latency": {"dist": "fixed", "seconds": 1}}]})
+    built = []
+    monkeypatch.setattr(engine_module, "draw_rng", lambda *key: built.append(key[1]) or draw_rng(*key))
+    with_fixed = _sequence(make_engine(seed=7))
+    assert [kind for _, kind in with_fixed] == [kind for _, kind in alone]
+    assert set(built) == {"flaky"}
 
 
 def test_rate_limit_allows_burst_then_answers_429_with_retry_after_and_refills(store, engine, clock):
