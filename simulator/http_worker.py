@@ -69,9 +69,39 @@ def parse_headers(fp) -> OldMessage:
         if not colon or not _FIELD_NAME.fullmatch(name) or "\r" in value:  # the email parser ends a line at a lone CR
             return headers_factory(io.BytesIO(b"".join(lines)))
         fields.append((name, value))
-    message = OldMessage()
-    message._headers = fields
-    return message
+    return HeaderBlock(fields)
+
+
+class HeaderBlock(OldMessage):
+    """A parsed header block that answers `get` from a dict.
+
+    pywsgi asks for six to eight names per request (transfer-encoding, content-length, connection,
+    upgrade, content-type); the email package's `get` lower-cases every header name on each ask.
+    The first value of a name wins, as there; values are `str` from Latin-1, which its default
+    policy hands back unchanged.
+    """
+
+    def __init__(self, fields: list[tuple[str, str]]):
+        super().__init__()
+        self._headers = fields
+        self._first: dict[str, str] | None = None
+
+    def get(self, name: str, failobj=None):
+        """The first value of header `name` (any case), else `failobj`."""
+        first = self._first
+        if first is None:
+            first = self._first = {}
+            for key, value in self._headers:
+                first.setdefault(key.lower(), value)
+        return first.get(name.lower(), failobj)
+
+    def __setitem__(self, name: str, value: str) -> None:
+        super().__setitem__(name, value)
+        self._first = None
+
+    def __delitem__(self, name: str) -> None:
+        super().__delitem__(name)
+        self._first = None
 
 
 class SandboxServer(PyWSGIServer):
@@ -99,6 +129,18 @@ class SandboxHandler(PyWSGIHandler):
     def MessageClass(self, fp, *args) -> OldMessage:  # noqa: N802 - pywsgi's name for its header parser
         """The request's headers (see `parse_headers`)."""
         return parse_headers(fp)
+
+    def _headers(self):
+        """The request's `HTTP_*` environ entries, as pywsgi makes them, without re-splitting its lines."""
+        if not isinstance(self.headers, HeaderBlock):  # a block gevent's parser read (folded lines...)
+            yield from super()._headers()
+            return
+        for name, value in self.headers._headers:
+            if "_" in name:
+                continue  # pywsgi drops names with an underscore (header spoofing of environ keys)
+            key = name.replace("-", "_").upper()
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                yield "HTTP_" + key, value.strip()
 
     def _sendall(self, data) -> None:
         """pywsgi's write of response bytes (status and count kept as it keeps them), one `send` first."""

@@ -6,9 +6,9 @@ import io
 from http import client as http_client
 
 import pytest
-from gevent.pywsgi import headers_factory
+from gevent.pywsgi import WSGIHandler, headers_factory
 
-from simulator.http_worker import MAX_HEADERS, parse_headers
+from simulator.http_worker import MAX_HEADERS, SandboxHandler, parse_headers
 
 BLOCKS = {
     "typical": b"Host: 127.0.0.1:8000\r\nContent-Type: application/json\r\nContent-Length: 42\r\nX-Request-ID: b1-7\r\n\r\n",
@@ -51,3 +51,29 @@ def test_a_line_too_long_and_too_many_headers_are_refused_as_gevent_refuses_them
         parse_headers(io.BytesIO(many))
     with pytest.raises(http_client.HTTPException, match="more than 100 headers"):
         headers_factory(io.BytesIO(many))
+
+
+NAMES = ("host", "Content-Type", "CONTENT-LENGTH", "cookie", "connection", "transfer-encoding", "x-pad", "X-Long", "absent")
+
+
+@pytest.mark.parametrize("block", BLOCKS.values(), ids=BLOCKS.keys())
+def test_every_header_block_answers_each_name_and_makes_the_environ_as_gevent_does(block):
+    ours, theirs = parse_headers(io.BytesIO(block)), headers_factory(io.BytesIO(block))
+    assert [ours.get(n, "-") for n in NAMES] == [theirs.get(n, "-") for n in NAMES]
+    assert [n in ours for n in NAMES] == [n in theirs for n in NAMES]
+    assert list(_handler(ours)._headers()) == list(WSGIHandler._headers(_handler(theirs)))
+
+
+def test_a_header_set_or_deleted_after_parsing_is_seen_by_get():
+    message = parse_headers(io.BytesIO(b"Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n"))
+    assert message.get("content-length") == "4"
+    del message["content-length"]  # what pywsgi does to a chunked request
+    assert message.get("content-length") is None
+    message["X-Added"] = "yes"
+    assert message.get("x-added") == "yes"
+
+
+def _handler(message) -> SandboxHandler:
+    handler = SandboxHandler.__new__(SandboxHandler)  # only the parsed headers are needed
+    handler.headers = message
+    return handler
