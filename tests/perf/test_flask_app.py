@@ -8,7 +8,8 @@ import json
 import sys
 
 import pytest
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from flask import Flask
+from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.routing.exceptions import RequestRedirect
 
@@ -128,3 +129,72 @@ def test_a_portal_query_leaves_no_reference_cycle_behind(app, client):
         gc.garbage.clear()
         gc.enable()
     assert garbage == []
+
+
+ENVIRONS = [
+    {"HTTP_HOST": "127.0.0.1:8000"},
+    {"HTTP_HOST": "LocalHost:80"},
+    {"HTTP_HOST": "sandbox.example:443", "wsgi.url_scheme": "https"},
+    {"HTTP_HOST": "bücher.example"},
+    {},  # no Host header: the server's address
+    {"HTTP_HOST": "127.0.0.1:8000", "HTTP_CONNECTION": "keep-alive, Upgrade", "HTTP_UPGRADE": "websocket"},
+    {"HTTP_HOST": "127.0.0.1:8000", "SCRIPT_NAME": "/sandbox", "PATH_INFO": "/dvcqg/api/service"},
+    {"HTTP_HOST": "127.0.0.1:8000", "PATH_INFO": "/tra-c\xc3\xbau", "QUERY_STRING": "q=\xc3\xa1&x=1"},
+    {"HTTP_HOST": "127.0.0.1:8000", "PATH_INFO": ""},
+]
+
+
+def adapter_state(adapter) -> tuple:
+    """Everything a MapAdapter matches and builds URLs with."""
+    names = ("server_name", "script_name", "subdomain", "url_scheme", "path_info", "default_method", "query_args", "websocket")
+    return tuple(getattr(adapter, name) for name in names)
+
+
+@pytest.mark.parametrize("extra", ENVIRONS)
+def test_the_url_adapter_and_host_are_flasks_own_on_every_request(app, extra):
+    base = {"REQUEST_METHOD": "POST", "SERVER_NAME": "10.0.0.5", "SERVER_PORT": "8000", "wsgi.url_scheme": "http", "PATH_INFO": "/healthz"}
+    for _ in range(3):  # the first computes, the later ones are built from what it kept
+        ours = app.request_class({**base, **extra})
+        theirs = app.request_class({**base, **extra})
+        adapter = app.create_url_adapter(ours)
+        expected = Flask.create_url_adapter(app, theirs)
+        assert adapter_state(adapter) == adapter_state(expected)
+        assert ours.host == theirs.host
+
+
+def test_a_host_flask_refuses_is_refused_every_time(app):
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SERVER_NAME": "x",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": "a" * 64 + ".example",
+    }
+    for _ in range(2):
+        with pytest.raises(BadHost):
+            app.create_url_adapter(app.request_class(environ))
+
+
+def test_the_remembered_hosts_stay_bounded(app, monkeypatch):
+    monkeypatch.setattr(flask_app, "HOSTS_MAX", 4)
+    for n in range(10):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "SERVER_NAME": "x",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+            "HTTP_HOST": f"h{n}.example",
+        }
+        app.create_url_adapter(app.request_class(environ))
+        assert len(app._hosts) <= 4
+
+
+def test_a_request_blueprint_path_follows_its_endpoint(app):
+    request = app.request_class({"REQUEST_METHOD": "GET", "SERVER_NAME": "x", "SERVER_PORT": "80", "wsgi.url_scheme": "http"})
+    assert request.blueprints == []
+    request.url_rule = Rule("/a", endpoint="portal.nested.view")
+    assert request.blueprints == ["portal.nested", "portal"]
+    request.blueprints.append("changed by a caller")
+    assert request.blueprints == ["portal.nested", "portal"]
+    request.url_rule = Rule("/b", endpoint="gateway.view")
+    assert request.blueprints == ["gateway"]

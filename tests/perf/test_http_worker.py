@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 
+import gevent
 import pytest
+from gevent import pywsgi
+from gevent import socket as gsocket
 
+from simulator import http_worker
+from simulator.http_worker import SandboxHandler, SandboxServer
 from tests.conftest import LiveSandbox
 
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: sandbox\r\n\r\n"
@@ -64,3 +70,73 @@ def test_a_reply_larger_than_the_socket_buffer_reaches_a_slow_reader_whole(serve
             body += chunk
     assert head.startswith(b"HTTP/1.1 200")
     assert json.loads(body)["openapi"].startswith("3.")
+
+
+class RecordingHandler(SandboxHandler):
+    """The sandbox's handler, keeping each write it makes to the socket."""
+
+    writes: list[bytes] = []
+
+    def _sendall(self, data) -> None:
+        type(self).writes.append(bytes(data))
+        super()._sendall(data)
+
+
+class PlainRecordingHandler(pywsgi.WSGIHandler):
+    """gevent's own handler, keeping each write it makes to the socket."""
+
+    writes: list[bytes] = []
+
+    def _sendall(self, data) -> None:
+        type(self).writes.append(bytes(data))
+        super()._sendall(data)
+
+
+def app_replying(body):
+    """A WSGI app answering every request with `body` (bytes: with a Content-Length; a generator: chunked)."""
+
+    def app(environ, start_response):
+        headers = [("Content-Type", "application/json")]
+        if isinstance(body, bytes):
+            headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        return [body] if isinstance(body, bytes) else body()
+
+    return app
+
+
+def served_writes(handler_class, app) -> list[bytes]:
+    """The writes `handler_class` makes answering one POST on a socket pair (the Date header blanked)."""
+    handler_class.writes = []
+    ours, theirs = gsocket.socketpair()
+    server = SandboxServer(("127.0.0.1", 0), app, log=None)
+    with ours, theirs:
+        worker = gevent.spawn(handler_class(ours, ("127.0.0.1", 40000), server).handle)
+        theirs.sendall(b"POST /x HTTP/1.1\r\nHost: sandbox\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+        worker.join(timeout=10)
+    return [re.sub(rb"Date: [^\r]*", b"Date: -", w) for w in handler_class.writes]
+
+
+def test_a_small_reply_goes_out_in_one_write_with_the_bytes_gevent_would_send():
+    app = app_replying(b'{"error_code":"00"}\n')
+    ours, plain = served_writes(RecordingHandler, app), served_writes(PlainRecordingHandler, app)
+    assert len(ours) == 1 and len(plain) == 2
+    assert ours[0] == b"".join(plain)
+    assert ours[0].startswith(b"HTTP/1.1 200 OK\r\n") and ours[0].endswith(b'\r\n\r\n{"error_code":"00"}\n')
+
+
+def test_a_chunked_reply_is_framed_as_gevent_frames_it():
+    def chunks():
+        yield b"first,"
+        yield b"second"
+
+    ours, plain = served_writes(RecordingHandler, app_replying(chunks)), served_writes(PlainRecordingHandler, app_replying(chunks))
+    assert b"".join(ours) == b"".join(plain)
+    assert b"Transfer-Encoding: chunked" in ours[0] and b"6\r\nsecond\r\n" in b"".join(ours)
+
+
+def test_a_reply_over_the_coalescing_bound_is_written_after_its_headers(monkeypatch):
+    monkeypatch.setattr(http_worker, "COALESCE_MAX", 16)
+    app = app_replying(b"x" * 17)
+    ours, plain = served_writes(RecordingHandler, app), served_writes(PlainRecordingHandler, app)
+    assert ours == plain and len(ours) == 2
