@@ -24,6 +24,10 @@ What the sandbox relies on, kept here:
   makes fits a socket buffer): gevent's `sendall` first asks the kernel for the socket's buffer
   size (a `getsockopt` call) and slices the data on every write, 4 % of a worker's time under
   the delay benchmark; what one `send` leaves goes through `sendall` as before;
+- when each request arrived (`environ["sandbox.arrived"]`, monotonic seconds): when the event loop
+  saw its first bytes, not when the connection's greenlet got its turn to read them. An injected
+  latency counts from then (simulator/faults/middleware.py), so the time a request queued behind
+  others in the worker is inside its configured latency, not added to it;
 - no access log work when no access log is configured (gunicorn's handler formats the request's
   times and headers first and only then finds the log switched off).
 """
@@ -32,10 +36,13 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from http import client as http_client
 
 from gevent.pywsgi import OldMessage, headers_factory
 from gunicorn.workers.ggevent import GeventPyWSGIWorker, PyWSGIHandler, PyWSGIServer
+
+from simulator.faults.middleware import ARRIVED_KEY
 
 LABEL = "gevent (pywsgi)"
 MAX_LINE = 65536  # http.client's bounds, which pywsgi's own header parsing applies
@@ -128,7 +135,36 @@ class SandboxHandler(PyWSGIHandler):
         timeout = self.server.idle_timeout_s
         if timeout:
             self.socket.settimeout(timeout)
+        self._answered_at = self.arrived = time.monotonic()
         super().handle()
+
+    def read_requestline(self) -> str:
+        """The request line; notes when the request arrived (see the module doc)."""
+        loop = self.server.loop
+        before = loop.now()
+        line = super().read_requestline()
+        now = time.monotonic()
+        seen = loop.now()  # the event loop's time: when its last poll returned
+        if seen != before:
+            # This greenlet waited for the line: its bytes were there when the loop's poll returned,
+            # and a client that waits for its answers sent them after the previous answer.
+            self.arrived = max(self._answered_at, min(now, now - (time.time() - seen)))
+        else:  # the line was already read into the buffer: it arrived no later than now
+            self.arrived = now
+        return line
+
+    def get_environ(self) -> dict:
+        """pywsgi's environ (with gunicorn's `gunicorn.sock`) and the request's arrival time."""
+        env = super().get_environ()
+        env[ARRIVED_KEY] = self.arrived
+        return env
+
+    def handle_one_response(self) -> None:
+        """Run the app and send its response; note when it was sent."""
+        try:
+            super().handle_one_response()
+        finally:
+            self._answered_at = time.monotonic()
 
     def MessageClass(self, fp, *args) -> OldMessage:  # noqa: N802 - pywsgi's name for its header parser
         """The request's headers (see `parse_headers`)."""

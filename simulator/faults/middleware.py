@@ -4,7 +4,15 @@
 system and operation a request is for (None: not simulated, e.g. /metrics, /docs, the admin
 API: no fault, no journal row), asks the engine for a decision, and plays it on the wire:
 
-- latency: `gevent.sleep` before the app runs (a greenlet waits, never an OS thread);
+- latency: nothing is sent until `latency_s` after the request arrived (`environ["sandbox.arrived"]`
+  from the sandbox's HTTP worker, else when it reached the middleware; a greenlet waits in
+  `gevent.sleep`, never an OS thread). When the app is called (a plain reply, or
+  one a fault reshapes), it runs first and its reply is held for the rest of the latency: the
+  sandbox's own processing and queueing count inside the configured latency, so a client sees that
+  latency and not latency plus the sandbox's load; and a burst of delayed requests comes back
+  needing only its writes, instead of a burst of app work (which, with a fixed delay, met the
+  next burst one delay later and kept a queue going). Error, maintenance, rate-limit, hang and
+  reset replies wait before they are made;
 - error / maintenance (503) / rate_limit (429): answered here in the system's error format,
   with `Retry-After` for 429 and 503; the app is not called;
 - hang: the connection stays silent for `cap_s`, then is closed with no response;
@@ -51,6 +59,7 @@ from simulator.faults.recording import Finishing, Record, client_socket, shutdow
 from simulator.faults.responses import break_json, dribbled, paced, partial, set_header, status_code, synthetic
 from simulator.faults.wsgi_body import hostile_json_reason
 
+ARRIVED_KEY = "sandbox.arrived"  # set by simulator/http_worker.py: when the request's first bytes arrived
 log = logging.getLogger(__name__)
 REQUEST_ID_RE = re.compile(r"^[\w.:@/+=-]{1,128}$")
 
@@ -76,6 +85,16 @@ os.register_at_fork(after_in_child=_reseed_ids)
 def new_request_id() -> str:
     """A fresh request id: 32 lowercase hex digits, unique across workers and restarts."""
     return f"{_id_prefix}{next(_id_counter):016x}"
+
+
+def _buffered(result: Iterable[bytes]) -> list[bytes]:
+    """A WSGI app's whole body as one chunk (empty chunks dropped), the app's iterable closed."""
+    try:
+        body = b"".join(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return [body] if body else []
 
 
 class ConnectionDropped(ConnectionResetError):
@@ -114,6 +133,7 @@ class FaultMiddleware:
     def __call__(self, environ: dict, start_response: Callable):
         """Handle one request (the WSGI entry point)."""
         started = time.monotonic()
+        arrived = min(environ.get(ARRIVED_KEY, started), started)
         self.requests_seen += 1
         request_id = environ.get("HTTP_X_REQUEST_ID", "")
         if not REQUEST_ID_RE.match(request_id):
@@ -133,24 +153,42 @@ class FaultMiddleware:
         info.path = info.path or environ.get("PATH_INFO", "")
         decision = self.engine.decide(info)
         record = self._recorder(info, decision, started, environ)
-        if decision.latency_s > 0:
-            self.sleep(decision.latency_s)
         terminal = decision.terminal.kind if decision.terminal else None
         if terminal in ("hang", "reset"):
+            self._hold(arrived, decision)
             return self._drop(environ, decision, record)
         if terminal in ("error", "maintenance", "rate_limit"):
+            self._hold(arrived, decision)
             status, headers, body = synthetic(info, decision)
             return self._respond(start_response, status, headers, [body], request_id, decision, record)
         paced = decision.spread_s > 0 or "bandwidth" in decision.shapes
         if terminal is None and not decision.partial_fields and not paced:
             sr = self._with_headers(start_response, request_id, decision.fault_label, record)
-            return self._closing(environ, decision, Finishing(self.app(environ, sr), record))
-        status, headers, body = self._call_app(environ)
+            if decision.latency_s <= 0:
+                return self._closing(environ, decision, Finishing(self.app(environ, sr), record))
+            try:
+                # The reply is made now and held: the server sends nothing before the body is returned.
+                # Buffered, so that what waits is its bytes, not the app's request and response objects.
+                body = _buffered(self.app(environ, sr))
+            finally:
+                self._hold(arrived, decision)
+            return self._closing(environ, decision, Finishing(body, record))
+        try:
+            status, headers, body = self._call_app(environ)
+        finally:
+            self._hold(arrived, decision)
         if decision.partial_fields:
             body, headers = partial(body, headers, decision.partial_fields)
         return self._transform(environ, start_response, terminal, decision, status, headers, body, request_id, record)
 
     # -- helpers ---------------------------------------------------------------------------
+    def _hold(self, arrived: float, decision: Decision) -> None:
+        """Wait until `decision.latency_s` has passed since the request arrived (monotonic `arrived`)."""
+        if decision.latency_s > 0:
+            rest = decision.latency_s - (time.monotonic() - arrived)
+            if rest > 0:
+                self.sleep(rest)
+
     def _refuse_hostile(self, environ: dict, start_response, info: RequestInfo | None, reason: str, request_id: str, started: float):
         """400 in the addressed system's own error format (the sandbox's own shape off-system)."""
         message = f"request body refused: {reason}"

@@ -13,6 +13,7 @@ from gevent import pywsgi
 from gevent import socket as gsocket
 
 from simulator import http_worker
+from simulator.faults.middleware import ARRIVED_KEY
 from simulator.http_worker import SandboxHandler, SandboxServer
 from tests.conftest import LiveSandbox
 
@@ -140,3 +141,30 @@ def test_a_reply_over_the_coalescing_bound_is_written_after_its_headers(monkeypa
     app = app_replying(b"x" * 17)
     ours, plain = served_writes(RecordingHandler, app), served_writes(PlainRecordingHandler, app)
     assert ours == plain and len(ours) == 2
+
+
+def test_each_request_carries_when_it_arrived_no_earlier_than_it_was_sent():
+    calls: list[tuple[float, float]] = []
+
+    def app(environ, start_response):
+        calls.append((environ[ARRIVED_KEY], time.monotonic()))
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"{}"]
+
+    ours, theirs = gsocket.socketpair()
+    server = SandboxServer(("127.0.0.1", 0), app, log=None)
+    sent = []
+    with ours, theirs:
+        worker = gevent.spawn(SandboxHandler(ours, ("127.0.0.1", 40000), server).handle)
+        for _ in range(2):
+            gevent.sleep(0.05)  # the handler is waiting for the next request line
+            sent.append(time.monotonic())
+            theirs.sendall(b"GET /x HTTP/1.1\r\nHost: sandbox\r\n\r\n")
+            reply = b""
+            while not reply.endswith(b"{}"):
+                reply += theirs.recv(4096)
+        theirs.sendall(b"GET /x HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n")
+        worker.join(timeout=10)
+    assert len(calls) == 3
+    for (arrived, called), sent_at in zip(calls, sent, strict=False):
+        assert sent_at - 0.002 <= arrived <= called  # the loop's clock and the monotonic one agree within a tick
