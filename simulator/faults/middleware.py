@@ -132,8 +132,8 @@ class FaultMiddleware:
 
     def __call__(self, environ: dict, start_response: Callable):
         """Handle one request (the WSGI entry point)."""
-        started = time.monotonic()
-        arrived = min(environ.get(ARRIVED_KEY, started), started)
+        now = time.monotonic()
+        arrived = min(environ.get(ARRIVED_KEY, now), now)  # the journal's latency and an injected one count from here
         self.requests_seen += 1
         request_id = environ.get("HTTP_X_REQUEST_ID", "")
         if not REQUEST_ID_RE.match(request_id):
@@ -146,13 +146,13 @@ class FaultMiddleware:
             log.exception("fault classifier failed; request passes through unfaulted")
             info = None
         if hostile is not None:
-            return self._refuse_hostile(environ, start_response, info, hostile, request_id, started)
+            return self._refuse_hostile(environ, start_response, info, hostile, request_id, arrived)
         if info is None:
             return self.app(environ, self._with_headers(start_response, request_id, None))
         info.request_id = request_id
         info.path = info.path or environ.get("PATH_INFO", "")
         decision = self.engine.decide(info)
-        record = self._recorder(info, decision, started, environ)
+        record = self._recorder(info, decision, arrived, environ)
         terminal = decision.terminal.kind if decision.terminal else None
         if terminal in ("hang", "reset"):
             self._hold(arrived, decision)
