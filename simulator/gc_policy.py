@@ -11,8 +11,14 @@ delay later, and again after that. That was the whole p99 tail of the delay benc
 
 The policy, per worker (`apply` after the app is loaded, then `start` a greenlet):
 - the loaded app is frozen: its ~76,000 objects are never walked again;
-- the young generations keep CPython's thresholds (700, 10): pauses of ~1-5 ms and ~20-55 ms
-  that free the short-lived cycles a request leaves;
+- the young generation keeps CPython's threshold (700); the middle one is collected after every
+  young collection instead of every tenth (threshold 1). Each held request's objects survive a
+  young collection, so a middle collection walks what ten young ones had passed on: 33-47 ms of
+  CPU at worst under the delay benchmark (2026-11-28), every such pause holding back the replies
+  due in it. Collected each time, it walks a tenth as much: 12-16 ms at worst, for the same or
+  less CPU in all (each surviving object is walked once either way), and wrk's p99 at
+  5 s x 10,000 went from +150/+210 ms (threshold 10) to +30/+70 ms (threshold 1) in the same
+  minutes;
 - the oldest generation is not collected on CPython's schedule but by the greenlet: when no
   request has arrived for `QUIET_S`, or at the latest `gc_full_every_s` after the last full
   collection, so cyclic garbage stays bounded under endless load (in the runs above the
@@ -33,7 +39,7 @@ import gevent
 
 log = logging.getLogger("simulator.gc")
 
-YOUNG_THRESHOLDS = (700, 10)  # CPython's defaults
+YOUNG_THRESHOLDS = (700, 1)  # CPython's young threshold; the middle generation after every young collection
 NO_AUTOMATIC_FULL = 1_000_000_000  # middle-generation collections before CPython would start a full one
 QUIET_S = 1.0  # no request for this long: collecting now delays nobody
 TICK_S = 0.5

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
+import gevent
 import pytest
 
 from simulator.faults.engine import RequestInfo
-from simulator.faults.middleware import ARRIVED_KEY, FaultMiddleware
+from simulator.faults.middleware import ARRIVED_KEY, FaultMiddleware, sleep_first
 
 
 class Body:
@@ -106,3 +107,24 @@ def test_without_a_latency_the_apps_body_is_streamed_untouched(engine, events):
     assert events == ["app"] and list(result) == [b"{", b"}"]
     result.close()
     assert events == ["app", "closed"]
+
+
+def test_a_held_reply_wakes_before_other_work_ready_at_the_same_moment():
+    order: list[str] = []
+
+    def other(n: int) -> None:
+        gevent.sleep(0.05)
+        order.append(f"other {n}")
+
+    def held(n: int) -> None:
+        sleep_first(0.05)
+        order.append(f"held {n}")
+
+    started = time.monotonic()
+    gevent.joinall([gevent.spawn(other, n) for n in range(3)] + [gevent.spawn(held, n) for n in range(3)])
+    assert order == ["held 0", "held 1", "held 2", "other 0", "other 1", "other 2"]
+    assert time.monotonic() - started >= 0.05
+
+
+def test_the_middleware_holds_with_the_prioritised_sleep(engine):
+    assert FaultMiddleware(lambda e, s: [], lambda e: None, engine).sleep is sleep_first
