@@ -184,7 +184,7 @@ class SandboxHandler(PyWSGIHandler):
 
     def _write_with_headers(self, data) -> None:
         """The status line and headers, then `data`: one write when `data` is small and not chunked."""
-        if self.response_use_chunked or not data or len(data) > COALESCE_MAX:
+        if not data or len(data) > COALESCE_MAX:
             super()._write_with_headers(data)
             return
         self.headers_sent = True

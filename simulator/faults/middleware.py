@@ -6,7 +6,7 @@ API: no fault, no journal row), asks the engine for a decision, and plays it on 
 
 - latency: nothing is sent until `latency_s` after the request arrived (`environ["sandbox.arrived"]`
   from the sandbox's HTTP worker, else when it reached the middleware; a greenlet waits in
-  `gevent.sleep`, never an OS thread). When the app is called (a plain reply, or
+  `sleep_first`, never an OS thread). When the app is called (a plain reply, or
   one a fault reshapes), it runs first and its reply is held for the rest of the latency: the
   sandbox's own processing and queueing count inside the configured latency, so a client sees that
   latency and not latency plus the sandbox's load; and a burst of delayed requests comes back
